@@ -1,0 +1,65 @@
+/**
+ * One segment condition as a predicate over the identity in scope. A condition whose property
+ * does not depend on the identity (e.g. `$.environment.name`) is decided at compile time and
+ * becomes a plain boolean that rules fold away.
+ * @module
+ */
+
+import type { EnvironmentEvaluationContext, SegmentCondition } from './context.js';
+import { pairPercentage } from './hash.js';
+import { compileOperator } from './operators.js';
+import { compileProperty, type Property, type Scope } from './properties.js';
+import { parsePyFloat, pyStr } from './py-values.js';
+
+/** A test of the identity in scope. */
+export type Predicate = (scope: Scope) => boolean;
+
+/** A predicate, or its result when it is the same for every identity. */
+export type Compiled = Predicate | boolean;
+
+function percentageSplit(condition: SegmentCondition, property: Property, segmentKey: string): Compiled {
+  const threshold = parsePyFloat(condition.value);
+  if (threshold === undefined) return false;
+  // Without a property the split is on the identity key; a property that is not set never
+  // falls into the split (it does not fall back to the identity key).
+  if (!condition.property) {
+    return (scope) => scope.key !== undefined && pairPercentage(segmentKey, scope.key) <= threshold;
+  }
+  if (property.constant) {
+    return property.value !== undefined && pairPercentage(segmentKey, pyStr(property.value)) <= threshold;
+  }
+  const get = property.get;
+  return (scope) => {
+    const value = get(scope);
+    return value !== undefined && pairPercentage(segmentKey, pyStr(value)) <= threshold;
+  };
+}
+
+/**
+ * Compiles `condition` of the segment keyed `segmentKey` for environments like `context`.
+ * @example
+ * compileCondition({ property: 'age', operator: 'LESS_THAN', value: '40' }, '7', context);
+ */
+export function compileCondition(
+  condition: SegmentCondition,
+  segmentKey: string,
+  context: EnvironmentEvaluationContext,
+): Compiled {
+  if (typeof condition !== 'object' || condition === null) return false;
+  const property = compileProperty(condition.property, context);
+  const operator = condition.operator;
+  if (operator === 'PERCENTAGE_SPLIT') return percentageSplit(condition, property, segmentKey);
+  if (operator === 'IS_SET' || operator === 'IS_NOT_SET') {
+    const wantSet = operator === 'IS_SET';
+    if (property.constant) return (property.value !== undefined) === wantSet;
+    const get = property.get;
+    return (scope) => (get(scope) !== undefined) === wantSet;
+  }
+  const test = compileOperator(operator, condition.value);
+  if (property.constant) return property.value !== undefined && test(property.value);
+  const get = property.get;
+  return (scope) => {
+    const value = get(scope);
+    return value !== undefined && test(value);
+  };
+}

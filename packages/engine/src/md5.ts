@@ -1,0 +1,110 @@
+/**
+ * MD5 (RFC 1321) over the UTF-8 bytes of strings, written for the hot path: strings are
+ * encoded straight into one shared, growable buffer and digested without intermediate arrays.
+ * Pure JS so the engine runs in browsers, where no synchronous MD5 exists.
+ * @module
+ */
+
+import { compress } from './md5-rounds.js';
+
+let buffer = new Uint8Array(512);
+const block = new Int32Array(16);
+const digest = new Int32Array(4);
+
+function reserve(end: number): void {
+  if (end <= buffer.length) return;
+  const grown = new Uint8Array(Math.max(end, buffer.length * 2));
+  grown.set(buffer);
+  buffer = grown;
+}
+
+/**
+ * Writes the UTF-8 encoding of `text` into the shared buffer at byte `at`; returns the end.
+ * Lone surrogates become U+FFFD, as in `TextEncoder`.
+ */
+export function writeUtf8(text: string, at: number): number {
+  // 3 bytes per UTF-16 unit is the worst case; 72 more leave room for MD5 padding.
+  reserve(at + text.length * 3 + 72);
+  const bytes = buffer;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      bytes[at++] = code;
+    } else if (code < 0x800) {
+      bytes[at++] = 0xc0 | (code >> 6);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    } else {
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const low = text.charCodeAt(i + 1);
+        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+          bytes[at++] = 0xf0 | (code >> 18);
+          bytes[at++] = 0x80 | ((code >> 12) & 0x3f);
+          bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+          bytes[at++] = 0x80 | (code & 0x3f);
+          continue;
+        }
+        code = 0xfffd;
+      }
+      bytes[at++] = 0xe0 | (code >> 12);
+      bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return at;
+}
+
+/** Writes one ASCII character code at `at` (used for separators); returns the end. */
+export function writeAscii(code: number, at: number): number {
+  reserve(at + 73);
+  buffer[at] = code;
+  return at + 1;
+}
+
+/**
+ * Digests the first `length` bytes of the shared buffer. Returns the four state words
+ * (little-endian, as RFC 1321 lays out the digest); the array is reused by the next call.
+ */
+export function md5Buffer(length: number): Int32Array {
+  // Room for 0x80, zero fill and the 64-bit length, up to the next 64-byte boundary.
+  const padded = (Math.floor((length + 8) / 64) + 1) * 64;
+  reserve(padded);
+  const bytes = buffer;
+  bytes[length] = 0x80;
+  bytes.fill(0, length + 1, padded - 8);
+  const bits = length * 8;
+  const low = bits >>> 0;
+  const high = Math.floor(bits / 0x100000000) >>> 0;
+  for (let i = 0; i < 4; i++) {
+    bytes[padded - 8 + i] = (low >>> (8 * i)) & 0xff;
+    bytes[padded - 4 + i] = (high >>> (8 * i)) & 0xff;
+  }
+  digest[0] = 0x67452301;
+  digest[1] = 0xefcdab89 | 0;
+  digest[2] = 0x98badcfe | 0;
+  digest[3] = 0x10325476;
+  for (let offset = 0; offset < padded; offset += 64) {
+    for (let j = 0, o = offset; j < 16; j++, o += 4) {
+      block[j] = bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24);
+    }
+    compress(digest, block);
+  }
+  return digest;
+}
+
+/**
+ * The MD5 of the UTF-8 bytes of `text`, as 32 lowercase hex digits.
+ * @example
+ * md5Hex('abc'); // '900150983cd24fb0d6963f7d28e17f72'
+ */
+export function md5Hex(text: string): string {
+  const words = md5Buffer(writeUtf8(text, 0));
+  let hex = '';
+  for (let i = 0; i < 4; i++) {
+    for (let shift = 0; shift < 32; shift += 8) {
+      hex += ((words[i] >>> shift) & 0xff).toString(16).padStart(2, '0');
+    }
+  }
+  return hex;
+}

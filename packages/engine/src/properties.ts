@@ -1,0 +1,74 @@
+/**
+ * Reading a condition's property: a trait name, or a `$.` JSONPath into the context. Paths
+ * outside `$.identity` read the same value for every identity, so they are resolved once at
+ * compile time. A path that finds no primitive falls back to a trait with the property's full
+ * text as its name (`"$.identity"` may be a trait key).
+ * @module
+ */
+
+import type { EnvironmentEvaluationContext, IdentityContext } from './context.js';
+import { type PathStep, parseJsonPath, walkPath } from './jsonpath.js';
+import { type ContextValue, plainValue, traitValue } from './py-values.js';
+
+/** What conditions read while one identity is evaluated. */
+export interface Scope {
+  identity: IdentityContext | undefined;
+  identifier: unknown;
+  /** The identity key, defaulted to `<environment.key>_<identifier>`; undefined without identity. */
+  key: string | undefined;
+  /** The identity's traits, or an empty object. */
+  traits: Record<string, unknown>;
+}
+
+/** Reads a context value for the identity in scope; undefined is Python's `None`. */
+export type Getter = (scope: Scope) => ContextValue | undefined;
+
+/** A property known at compile time, or one read per identity. */
+export type Property =
+  | { readonly constant: true; readonly value: ContextValue | undefined }
+  | { readonly constant: false; readonly get: Getter };
+
+const NONE: Property = { constant: true, value: undefined };
+
+function identityReader(steps: readonly PathStep[]): Getter {
+  const field = steps[1];
+  if (steps.length === 2 && field === 'identifier') return (scope) => plainValue(scope.identifier);
+  if (steps.length === 2 && field === 'key') return (scope) => scope.key;
+  const traitName = steps[2];
+  if (steps.length === 3 && field === 'traits' && typeof traitName === 'string') {
+    return (scope) => traitValue(scope.traits[traitName]);
+  }
+  return (scope) => {
+    const identity = scope.identity;
+    if (!identity || field === undefined) return undefined;
+    let root: unknown;
+    if (field === 'key') root = scope.key;
+    else if (field === 'traits') root = scope.traits;
+    else if (typeof field === 'string' && Object.hasOwn(identity, field)) root = identity[field];
+    return plainValue(walkPath(root, steps, 2));
+  };
+}
+
+/**
+ * Compiles how a condition reads `property` against environments like `context`.
+ * @example
+ * const age = compileProperty('age', context); // { constant: false, get: (scope) => ... }
+ */
+export function compileProperty(property: unknown, context: EnvironmentEvaluationContext): Property {
+  if (typeof property !== 'string' || property === '') return NONE;
+  const trait: Getter = (scope) => traitValue(scope.traits[property]);
+  const steps = property.startsWith('$.') ? parseJsonPath(property) : undefined;
+  if (!steps) return { constant: false, get: trait };
+  if (steps[0] !== 'identity') {
+    const value = plainValue(walkPath(context, steps));
+    return value === undefined ? { constant: false, get: trait } : { constant: true, value };
+  }
+  const read = identityReader(steps);
+  return {
+    constant: false,
+    get: (scope) => {
+      const value = read(scope);
+      return value === undefined ? trait(scope) : value;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { SegmentCondition, SegmentRule, TraitValue } from './context.js';
+import { evaluate } from './evaluate.js';
+
+const yes: SegmentCondition = { property: 'plan', operator: 'EQUAL', value: 'pro' };
+const no: SegmentCondition = { property: 'plan', operator: 'EQUAL', value: 'free' };
+
+function inSegment(rules: SegmentRule[], traits: Record<string, TraitValue> = { plan: 'pro' }): boolean {
+  const result = evaluate({
+    environment: { key: 'env', name: 'Production' },
+    identity: { identifier: 'user-1', traits },
+    segments: { '1': { key: '1', name: 'segment', rules } },
+  });
+  return result.segments.length === 1;
+}
+
+describe('segment rules', () => {
+  it('a segment without rules never matches', () => {
+    expect(inSegment([])).toBe(false);
+  });
+
+  it('every top-level rule must hold', () => {
+    expect(
+      inSegment([
+        { type: 'ALL', conditions: [yes] },
+        { type: 'ALL', conditions: [yes] },
+      ]),
+    ).toBe(true);
+    expect(
+      inSegment([
+        { type: 'ALL', conditions: [yes] },
+        { type: 'ALL', conditions: [no] },
+      ]),
+    ).toBe(false);
+  });
+
+  it('ALL, ANY and NONE quantify the conditions', () => {
+    expect(inSegment([{ type: 'ALL', conditions: [yes, no] }])).toBe(false);
+    expect(inSegment([{ type: 'ANY', conditions: [no, yes] }])).toBe(true);
+    expect(inSegment([{ type: 'ANY', conditions: [no, no] }])).toBe(false);
+    expect(inSegment([{ type: 'NONE', conditions: [no, no] }])).toBe(true);
+    expect(inSegment([{ type: 'NONE', conditions: [no, yes] }])).toBe(false);
+  });
+
+  it('an empty list of conditions or sub-rules holds, whatever the type', () => {
+    expect(inSegment([{ type: 'ANY', conditions: [] }])).toBe(true);
+    expect(inSegment([{ type: 'NONE', conditions: [], rules: [] }])).toBe(true);
+  });
+
+  it('sub-rules are quantified by the parent type too', () => {
+    const one: SegmentRule = { type: 'ALL', conditions: [yes] };
+    const other: SegmentRule = { type: 'ALL', conditions: [no] };
+    expect(inSegment([{ type: 'ANY', rules: [other, one] }])).toBe(true);
+    expect(inSegment([{ type: 'ALL', rules: [other, one] }])).toBe(false);
+    expect(inSegment([{ type: 'NONE', rules: [other, one] }])).toBe(false);
+    expect(inSegment([{ type: 'NONE', rules: [other] }])).toBe(true);
+  });
+
+  it('conditions and sub-rules must both hold', () => {
+    expect(inSegment([{ type: 'ANY', conditions: [no], rules: [{ type: 'ALL', conditions: [yes] }] }])).toBe(
+      false,
+    );
+    expect(inSegment([{ type: 'ANY', conditions: [yes], rules: [{ type: 'ALL', conditions: [yes] }] }])).toBe(
+      true,
+    );
+  });
+
+  it('decides conditions on the environment once, and still combines them right', () => {
+    const production: SegmentCondition = {
+      property: '$.environment.name',
+      operator: 'EQUAL',
+      value: 'Production',
+    };
+    const staging: SegmentCondition = { ...production, value: 'Staging' };
+    expect(inSegment([{ type: 'ALL', conditions: [production, yes] }])).toBe(true);
+    expect(inSegment([{ type: 'ALL', conditions: [staging, yes] }])).toBe(false);
+    expect(inSegment([{ type: 'ANY', conditions: [staging, yes] }])).toBe(true);
+    expect(inSegment([{ type: 'NONE', conditions: [staging] }])).toBe(true);
+  });
+
+  it('an unknown rule type holds only over empty lists', () => {
+    expect(inSegment([{ type: 'SOME' as 'ALL', conditions: [yes] }])).toBe(false);
+    expect(inSegment([{ type: 'SOME' as 'ALL', conditions: [] }])).toBe(true);
+  });
+
+  it('malformed rules and conditions are false, never thrown', () => {
+    expect(inSegment([null as unknown as SegmentRule])).toBe(false);
+    expect(inSegment([{ type: 'ANY', conditions: [null as unknown as SegmentCondition, yes] }])).toBe(true);
+  });
+});

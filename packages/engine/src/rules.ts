@@ -1,0 +1,90 @@
+/**
+ * Segment rule trees as closures. A rule quantifies its conditions by its type, and then its
+ * sub-rules by the same type; both must hold, and an empty list holds. A segment matches
+ * when it has rules and all of them hold. Constant parts fold at compile time.
+ * @module
+ */
+
+import { type Compiled, compileCondition, type Predicate } from './conditions.js';
+import type { EnvironmentEvaluationContext, SegmentContext, SegmentRule } from './context.js';
+
+function allOf(items: readonly Compiled[]): Compiled {
+  const open: Predicate[] = [];
+  for (const item of items) {
+    if (item === false) return false;
+    if (item !== true) open.push(item);
+  }
+  if (open.length === 0) return true;
+  if (open.length === 1) return open[0];
+  if (open.length === 2) {
+    const [first, second] = open;
+    return (scope) => first(scope) && second(scope);
+  }
+  return (scope) => {
+    for (let i = 0; i < open.length; i++) if (!open[i](scope)) return false;
+    return true;
+  };
+}
+
+function anyOf(items: readonly Compiled[]): Compiled {
+  const open: Predicate[] = [];
+  for (const item of items) {
+    if (item === true) return true;
+    if (item !== false) open.push(item);
+  }
+  if (open.length === 0) return false;
+  if (open.length === 1) return open[0];
+  return (scope) => {
+    for (let i = 0; i < open.length; i++) if (open[i](scope)) return true;
+    return false;
+  };
+}
+
+function quantify(type: unknown, items: readonly Compiled[]): Compiled {
+  if (items.length === 0) return true;
+  switch (type) {
+    case 'ALL':
+      return allOf(items);
+    case 'ANY':
+      return anyOf(items);
+    case 'NONE': {
+      const some = anyOf(items);
+      return typeof some === 'boolean' ? !some : (scope) => !some(scope);
+    }
+    default:
+      return false;
+  }
+}
+
+function list<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Compiles one rule of the segment keyed `segmentKey`.
+ * @example
+ * compileRule({ type: 'ANY', conditions: [...] }, '7', context); // (scope) => boolean, or a boolean
+ */
+export function compileRule(
+  rule: SegmentRule,
+  segmentKey: string,
+  context: EnvironmentEvaluationContext,
+): Compiled {
+  if (typeof rule !== 'object' || rule === null) return false;
+  const conditions = list(rule.conditions).map((condition) =>
+    compileCondition(condition, segmentKey, context),
+  );
+  const subRules = list(rule.rules).map((subRule) => compileRule(subRule, segmentKey, context));
+  return allOf([quantify(rule.type, conditions), quantify(rule.type, subRules)]);
+}
+
+/** Compiles whether an identity belongs to `segment`; a segment without rules never matches. */
+export function compileSegmentMatch(
+  segment: SegmentContext,
+  segmentKey: string,
+  context: EnvironmentEvaluationContext,
+): Compiled {
+  const rules = list(segment.rules);
+  if (rules.length === 0) return false;
+  return allOf(rules.map((rule) => compileRule(rule, segmentKey, context)));
+}

@@ -1,0 +1,120 @@
+import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { FlagAnalytics } from './analytics/flag-analytics.service.js';
+import { adminAuthHook } from './auth/admin-auth.js';
+import { adminTokensRoutes } from './auth/admin-tokens.routes.js';
+import { EnvironmentKeys } from './auth/environment-keys.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { environmentsRoutes } from './environments/environments.routes.js';
+import { EvaluationService } from './evaluation/evaluation.service.js';
+import { flagsmithRoutes } from './evaluation/protocols/flagsmith.routes.js';
+import { flagsmithSseRoutes } from './evaluation/protocols/flagsmith-sse.routes.js';
+import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
+import { nativeSdkRoutes } from './evaluation/protocols/native.routes.js';
+import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
+import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
+import { eventsSdkRoutes } from './events/events.routes.js';
+import { featureStatesRoutes } from './features/feature-states.routes.js';
+import { featuresRoutes } from './features/features.routes.js';
+import { healthRoutes } from './http/health.routes.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerValidation } from './http/validation.js';
+import { IdentitiesRepository } from './identities/identities.repository.js';
+import { identitiesRoutes } from './identities/identities.routes.js';
+import { flagsmithImportRoutes } from './imports/flagsmith-import.routes.js';
+import { IdentitiesService } from './identities/identities.service.js';
+import { organisationsRoutes } from './organisations/organisations.routes.js';
+import { projectsRoutes } from './projects/projects.routes.js';
+import type { ChangeBus } from './realtime/change-bus.js';
+import { SseHub } from './realtime/sse-hub.js';
+import { segmentOverridesRoutes } from './segments/segment-overrides.routes.js';
+import { segmentsRoutes } from './segments/segments.routes.js';
+import { ChangeRecorder } from './shared/changes.js';
+import type { Database } from './storage/database.js';
+
+/** Bodies above this are refused with 413 before parsing; SDK and admin payloads are small. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  bus: ChangeBus;
+  /** Pino logger options or false; tests pass false. */
+  logger?: boolean | { level: string };
+}
+
+/** Builds the HTTP application with every route family registered explicitly. */
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; context: AppContext }> {
+  const { config, database, bus } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: BODY_LIMIT_BYTES,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Peers disconnecting mid-response must not surface as server errors.
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const keys = new EnvironmentKeys(database.db, bus);
+  const changes = new ChangeRecorder(bus);
+  const evaluation = new EvaluationService(database.db, bus);
+  evaluation.useIdentityStore(new IdentitiesService(new IdentitiesRepository(database.db), changes));
+  const context: AppContext = {
+    config,
+    database,
+    db: database.db,
+    bus,
+    changes,
+    keys,
+    evaluation,
+    sse: new SseHub(bus),
+    flagAnalytics: new FlagAnalytics(database.db),
+  };
+
+  registerValidation(app);
+  registerErrorHandler(app);
+  await app.register(cors, {
+    origin: true,
+    exposedHeaders: ['ETag', 'X-Flagsmith-Document-Updated-At', 'Retry-After'],
+    maxAge: 86400,
+  });
+  await registerOpenApi(app);
+  await app.register(healthRoutes(context));
+
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', adminAuthHook(database.db));
+      await admin.register(organisationsRoutes(context));
+      await admin.register(adminTokensRoutes(context));
+      await admin.register(projectsRoutes(context));
+      await admin.register(environmentsRoutes(context));
+      await admin.register(featuresRoutes(context));
+      await admin.register(featureStatesRoutes(context));
+      await admin.register(segmentsRoutes(context));
+      await admin.register(segmentOverridesRoutes(context));
+      await admin.register(identitiesRoutes(context));
+      await admin.register(flagsmithImportRoutes(context));
+    },
+    { prefix: '/api/admin/v1' },
+  );
+
+  // SDK protocols: each a thin adapter over context.evaluation. Register new ones here.
+  await app.register(eventsSdkRoutes(context), { prefix: '/api/sdk/v1' });
+  await app.register(statsigRoutes(context), { prefix: '/v1' });
+  await app.register(flagsmithSseRoutes(context));
+  await app.register(nativeStreamRoutes(context), { prefix: '/api/sdk/v1' });
+  await app.register(nativeSdkRoutes(context), { prefix: '/api/sdk/v1' });
+  await app.register(flagsmithRoutes(context), { prefix: '/api/v1' });
+  await app.register(ofrepRoutes(context), { prefix: '/ofrep/v1' });
+
+  // Streams end first, or graceful close would wait on them forever.
+  app.addHook('preClose', async () => context.sse.close());
+  app.addHook('onClose', async () => {
+    keys.close();
+    evaluation.close();
+  });
+  return { app, context };
+}

@@ -1,0 +1,51 @@
+import { conflict, notFound } from '../errors.js';
+import type { PageResult } from '../http/schemas.js';
+import { newId } from '../shared/ids.js';
+import { newAdminToken } from '../shared/keys.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { AdminTokensRepository } from './admin-tokens.repository.js';
+import type { AdminToken, CreateAdminToken, CreatedAdminToken } from './admin-tokens.schema.js';
+import { hashToken } from './tokens.js';
+
+/**
+ * Admin tokens of an organisation. Only the sha256 digest is stored, so a token is shown once,
+ * at creation. An organisation always keeps at least one token, or nobody could administer it.
+ */
+export class AdminTokensService {
+  constructor(private readonly tokens: AdminTokensRepository) {}
+
+  list(organisationId: string, page: PageRequest): Promise<PageResult<AdminToken>> {
+    return this.tokens.list(organisationId, page);
+  }
+
+  async create(organisationId: string, input: CreateAdminToken): Promise<CreatedAdminToken> {
+    const token = newAdminToken();
+    const row = {
+      id: newId(),
+      organisation_id: organisationId,
+      name: input.name,
+      token_hash: hashToken(token),
+      created_at: new Date().toISOString(),
+    };
+    await this.tokens.insert(row);
+    return { id: row.id, name: row.name, created_at: row.created_at, token };
+  }
+
+  /**
+   * Revokes at once: admin authentication reads tokens from storage on every request. The
+   * organisation's last token is refused with `last_admin_token` (only it can be asking).
+   */
+  async delete(organisationId: string, id: string): Promise<void> {
+    await this.tokens.transaction(async (tokens) => {
+      await tokens.lockOrganisation(organisationId);
+      if (!(await tokens.find(organisationId, id))) throw notFound('admin_token', id);
+      if ((await tokens.count(organisationId)) <= 1) {
+        throw conflict(
+          'last_admin_token',
+          'This is the last admin token of the organisation; create another first.',
+        );
+      }
+      await tokens.delete(id);
+    });
+  }
+}

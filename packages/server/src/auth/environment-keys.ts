@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import { forbidden, unauthorized } from '../errors.js';
+import type { ChangeBus } from '../realtime/change-bus.js';
+import { SERVER_KEY_PREFIX } from '../shared/keys.js';
+import type { Tables } from '../storage/tables.js';
+
+export type KeyKind = 'client' | 'server';
+
+export interface EnvironmentKey {
+  environmentId: string;
+  projectId: string;
+  kind: KeyKind;
+}
+
+/** Unknown keys are remembered too, so a client spraying random keys cannot hammer the database. */
+const MAX_CACHED_KEYS = 10_000;
+const MAX_KEY_LENGTH = 200;
+
+/**
+ * Resolves client and server keys to their environment. Sits on every SDK request, so
+ * answers come from memory; any configuration change (which includes key creation,
+ * rotation and deletion) empties the cache, so a revoked key stops working at once.
+ */
+export class EnvironmentKeys {
+  private readonly cache = new Map<string, Promise<EnvironmentKey | null>>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    bus: ChangeBus,
+  ) {
+    this.unsubscribe = bus.subscribe(() => this.cache.clear());
+  }
+
+  /** The environment of a key, or undefined when no environment has it. */
+  async lookup(key: string): Promise<EnvironmentKey | undefined> {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return undefined;
+    let found = this.cache.get(key);
+    if (!found) {
+      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
+      found = this.load(key);
+      this.cache.set(key, found);
+      // A failed lookup (database down) must not be remembered as "no such key".
+      found.catch(() => this.cache.delete(key));
+    }
+    return (await found) ?? undefined;
+  }
+
+  /**
+   * Resolves a key or raises 401 (missing/unknown) or 403 (a client key where a server key
+   * is required).
+   */
+  async require(key: string | undefined, needs: KeyKind | 'any'): Promise<EnvironmentKey> {
+    if (!key) throw unauthorized('Send an environment key.');
+    const found = await this.lookup(key);
+    if (!found) throw unauthorized('The environment key is not valid.');
+    if (needs === 'server' && found.kind !== 'server') {
+      throw forbidden('This endpoint needs a server-side environment key (ser.…).');
+    }
+    return found;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.cache.clear();
+  }
+
+  private async load(key: string): Promise<EnvironmentKey | null> {
+    if (key.startsWith(SERVER_KEY_PREFIX)) {
+      const row = await this.db
+        .selectFrom('server_keys')
+        .innerJoin('environments', 'environments.id', 'server_keys.environment_id')
+        .select(['environments.id as environmentId', 'environments.project_id as projectId'])
+        .where('server_keys.key', '=', key)
+        .executeTakeFirst();
+      return row ? { ...row, kind: 'server' } : null;
+    }
+    const row = await this.db
+      .selectFrom('environments')
+      .select(['id as environmentId', 'project_id as projectId'])
+      .where('client_key', '=', key)
+      .executeTakeFirst();
+    return row ? { ...row, kind: 'client' } : null;
+  }
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { Ajv } from 'ajv';
+import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { invalid } from '../errors.js';
+import { FlagsmithEnvironmentDocument } from '../imports/flagsmith-document.schema.js';
+import { FlagsmithImportService } from '../imports/flagsmith-import.service.js';
+import { bootstrap } from '../organisations/bootstrap.js';
+import { InProcessChangeBus } from '../realtime/change-bus.js';
+import { ChangeRecorder } from '../shared/changes.js';
+import { migrateToLatest, openDatabase } from '../storage/database.js';
+import { type CliFlags, databaseOptions, toOverrides } from './options.js';
+
+/**
+ * `pennon import flagsmith FILE`: imports a Flagsmith environment document straight into the
+ * database, with or without a server running on it (a running server sees the change through
+ * the database), and prints the client key and a new server key as JSON.
+ */
+export function importCommand(): Command {
+  const flagsmith = new Command('flagsmith')
+    .description("import a Flagsmith environment document (as /api/v1/environment-document/ serves it); '-' reads stdin")
+    .argument('<file>', 'environment document JSON file');
+  for (const option of databaseOptions) flagsmith.addOption(option);
+  flagsmith.action(async (file: string, flags: CliFlags) => {
+    const document = readDocument(file);
+    const config = loadConfig(process.env, toOverrides(flags));
+    const database = openDatabase(config);
+    const bus = new InProcessChangeBus();
+    try {
+      await migrateToLatest(database);
+      const boot = await bootstrap(database.db, { adminToken: config.adminToken });
+      const organisation = await database.db.selectFrom('organisations').select('id').orderBy('id').executeTakeFirstOrThrow();
+      const result = await new FlagsmithImportService(database.db, new ChangeRecorder(bus)).import(organisation.id, document);
+      const output = { client_key: result.client_key, server_key: result.server_key, environment_id: result.environment_id, counts: result.counts };
+      process.stdout.write(`${JSON.stringify(boot?.adminToken ? { ...output, admin_token: boot.adminToken } : output, null, 2)}\n`);
+    } finally {
+      await bus.close();
+      await database.close();
+    }
+  });
+  return new Command('import').description('import configuration from another system').addCommand(flagsmith);
+}
+
+function readDocument(file: string): FlagsmithEnvironmentDocument {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8'));
+  } catch (error) {
+    throw invalid('malformed_json', `${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  // The same schema the admin endpoint validates with, so both paths accept the same documents.
+  const validate = new Ajv({ strict: false, allErrors: false }).compile(FlagsmithEnvironmentDocument);
+  if (!validate(parsed)) {
+    const first = validate.errors?.[0];
+    throw invalid('invalid_document', `Not a Flagsmith environment document: ${first?.instancePath || '/'} ${first?.message ?? ''}`);
+  }
+  return parsed as FlagsmithEnvironmentDocument;
+}

@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { startServer } from '../server.js';
+import { type CliFlags, databaseOptions, serverOptions, toOverrides } from './options.js';
+
+export function serveCommand(): Command {
+  const command = new Command('serve').description('run the Pennon server (admin API, SDK APIs, docs)');
+  for (const option of [...serverOptions, ...databaseOptions]) command.addOption(option);
+  return command.action(async (flags: CliFlags) => {
+    const config = loadConfig(process.env, toOverrides(flags));
+    const server = await startServer(config);
+    if (server.createdAdminToken) {
+      // Printed once, to stdout and not the log: the database keeps only its digest.
+      process.stdout.write(
+        `\nPennon created an admin token. Keep it; it will not be shown again:\n\n  ${server.createdAdminToken}\n\n` +
+          `Use it as "Authorization: Bearer <token>" on ${server.url}/api/admin/v1/ (docs: ${server.url}/api/docs)\n\n`,
+      );
+    }
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      server.app.log.info({ signal }, 'shutting down');
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          server.app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { FlagAnalytics } from './analytics/flag-analytics.service.js';
+import type { Config } from './config.js';
+import type { EnvironmentKeys } from './auth/environment-keys.js';
+import type { EvaluationService } from './evaluation/evaluation.service.js';
+import type { ChangeBus } from './realtime/change-bus.js';
+import type { SseHub } from './realtime/sse-hub.js';
+import type { ChangeRecorder } from './shared/changes.js';
+import type { Database } from './storage/database.js';
+import type { Tables } from './storage/tables.js';
+
+/**
+ * What route plugins are built from. Wired once in `app.ts`; each domain builds its own
+ * repository and service from it, so no plugin reaches into another's internals.
+ */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Kysely<Tables>;
+  bus: ChangeBus;
+  changes: ChangeRecorder;
+  keys: EnvironmentKeys;
+  evaluation: EvaluationService;
+  sse: SseHub;
+  flagAnalytics: FlagAnalytics;
+}

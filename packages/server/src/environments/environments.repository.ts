@@ -1,0 +1,116 @@
+import type { Kysely, Transaction } from 'kysely';
+import { findProjectForOrganisation } from '../projects/projects.repository.js';
+import { newId } from '../shared/ids.js';
+import { type PageRequest, paginate } from '../storage/paging.js';
+import type { EnvironmentRow, FeatureStateRow, ProjectRow, Tables } from '../storage/tables.js';
+
+/**
+ * Looks up an environment only if its project belongs to the organisation. Environments carry
+ * no organisation id of their own, so every environment-scoped route in any domain goes
+ * through this join; undefined means "not yours" and should become a 404.
+ */
+export async function findEnvironmentForOrganisation(
+  db: Kysely<Tables>,
+  organisationId: string,
+  environmentId: string,
+): Promise<EnvironmentRow | undefined> {
+  return db
+    .selectFrom('environments')
+    .innerJoin('projects', 'projects.id', 'environments.project_id')
+    .selectAll('environments')
+    .where('projects.organisation_id', '=', organisationId)
+    .where('environments.id', '=', environmentId)
+    .executeTakeFirst();
+}
+
+/** True for a unique-constraint violation on either dialect, so a lost race becomes a 409. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+/** Rows per multi-row insert: keeps bound parameters far below SQLite's and PostgreSQL's limits. */
+const INSERT_CHUNK = 200;
+
+/** Storage of environments. Callers scope by organisation first (`findEnvironmentForOrganisation`). */
+export class EnvironmentsRepository {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  /** Runs `work` in one transaction, with a repository bound to it and the transaction for `ChangeRecorder`. */
+  transaction<T>(
+    work: (repository: EnvironmentsRepository, trx: Transaction<Tables>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new EnvironmentsRepository(trx), trx));
+  }
+
+  findProject(organisationId: string, projectId: string): Promise<ProjectRow | undefined> {
+    return findProjectForOrganisation(this.db, organisationId, projectId);
+  }
+
+  find(organisationId: string, id: string): Promise<EnvironmentRow | undefined> {
+    return findEnvironmentForOrganisation(this.db, organisationId, id);
+  }
+
+  list(projectId: string, page: PageRequest) {
+    return paginate(
+      this.db.selectFrom('environments').selectAll().where('project_id', '=', projectId),
+      'id',
+      page,
+    );
+  }
+
+  findByKey(projectId: string, key: string): Promise<EnvironmentRow | undefined> {
+    return this.db
+      .selectFrom('environments')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+  }
+
+  async insert(row: EnvironmentRow): Promise<void> {
+    await this.db.insertInto('environments').values(row).execute();
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Pick<EnvironmentRow, 'name' | 'hide_disabled_flags' | 'client_key'>>,
+  ) {
+    await this.db.updateTable('environments').set(changes).where('id', '=', id).execute();
+  }
+
+  /** Feature states, overrides, identities and server keys go with it (foreign-key cascades). */
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('environments').where('id', '=', id).execute();
+  }
+
+  /**
+   * Gives a new environment one state per feature of its project, from the feature's defaults,
+   * so that every environment always has a state for every feature.
+   */
+  async createFeatureStates(environmentId: string, projectId: string, now: string): Promise<number> {
+    const features = await this.db
+      .selectFrom('features')
+      .select(['id', 'default_enabled', 'default_value'])
+      .where('project_id', '=', projectId)
+      .orderBy('id')
+      .execute();
+    const rows: FeatureStateRow[] = features.map((feature) => ({
+      id: newId(),
+      environment_id: environmentId,
+      feature_id: feature.id,
+      enabled: feature.default_enabled,
+      value: feature.default_value,
+      variants: '[]',
+      hash_key: newId(),
+      updated_at: now,
+    }));
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      await this.db
+        .insertInto('feature_states')
+        .values(rows.slice(start, start + INSERT_CHUNK))
+        .execute();
+    }
+    return rows.length;
+  }
+}

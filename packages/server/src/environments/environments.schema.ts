@@ -1,0 +1,36 @@
+import { type Static, Type } from 'typebox';
+import { Id } from '../http/schemas.js';
+
+export const Environment = Type.Object(
+  {
+    id: Type.String(),
+    project_id: Type.String(),
+    key: Type.String(),
+    name: Type.String(),
+    /** Public: may sit in a web page; rotate it to cut off old copies. */
+    client_key: Type.String(),
+    hide_disabled_flags: Type.Boolean(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { $id: 'Environment' },
+);
+export type Environment = Static<typeof Environment>;
+
+/** Machine key, e.g. `production`. Fixed at creation: identity keys default to `<key>_<identifier>`. */
+const EnvironmentKey = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' });
+const EnvironmentName = Type.String({ minLength: 1, maxLength: 200 });
+
+export const CreateEnvironment = Type.Object(
+  { key: EnvironmentKey, name: EnvironmentName, hide_disabled_flags: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type CreateEnvironment = Static<typeof CreateEnvironment>;
+
+export const UpdateEnvironment = Type.Object(
+  { name: Type.Optional(EnvironmentName), hide_disabled_flags: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type UpdateEnvironment = Static<typeof UpdateEnvironment>;
+
+export const ProjectParams = Type.Object({ projectId: Id });

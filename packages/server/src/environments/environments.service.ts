@@ -1,0 +1,121 @@
+import { conflict, notFound } from '../errors.js';
+import type { PageResult } from '../http/schemas.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import { newId } from '../shared/ids.js';
+import { newClientKey } from '../shared/keys.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { EnvironmentRow } from '../storage/tables.js';
+import { type EnvironmentsRepository, isUniqueViolation } from './environments.repository.js';
+import type { CreateEnvironment, Environment, UpdateEnvironment } from './environments.schema.js';
+
+/**
+ * Environments of a project. Everything that changes what an environment evaluates or which
+ * key reaches it records a change, so snapshot and key caches drop what they hold.
+ */
+export class EnvironmentsService {
+  constructor(
+    private readonly environments: EnvironmentsRepository,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  /** Throws `project_not_found` for projects of other organisations too. */
+  async list(organisationId: string, projectId: string, page: PageRequest): Promise<PageResult<Environment>> {
+    if (!(await this.environments.findProject(organisationId, projectId)))
+      throw notFound('project', projectId);
+    const rows = await this.environments.list(projectId, page);
+    return { items: rows.items.map(toEnvironment), next_cursor: rows.next_cursor };
+  }
+
+  async get(organisationId: string, id: string): Promise<Environment> {
+    return toEnvironment(await requireEnvironment(this.environments, organisationId, id));
+  }
+
+  /** Creates the environment with a state for every existing feature, all in one transaction. */
+  async create(organisationId: string, projectId: string, input: CreateEnvironment): Promise<Environment> {
+    if (!(await this.environments.findProject(organisationId, projectId)))
+      throw notFound('project', projectId);
+    const now = new Date().toISOString();
+    const row: EnvironmentRow = {
+      id: newId(),
+      project_id: projectId,
+      key: input.key,
+      name: input.name,
+      client_key: newClientKey(),
+      hide_disabled_flags: input.hide_disabled_flags ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      const change = await this.environments.transaction(async (repository, trx) => {
+        if (await repository.findByKey(projectId, input.key)) throw keyTaken(input.key);
+        await repository.insert(row);
+        await repository.createFeatureStates(row.id, projectId, now);
+        return this.changes.touch(trx, { projectId, environmentId: row.id });
+      });
+      await this.changes.publish(change);
+      return toEnvironment({ ...row, updated_at: change.at });
+    } catch (error) {
+      // Two creations racing past the check: the unique constraint decides.
+      if (isUniqueViolation(error)) throw keyTaken(input.key);
+      throw error;
+    }
+  }
+
+  /** Records a change only when a field really changes: the name is part of the evaluation context. */
+  async update(organisationId: string, id: string, input: UpdateEnvironment): Promise<Environment> {
+    const { row, change } = await this.environments.transaction(async (repository, trx) => {
+      const current = await requireEnvironment(repository, organisationId, id);
+      const changes: Partial<Pick<EnvironmentRow, 'name' | 'hide_disabled_flags'>> = {};
+      if (input.name !== undefined && input.name !== current.name) changes.name = input.name;
+      const hide = input.hide_disabled_flags === undefined ? undefined : input.hide_disabled_flags ? 1 : 0;
+      if (hide !== undefined && hide !== current.hide_disabled_flags) changes.hide_disabled_flags = hide;
+      if (Object.keys(changes).length === 0) return { row: current, change: undefined };
+      await repository.update(id, changes);
+      const change = await this.changes.touch(trx, { projectId: current.project_id, environmentId: id });
+      return { row: { ...current, ...changes, updated_at: change.at }, change };
+    });
+    if (change) await this.changes.publish(change);
+    return toEnvironment(row);
+  }
+
+  /** The old client key stops working as soon as key caches hear of the change. */
+  async rotateClientKey(organisationId: string, id: string): Promise<Environment> {
+    const { row, change } = await this.environments.transaction(async (repository, trx) => {
+      const current = await requireEnvironment(repository, organisationId, id);
+      const clientKey = newClientKey();
+      await repository.update(id, { client_key: clientKey });
+      const change = await this.changes.touch(trx, { projectId: current.project_id, environmentId: id });
+      return { row: { ...current, client_key: clientKey, updated_at: change.at }, change };
+    });
+    await this.changes.publish(change);
+    return toEnvironment(row);
+  }
+
+  /** Deletes it with its states, overrides, identities and server keys; its keys stop working. */
+  async delete(organisationId: string, id: string): Promise<void> {
+    const change = await this.environments.transaction(async (repository, trx) => {
+      const current = await requireEnvironment(repository, organisationId, id);
+      const change = await this.changes.touch(trx, { projectId: current.project_id, environmentId: id });
+      await repository.delete(id);
+      return change;
+    });
+    await this.changes.publish(change);
+  }
+}
+
+async function requireEnvironment(
+  repository: EnvironmentsRepository,
+  organisationId: string,
+  id: string,
+): Promise<EnvironmentRow> {
+  const row = await repository.find(organisationId, id);
+  if (!row) throw notFound('environment', id);
+  return row;
+}
+
+const keyTaken = (key: string) =>
+  conflict('environment_key_taken', `An environment with key '${key}' already exists in this project.`);
+
+export function toEnvironment(row: EnvironmentRow): Environment {
+  return { ...row, hide_disabled_flags: row.hide_disabled_flags === 1 };
+}

@@ -1,0 +1,82 @@
+import { notFound } from '../errors.js';
+import type { PageResult } from '../http/schemas.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import { newId } from '../shared/ids.js';
+import { newServerKey } from '../shared/keys.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { EnvironmentRow, ServerKeyRow } from '../storage/tables.js';
+import type { ServerKeysRepository } from './server-keys.repository.js';
+import type { CreateServerKey, ServerKey } from './server-keys.schema.js';
+
+/**
+ * Secret keys of one environment. The key is shown whole only when created; creation and
+ * deletion publish a change because key caches (auth/environment-keys.ts) listen to the bus.
+ */
+export class ServerKeysService {
+  constructor(
+    private readonly keys: ServerKeysRepository,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  /** Throws `environment_not_found` for environments of other organisations too. */
+  async list(
+    organisationId: string,
+    environmentId: string,
+    page: PageRequest,
+  ): Promise<PageResult<ServerKey>> {
+    await requireEnvironment(this.keys, organisationId, environmentId);
+    const rows = await this.keys.list(environmentId, page);
+    return {
+      items: rows.items.map((row) => toServerKey(row, maskKey(row.key))),
+      next_cursor: rows.next_cursor,
+    };
+  }
+
+  async create(organisationId: string, environmentId: string, input: CreateServerKey): Promise<ServerKey> {
+    const row: ServerKeyRow = {
+      id: newId(),
+      environment_id: environmentId,
+      key: newServerKey(),
+      name: input.name,
+      created_at: new Date().toISOString(),
+    };
+    const change = await this.keys.transaction(async (keys, trx) => {
+      const environment = await requireEnvironment(keys, organisationId, environmentId);
+      await keys.insert(row);
+      return this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+    });
+    await this.changes.publish(change);
+    return toServerKey(row, row.key);
+  }
+
+  /** The key stops working as soon as key caches hear of the change. */
+  async delete(organisationId: string, environmentId: string, keyId: string): Promise<void> {
+    const change = await this.keys.transaction(async (keys, trx) => {
+      const environment = await requireEnvironment(keys, organisationId, environmentId);
+      if (!(await keys.find(environmentId, keyId))) throw notFound('server_key', keyId);
+      await keys.delete(keyId);
+      return this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+    });
+    await this.changes.publish(change);
+  }
+}
+
+async function requireEnvironment(
+  keys: ServerKeysRepository,
+  organisationId: string,
+  id: string,
+): Promise<EnvironmentRow> {
+  const row = await keys.findEnvironment(organisationId, id);
+  if (!row) throw notFound('environment', id);
+  return row;
+}
+
+/** Enough to tell keys apart in a list, never enough to use one. */
+export function maskKey(key: string): string {
+  const visible = 4;
+  return '*'.repeat(Math.max(0, key.length - visible)) + key.slice(-visible);
+}
+
+function toServerKey(row: ServerKeyRow, key: string): ServerKey {
+  return { id: row.id, name: row.name, key, created_at: row.created_at };
+}

@@ -1,0 +1,125 @@
+import type { EvaluationResult, FlagResult } from '@pennon/engine';
+import type { Kysely } from 'kysely';
+import type { EnvironmentKey } from '../auth/environment-keys.js';
+import { unavailable } from '../errors.js';
+import type { ChangeBus } from '../realtime/change-bus.js';
+import type { Tables } from '../storage/tables.js';
+import type { EnvironmentSnapshot, FeatureInfo } from './snapshot.js';
+import { SnapshotCache } from './snapshot-cache.js';
+
+export type TraitValue = string | number | boolean;
+
+export interface TraitInput {
+  key: string;
+  /** null deletes a stored trait. */
+  value: TraitValue | null;
+  /** Used for this evaluation only, never stored. */
+  transient?: boolean;
+}
+
+export interface IdentityRequest {
+  identifier: string;
+  traits?: TraitInput[];
+  /** The whole identity is used for this evaluation only: nothing is read or written. */
+  transient?: boolean;
+}
+
+/** What the evaluation layer needs from identity storage, and nothing more. */
+export interface IdentityStore {
+  loadForEvaluation(
+    environmentId: string,
+    identifier: string,
+  ): Promise<{ identifier: string; traits: Record<string, TraitValue> } | undefined>;
+  identifyAndStoreTraits(
+    environmentId: string,
+    identifier: string,
+    traits: { key: string; value: TraitValue | null }[],
+  ): Promise<{ identifier: string; traits: Record<string, TraitValue> }>;
+}
+
+export interface EvaluatedFlag {
+  feature: FeatureInfo;
+  result: FlagResult;
+}
+
+export interface Evaluation {
+  snapshot: EnvironmentSnapshot;
+  /** Flags this key may see, in feature order. */
+  flags: EvaluatedFlag[];
+  /** Traits the evaluation used: stored merged with given, transient included. */
+  traits: Record<string, TraitValue>;
+  identifier?: string;
+}
+
+/**
+ * The one place flags are evaluated for requests. Every protocol adapter maps its request to
+ * `evaluate` and the answer to its own response shape; none evaluates on its own.
+ */
+export class EvaluationService {
+  private readonly snapshots: SnapshotCache;
+  private identityStore?: IdentityStore;
+
+  constructor(db: Kysely<Tables>, bus: ChangeBus) {
+    this.snapshots = new SnapshotCache(db, bus);
+  }
+
+  /** Identity storage arrives after construction because its service is built by its own domain. */
+  useIdentityStore(store: IdentityStore): void {
+    this.identityStore = store;
+  }
+
+  async snapshot(environmentId: string): Promise<EnvironmentSnapshot> {
+    const snapshot = await this.snapshots.get(environmentId);
+    // The key resolved a moment ago, so the environment was deleted in between.
+    if (!snapshot) throw unavailable('The environment is no longer available.');
+    return snapshot;
+  }
+
+  /**
+   * Evaluates every flag the key may see, for no identity or for one identity. Persistent
+   * identities are created on first sight and their non-transient traits stored; transient
+   * identities and transient traits never reach storage.
+   */
+  async evaluate(key: EnvironmentKey, identity?: IdentityRequest): Promise<Evaluation> {
+    const snapshot = await this.snapshot(key.environmentId);
+    const traits = identity ? await this.resolveTraits(key.environmentId, identity) : {};
+    const result: EvaluationResult = identity
+      ? snapshot.compiled.evaluate({ identifier: identity.identifier, traits })
+      : snapshot.compiled.evaluate();
+    return { snapshot, flags: visibleFlags(snapshot, result, key.kind), traits, identifier: identity?.identifier };
+  }
+
+  close(): void {
+    this.snapshots.close();
+  }
+
+  private async resolveTraits(environmentId: string, identity: IdentityRequest): Promise<Record<string, TraitValue>> {
+    const given = identity.traits ?? [];
+    const transientTraits: Record<string, TraitValue> = {};
+    for (const t of given) if ((identity.transient || t.transient) && t.value !== null) transientTraits[t.key] = t.value;
+    if (identity.transient) return transientTraits;
+
+    const store = this.identityStore;
+    if (!store) throw unavailable('Identity storage is not configured.');
+    const toStore = given.filter((t) => !t.transient).map(({ key, value }) => ({ key, value }));
+    let stored = toStore.length === 0 ? await store.loadForEvaluation(environmentId, identity.identifier) : undefined;
+    stored ??= await store.identifyAndStoreTraits(environmentId, identity.identifier, toStore);
+    return { ...stored.traits, ...transientTraits };
+  }
+}
+
+function visibleFlags(
+  snapshot: EnvironmentSnapshot,
+  result: EvaluationResult,
+  kind: EnvironmentKey['kind'],
+): EvaluatedFlag[] {
+  const flags: EvaluatedFlag[] = [];
+  for (const feature of snapshot.features.values()) {
+    if (kind === 'client' && feature.serverKeyOnly) continue;
+    const flag = result.flags[feature.key];
+    if (!flag) continue;
+    if (snapshot.hideDisabledFlags && !flag.enabled) continue;
+    flags.push({ feature, result: flag });
+  }
+  return flags;
+}

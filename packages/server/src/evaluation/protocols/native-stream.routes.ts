@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import { forbidden } from '../../errors.js';
+import { ErrorResponse } from '../../http/schemas.js';
+import { openEnvironmentStream } from '../../realtime/environment-stream.js';
+import { environmentKeyOf } from '../sdk-keys.js';
+
+const StreamQuery = Type.Object(
+  {
+    /** For browsers' EventSource, which cannot send headers; client keys only. */
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse };
+
+/**
+ * `GET /stream`: server-sent events telling SDKs that the environment changed. Each
+ * `change` event carries `{"updated_at": <ISO time>, "etag": <the document's ETag>}`; the
+ * event id is the etag, so a reconnecting EventSource (`Last-Event-ID`) is not told again
+ * about a state it has. The current state is sent once on connect.
+ */
+export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/stream',
+      {
+        schema: {
+          tags: ['sdk'],
+          querystring: StreamQuery,
+          produces: ['text/event-stream'],
+          response: { 200: Type.String({ description: 'text/event-stream of `change` events' }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const headerKey = environmentKeyOf(request);
+        const key = headerKey ?? request.query.key;
+        const environment = await ctx.keys.require(key, 'any');
+        // Query strings end up in access logs and browser history; secrets must not.
+        if (!headerKey && environment.kind === 'server') {
+          throw forbidden('Send server keys in the Authorization header, never in a URL.');
+        }
+        const lastEventId = request.headers['last-event-id'];
+        openEnvironmentStream(ctx, request, reply, {
+          key: key as string,
+          environment,
+          lastSeenEtag: typeof lastEventId === 'string' ? lastEventId : undefined,
+          toMessage: (snapshot) => ({
+            event: 'change',
+            id: snapshot.etag,
+            data: JSON.stringify({ updated_at: snapshot.updatedAt, etag: snapshot.etag }),
+          }),
+        });
+        return reply;
+      },
+    );
+  };
+}

@@ -1,0 +1,170 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { EnvironmentKey } from '../../auth/environment-keys.js';
+import type { AppContext } from '../../context.js';
+import { forbidden, notFound, unauthorized } from '../../errors.js';
+import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../../http/rate-limit.js';
+import type { SseMessage } from '../../realtime/sse-hub.js';
+import { environmentKeyOf } from '../sdk-keys.js';
+import type { EnvironmentSnapshot } from '../snapshot.js';
+import { bulkEtag, etagMatches, identityOf, ofrepError, ofrepFlag } from './ofrep.mapping.js';
+import {
+  OfrepBulkQuery,
+  OfrepBulkResponse,
+  OfrepEvaluateBody,
+  OfrepFlag,
+  OfrepFlagParams,
+  OfrepStreamQuery,
+  ofrepBulkErrors,
+  ofrepFlagErrors,
+} from './ofrep.schema.js';
+
+export interface OfrepOptions {
+  /** Per-key limit on OFREP requests (one process); false turns it off. */
+  rateLimit?: RateLimitOptions | false;
+}
+
+/** Generous enough for a busy backend behind one key, low enough to stop a runaway loop. */
+export const OFREP_DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 1000, burst: 2000 };
+
+/**
+ * OpenFeature Remote Evaluation Protocol v1, for `@openfeature/ofrep-provider` (server) and
+ * `@openfeature/ofrep-web-provider` (browser). A thin adapter: the context becomes a transient
+ * identity, `ctx.evaluation` evaluates, each flag is mapped to OFREP's shape. Keys come as
+ * `Authorization: Bearer`, `X-API-Key` (or `X-Environment-Key`); client and server keys both work.
+ *
+ * Change notification (ADR-0008): bulk answers list one SSE stream. EventSource cannot send
+ * headers, so the stream URL carries the environment's client key, which is public by design;
+ * a server key is refused there (403), since URLs end up in logs and histories. The stream
+ * tells the client only "refetch", never any flag, so the public key reveals nothing new.
+ */
+export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): FastifyPluginAsyncTypebox {
+  const limiter =
+    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? OFREP_DEFAULT_RATE_LIMIT);
+  const keys = new WeakMap<FastifyRequest, EnvironmentKey>();
+
+  /** Before the body is parsed: unknown keys and over-limit keys cost nothing more. */
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
+    const presented = environmentKeyOf(request);
+    const key = await ctx.keys.require(presented, 'any');
+    enforceRateLimit(limiter, presented as string, reply);
+    keys.set(request, key);
+  };
+  const keyOf = (request: FastifyRequest): EnvironmentKey => {
+    const key = keys.get(request);
+    if (!key) throw unauthorized('Send an environment key.');
+    return key;
+  };
+
+  return async (app) => {
+    const tags = ['ofrep'];
+
+    app.setErrorHandler((error, request, reply) => {
+      const { status, errorCode, errorDetails, metadata } = ofrepError(error);
+      if (status >= 500) request.log.error({ err: error }, 'OFREP request failed');
+      const flagKey = (request.params as { key?: unknown } | undefined)?.key;
+      const body =
+        typeof flagKey === 'string'
+          ? { key: flagKey, errorCode, errorDetails, metadata }
+          : { errorCode, errorDetails, metadata };
+      return reply.status(status).send(body);
+    });
+
+    app.post(
+      '/evaluate/flags/:key',
+      {
+        onRequest: authenticate,
+        schema: {
+          tags,
+          params: OfrepFlagParams,
+          body: OfrepEvaluateBody,
+          response: { 200: OfrepFlag, ...ofrepFlagErrors },
+        },
+      },
+      async (request) => {
+        const evaluation = await ctx.evaluation.evaluate(keyOf(request), identityOf(request.body.context));
+        const flag = evaluation.flags.find((f) => f.feature.key === request.params.key);
+        if (!flag) throw notFound('flag', request.params.key);
+        return ofrepFlag(flag);
+      },
+    );
+
+    app.post(
+      '/evaluate/flags',
+      {
+        onRequest: authenticate,
+        schema: {
+          tags,
+          querystring: OfrepBulkQuery,
+          body: OfrepEvaluateBody,
+          response: { 200: OfrepBulkResponse, 304: Type.Null(), ...ofrepBulkErrors },
+        },
+      },
+      async (request, reply) => {
+        const key = keyOf(request);
+        const identity = identityOf(request.body.context);
+        const current = await ctx.evaluation.snapshot(key.environmentId);
+        const unchanged = bulkEtag(current, key.kind, identity);
+        if (etagMatches(request.headers['if-none-match'], unchanged)) {
+          reply.header('ETag', unchanged);
+          return reply.status(304).send(null);
+        }
+        const evaluation = await ctx.evaluation.evaluate(key, identity);
+        // Tagged with the snapshot actually evaluated, in case a change landed in between.
+        reply.header('ETag', bulkEtag(evaluation.snapshot, key.kind, identity));
+        return {
+          flags: evaluation.flags.map(ofrepFlag),
+          eventStreams: [eventStream(request, `${app.prefix}/events`, evaluation.snapshot)],
+        };
+      },
+    );
+
+    app.get(
+      '/events',
+      {
+        schema: { tags, querystring: OfrepStreamQuery, response: { 200: Type.String(), ...ofrepBulkErrors } },
+      },
+      async (request, reply) => {
+        const presented = request.query.key;
+        const key = await ctx.keys.require(presented, 'any');
+        if (key.kind === 'server') {
+          throw forbidden('Server keys are secret and must not travel in URLs; streams take the client key.');
+        }
+        enforceRateLimit(limiter, presented as string, reply);
+        const snapshot = await ctx.evaluation.snapshot(key.environmentId);
+        ctx.sse.open(request, reply, {
+          environmentId: key.environmentId,
+          projectId: key.projectId,
+          key: presented as string,
+          // A client reconnecting after a drop may have missed changes: it revalidates (a 304
+          // when nothing changed) instead of trusting what it holds.
+          initial: [refetchMessage(snapshot)],
+          onChange: async () => refetchMessage(await ctx.evaluation.snapshot(key.environmentId)),
+        });
+        return reply;
+      },
+    );
+  };
+}
+
+/** The stream entry for bulk answers: an absolute URL, and the path for proxy-aware clients. */
+function eventStream(request: FastifyRequest, path: string, snapshot: EnvironmentSnapshot) {
+  const requestUri = `${path}?key=${encodeURIComponent(snapshot.clientKey)}`;
+  return {
+    type: 'sse' as const,
+    url: `${request.protocol}://${request.host}${requestUri}`,
+    endpoint: { requestUri },
+  };
+}
+
+/** Unnamed events: the web provider listens to `message` and reads `type`, `etag`, `lastModified`. */
+function refetchMessage(snapshot: EnvironmentSnapshot): SseMessage {
+  return {
+    data: JSON.stringify({
+      type: 'refetchEvaluation',
+      etag: snapshot.etag,
+      lastModified: snapshot.updatedAtSeconds,
+    }),
+  };
+}

@@ -1,0 +1,64 @@
+import { gunzipSync } from 'node:zlib';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { invalid, PennonError } from '../../errors.js';
+
+/**
+ * Statsig's clients do not send plain JSON bodies. The body is JSON, optionally
+ * "Statsig-encoded" (`se=1`: base64 of the JSON text, then the base64 string reversed;
+ * `btoa` input, so one byte per character), then optionally gzipped (`gz=1`, or
+ * `Content-Encoding: gzip`), in that order: the client encodes first and compresses the
+ * result. The content type says nothing: text/plain for strings, none for compressed bytes.
+ *
+ * This installs, for the encapsulated Statsig plugin only, one parser for every content
+ * type that undoes those steps and hands route validation the parsed JSON. A decompressed
+ * body is held to the route's body limit too, so a small gzip bomb cannot grow past it.
+ */
+export function acceptStatsigBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    try {
+      done(null, decodeStatsigBody(request, body as Buffer, request.routeOptions.bodyLimit));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}
+
+export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecodedBytes: number): unknown {
+  const query = request.query as Record<string, unknown>;
+  let bytes = raw;
+  if (query.gz === '1' || /\bgzip\b/i.test(String(request.headers['content-encoding'] ?? ''))) {
+    bytes = gunzip(bytes, maxDecodedBytes);
+  }
+  const text = query.se === '1' ? unreverseBase64(bytes.toString('latin1')) : bytes.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid(
+      'malformed_body',
+      query.se === '1'
+        ? 'The Statsig-encoded body does not decode to JSON.'
+        : 'The request body is not valid JSON.',
+    );
+  }
+}
+
+/** `btoa` took one byte per character, so latin1 gives back exactly the client's string. */
+function unreverseBase64(encoded: string): string {
+  return Buffer.from(encoded.split('').reverse().join(''), 'base64').toString('latin1');
+}
+
+function gunzip(bytes: Buffer, maxOutputLength: number): Buffer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new PennonError(
+        'too_large',
+        'body_too_large',
+        `The decompressed body is larger than ${maxOutputLength} bytes.`,
+      );
+    }
+    throw invalid('malformed_body', 'The body is flagged as gzip but does not decompress.');
+  }
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import {
+  type CompiledEnvironment,
+  type EvaluationContext,
+  type FeatureContext,
+  type SegmentContext,
+  compile,
+} from '@pennon/engine';
+import type { FeatureRow } from '../storage/tables.js';
+import type { LoadedEnvironment, LoadedIdentityOverride, StoredVariant } from './environment-loader.js';
+
+export interface FeatureInfo {
+  id: string;
+  /** Stable per-project integer, the id Flagsmith-compatible APIs expose. */
+  number: number;
+  key: string;
+  type: FeatureRow['type'];
+  description: string;
+  tags: string[];
+  serverKeyOnly: boolean;
+}
+
+/**
+ * One environment compiled for evaluation: immutable, built once per change, shared by
+ * every request and every protocol until the next change replaces it.
+ */
+export interface EnvironmentSnapshot {
+  environmentId: string;
+  projectId: string;
+  clientKey: string;
+  name: string;
+  hideDisabledFlags: boolean;
+  /** ISO time of the last change, and the same as epoch seconds (float) for headers. */
+  updatedAt: string;
+  updatedAtSeconds: number;
+  /** Strong validator for the whole configuration; changes whenever `updatedAt` does. */
+  etag: string;
+  features: ReadonlyMap<string, FeatureInfo>;
+  /** The context the engine compiled: every rule, for server keys only. */
+  context: EvaluationContext;
+  compiled: CompiledEnvironment;
+}
+
+/** Identity overrides rank above every segment override. */
+export const IDENTITY_OVERRIDE_PRIORITY = Number.NEGATIVE_INFINITY;
+export const IDENTITY_OVERRIDE_SEGMENT_NAME = 'identity_overrides';
+export const IDENTITY_OVERRIDE_SOURCE = 'identity_override';
+
+export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
+  const { environment } = loaded;
+  const features = new Map<string, FeatureInfo>();
+  const featureContexts: Record<string, FeatureContext> = {};
+  for (const { row, state } of loaded.features) {
+    const info: FeatureInfo = {
+      id: row.id,
+      number: row.number,
+      key: row.key,
+      type: row.type,
+      description: row.description,
+      tags: JSON.parse(row.tags) as string[],
+      serverKeyOnly: row.server_key_only === 1,
+    };
+    features.set(row.key, info);
+    featureContexts[row.key] = featureContext(info, state.hashKey, state.enabled, state.value, state.variants);
+  }
+  const segments: Record<string, SegmentContext> = {};
+  for (const segment of loaded.segments) {
+    segments[segment.hashKey] = {
+      key: segment.hashKey,
+      name: segment.name,
+      rules: segment.rules as SegmentContext['rules'],
+      overrides: segment.overrides
+        .filter((o) => features.has(o.featureKey))
+        .map((o) => ({
+          ...featureContext(features.get(o.featureKey) as FeatureInfo, o.hashKey, o.enabled, o.value, o.variants),
+          priority: o.priority,
+        })),
+      metadata: { id: segment.id },
+    };
+  }
+  Object.assign(segments, identityOverrideSegments(loaded.identityOverrides, features));
+
+  const context: EvaluationContext = {
+    environment: { key: environment.client_key, name: environment.name },
+    features: featureContexts,
+    segments,
+  };
+  const updatedAtMs = Date.parse(environment.updated_at);
+  return {
+    environmentId: environment.id,
+    projectId: environment.project_id,
+    clientKey: environment.client_key,
+    name: environment.name,
+    hideDisabledFlags: environment.hide_disabled_flags === 1,
+    updatedAt: environment.updated_at,
+    updatedAtSeconds: updatedAtMs / 1000,
+    etag: `"${createHash('sha1').update(`${environment.id}@${environment.updated_at}`).digest('base64url').slice(0, 20)}"`,
+    features,
+    context,
+    compiled: compile(context),
+  };
+}
+
+function featureContext(
+  info: FeatureInfo,
+  hashKey: string,
+  enabled: boolean,
+  value: unknown,
+  variants: StoredVariant[],
+): FeatureContext {
+  const context: FeatureContext = {
+    key: hashKey,
+    name: info.key,
+    enabled,
+    // A boolean feature's value is its enabled state; it carries no value of its own.
+    value: info.type === 'boolean' ? null : (value as FeatureContext['value']),
+    metadata: { id: info.number },
+  };
+  if (variants.length > 0) {
+    context.variants = variants.map((v) => ({
+      key: v.key,
+      value: v.value as FeatureContext['value'],
+      weight: v.weight,
+      priority: v.priority,
+    }));
+  }
+  return context;
+}
+
+/**
+ * Identity overrides become segments matching `$.identity.identifier`, one per distinct set
+ * of overrides (identities sharing a set share a segment), as Flagsmith's engine maps them.
+ * The compiled engine finds them by identifier lookup, not by scanning.
+ */
+function identityOverrideSegments(
+  overrides: LoadedIdentityOverride[],
+  features: ReadonlyMap<string, FeatureInfo>,
+): Record<string, SegmentContext> {
+  const byIdentifier = new Map<string, LoadedIdentityOverride[]>();
+  for (const o of overrides) {
+    if (!features.has(o.featureKey)) continue;
+    const list = byIdentifier.get(o.identifier) ?? [];
+    list.push(o);
+    byIdentifier.set(o.identifier, list);
+  }
+  const groups = new Map<string, { identifiers: string[]; overrides: LoadedIdentityOverride[] }>();
+  for (const [identifier, list] of byIdentifier) {
+    list.sort((a, b) => (a.featureKey < b.featureKey ? -1 : a.featureKey > b.featureKey ? 1 : 0));
+    const signature = JSON.stringify(list.map((o) => [o.featureKey, o.enabled, o.value]));
+    const group = groups.get(signature) ?? { identifiers: [], overrides: list };
+    group.identifiers.push(identifier);
+    groups.set(signature, group);
+  }
+  const segments: Record<string, SegmentContext> = {};
+  let index = 0;
+  for (const { identifiers, overrides: list } of groups.values()) {
+    const key = `identity_override_${index++}`;
+    segments[key] = {
+      key,
+      name: IDENTITY_OVERRIDE_SEGMENT_NAME,
+      rules: [
+        {
+          type: 'ALL',
+          // A JSON array, not CSV: identifiers may contain commas.
+          conditions: [{ property: '$.identity.identifier', operator: 'IN', value: JSON.stringify(identifiers) }],
+        },
+      ],
+      overrides: list.map((o) => ({
+        ...featureContext(features.get(o.featureKey) as FeatureInfo, o.hashKey, o.enabled, o.value, []),
+        priority: IDENTITY_OVERRIDE_PRIORITY,
+      })),
+      metadata: { source: IDENTITY_OVERRIDE_SOURCE },
+    };
+  }
+  return segments;
+}

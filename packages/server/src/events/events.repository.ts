@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { EventRow, ExposureRow, Tables } from '../storage/tables.js';
+
+/**
+ * Bound parameters one statement may carry. SQLite's default limit is 32,766 since 3.32
+ * (older builds: 999); PostgreSQL's is 65,535. The smaller one bounds both dialects.
+ */
+export const MAX_BIND_PARAMETERS = 32_766;
+
+/** Storage of events and exposures: append-only, written in whole batches. */
+export class EventsRepository {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly maxParameters: number = MAX_BIND_PARAMETERS,
+  ) {}
+
+  /**
+   * Writes every row of a batch in one transaction, so a batch is stored whole or not at
+   * all; rows go in as multi-row inserts, as few statements as the parameter limit allows.
+   */
+  async insertBatch(events: readonly EventRow[], exposures: readonly ExposureRow[]): Promise<void> {
+    if (events.length === 0 && exposures.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const rows of chunks(events, this.rowsPerStatement(events[0]))) {
+        await trx.insertInto('events').values(rows).execute();
+      }
+      for (const rows of chunks(exposures, this.rowsPerStatement(exposures[0]))) {
+        await trx.insertInto('exposures').values(rows).execute();
+      }
+    });
+  }
+
+  private rowsPerStatement(sample: object | undefined): number {
+    const columns = sample ? Object.keys(sample).length : 1;
+    return Math.max(1, Math.floor(this.maxParameters / columns));
+  }
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}

@@ -1,0 +1,52 @@
+import type { Kysely, Transaction } from 'kysely';
+import { findEnvironmentForOrganisation } from '../environments/environments.repository.js';
+import { type PageRequest, paginate } from '../storage/paging.js';
+import type { EnvironmentRow, FeatureStateRow, Tables } from '../storage/tables.js';
+
+/** Storage of feature states, read with the key and type of their feature. */
+export class FeatureStatesRepository {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  /** Runs `work` in one transaction, with a repository bound to it and the transaction for `ChangeRecorder`. */
+  transaction<T>(
+    work: (repository: FeatureStatesRepository, trx: Transaction<Tables>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new FeatureStatesRepository(trx), trx));
+  }
+
+  findEnvironment(organisationId: string, environmentId: string): Promise<EnvironmentRow | undefined> {
+    return findEnvironmentForOrganisation(this.db, organisationId, environmentId);
+  }
+
+  list(environmentId: string, page: PageRequest) {
+    return paginate(
+      this.withFeature().where('feature_states.environment_id', '=', environmentId),
+      'feature_states.id',
+      page,
+    );
+  }
+
+  find(environmentId: string, featureId: string) {
+    return this.withFeature()
+      .where('feature_states.environment_id', '=', environmentId)
+      .where('feature_states.feature_id', '=', featureId)
+      .executeTakeFirst();
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Pick<FeatureStateRow, 'enabled' | 'value' | 'variants' | 'updated_at'>>,
+  ) {
+    await this.db.updateTable('feature_states').set(changes).where('id', '=', id).execute();
+  }
+
+  private withFeature() {
+    return this.db
+      .selectFrom('feature_states')
+      .innerJoin('features', 'features.id', 'feature_states.feature_id')
+      .selectAll('feature_states')
+      .select(['features.key as feature_key', 'features.type as feature_type']);
+  }
+}
+
+export type FeatureStateWithFeature = NonNullable<Awaited<ReturnType<FeatureStatesRepository['find']>>>;

@@ -1,0 +1,67 @@
+import { notFound } from '../errors.js';
+import type { PageResult } from '../http/schemas.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { FeatureStatesRepository, FeatureStateWithFeature } from './feature-states.repository.js';
+import type { FeatureState } from './feature-states.schema.js';
+import { requireEnvironment } from './scope.js';
+import { type StateInput, stateChanges, stateFields } from './state-values.js';
+
+/** Per-environment state of each feature: enabled, value and variants. */
+export class FeatureStatesService {
+  constructor(
+    private readonly states: FeatureStatesRepository,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  async list(
+    organisationId: string,
+    environmentId: string,
+    page: PageRequest,
+  ): Promise<PageResult<FeatureState>> {
+    await requireEnvironment(this.states, organisationId, environmentId);
+    const rows = await this.states.list(environmentId, page);
+    return { items: rows.items.map(toFeatureState), next_cursor: rows.next_cursor };
+  }
+
+  async get(organisationId: string, environmentId: string, featureId: string): Promise<FeatureState> {
+    await requireEnvironment(this.states, organisationId, environmentId);
+    return toFeatureState(await requireState(this.states, environmentId, featureId));
+  }
+
+  async update(
+    organisationId: string,
+    environmentId: string,
+    featureId: string,
+    input: StateInput,
+  ): Promise<FeatureState> {
+    const { row, change } = await this.states.transaction(async (repository, trx) => {
+      const environment = await requireEnvironment(repository, organisationId, environmentId);
+      const current = await requireState(repository, environmentId, featureId);
+      const columns = stateChanges(current.feature_type, current.variants, input);
+      const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      const changes = { ...columns, updated_at: change.at };
+      await repository.update(current.id, changes);
+      return { row: { ...current, ...changes }, change };
+    });
+    await this.changes.publish(change);
+    return toFeatureState(row);
+  }
+}
+
+async function requireState(repository: FeatureStatesRepository, environmentId: string, featureId: string) {
+  const row = await repository.find(environmentId, featureId);
+  if (!row) throw notFound('feature_state', featureId);
+  return row;
+}
+
+function toFeatureState(row: FeatureStateWithFeature): FeatureState {
+  return {
+    id: row.id,
+    environment_id: row.environment_id,
+    feature_id: row.feature_id,
+    feature_key: row.feature_key,
+    ...stateFields(row),
+    updated_at: row.updated_at,
+  };
+}

@@ -1,0 +1,108 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { findProjectForOrganisation } from '../projects/projects.repository.js';
+import { newId } from '../shared/ids.js';
+import type { DialectName } from '../storage/database.js';
+import { type PageRequest, paginate } from '../storage/paging.js';
+import type { FeatureRow, FeatureStateRow, ProjectRow, Tables } from '../storage/tables.js';
+
+/** What may change on a feature: key, type and number are fixed at creation. */
+export type FeatureChanges = Partial<
+  Pick<
+    FeatureRow,
+    'description' | 'tags' | 'server_key_only' | 'default_enabled' | 'default_value' | 'updated_at'
+  >
+>;
+
+/** Storage of features. Callers scope by organisation first (`findProject`, `find`). */
+export class FeaturesRepository {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  /** Runs `work` in one transaction, with a repository bound to it and the transaction for `ChangeRecorder`. */
+  transaction<T>(work: (repository: FeaturesRepository, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new FeaturesRepository(trx, this.dialect), trx));
+  }
+
+  findProject(organisationId: string, projectId: string): Promise<ProjectRow | undefined> {
+    return findProjectForOrganisation(this.db, organisationId, projectId);
+  }
+
+  list(projectId: string, page: PageRequest & { tag?: string }) {
+    let query = this.db.selectFrom('features').selectAll().where('project_id', '=', projectId);
+    if (page.tag !== undefined) query = query.where(this.hasTag(page.tag));
+    return paginate(query, 'id', page);
+  }
+
+  /** `tags` is a JSON array in a text column; only the JSON functions differ between dialects. */
+  private hasTag(tag: string) {
+    return this.dialect === 'postgres'
+      ? sql<boolean>`features.tags::jsonb @> jsonb_build_array(${tag}::text)`
+      : sql<boolean>`exists (select 1 from json_each(features.tags) where json_each.value = ${tag})`;
+  }
+
+  /** The feature, only if its project belongs to the organisation. */
+  find(organisationId: string, id: string): Promise<FeatureRow | undefined> {
+    return this.db
+      .selectFrom('features')
+      .innerJoin('projects', 'projects.id', 'features.project_id')
+      .selectAll('features')
+      .where('projects.organisation_id', '=', organisationId)
+      .where('features.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  findByKey(projectId: string, key: string): Promise<FeatureRow | undefined> {
+    return this.db
+      .selectFrom('features')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+  }
+
+  /** Numbers are never reused while the highest exists; a racing creation fails on the unique constraint. */
+  async nextNumber(projectId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('features')
+      .select((eb) => eb.fn.max('number').as('max'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    return Number(row?.max ?? 0) + 1;
+  }
+
+  async insert(row: FeatureRow): Promise<void> {
+    await this.db.insertInto('features').values(row).execute();
+  }
+
+  /** Gives the new feature a state in every environment of its project, from its defaults. */
+  async createStates(feature: FeatureRow): Promise<void> {
+    const environments = await this.db
+      .selectFrom('environments')
+      .select('id')
+      .where('project_id', '=', feature.project_id)
+      .execute();
+    if (environments.length === 0) return;
+    const rows: FeatureStateRow[] = environments.map((environment) => ({
+      id: newId(),
+      environment_id: environment.id,
+      feature_id: feature.id,
+      enabled: feature.default_enabled,
+      value: feature.default_value,
+      variants: '[]',
+      hash_key: newId(),
+      updated_at: feature.created_at,
+    }));
+    await this.db.insertInto('feature_states').values(rows).execute();
+  }
+
+  async update(id: string, changes: FeatureChanges): Promise<void> {
+    await this.db.updateTable('features').set(changes).where('id', '=', id).execute();
+  }
+
+  /** States and overrides of the feature go with it (foreign-key cascades). */
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('features').where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,92 @@
+import type { FastifyReply } from 'fastify';
+import { PennonError } from '../errors.js';
+
+export interface RateLimitOptions {
+  /** Tokens added per second: the sustained request rate one key may keep up. */
+  perSecond: number;
+  /** Bucket size: how many requests one key may send at once after being idle. */
+  burst: number;
+  /** Buckets kept in memory; the least recently used key is forgotten beyond this. */
+  maxKeys?: number;
+  /** Milliseconds clock, injectable for tests. */
+  now?: () => number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+const DEFAULT_MAX_KEYS = 100_000;
+
+/**
+ * A per-key token bucket kept in memory. Protects one process from one noisy key; it is not a
+ * cluster-wide quota (each replica counts on its own), which is enough to keep a runaway
+ * client from starving the others. Forgetting a key only refills its bucket, so the LRU bound
+ * can never lock anyone out.
+ *
+ * @example
+ * const limiter = new RateLimiter({ perSecond: 1000, burst: 2000 });
+ * const wait = limiter.take(clientKey); // 0: go ahead; otherwise seconds to wait
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
+  private readonly burst: number;
+  private readonly maxKeys: number;
+  private readonly now: () => number;
+
+  constructor(options: RateLimitOptions) {
+    if (!(options.perSecond > 0) || !(options.burst >= 1)) {
+      throw new RangeError('A rate limit needs perSecond > 0 and burst >= 1.');
+    }
+    this.perMs = options.perSecond / 1000;
+    this.burst = options.burst;
+    this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Takes one token for `key`: 0 when allowed, else the whole seconds (at least 1) until one is free. */
+  take(key: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(key);
+    let tokens = this.burst;
+    if (bucket) {
+      tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);
+      // Re-inserting keeps Map order = recency, so the first entry is the one to forget.
+      this.buckets.delete(key);
+    } else if (this.buckets.size >= this.maxKeys) {
+      const oldest = this.buckets.keys().next().value;
+      if (oldest !== undefined) this.buckets.delete(oldest);
+    }
+    if (tokens >= 1) {
+      this.buckets.set(key, { tokens: tokens - 1, at: now });
+      return 0;
+    }
+    this.buckets.set(key, { tokens, at: now });
+    return Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
+  }
+}
+
+/** The error a limited request gets; `details.retry_after_seconds` repeats the header. */
+export function rateLimited(retryAfterSeconds: number): PennonError {
+  return new PennonError(
+    'rate_limited',
+    'rate_limited',
+    `Too many requests for this key; retry in ${retryAfterSeconds} s.`,
+    {
+      details: { retry_after_seconds: retryAfterSeconds },
+    },
+  );
+}
+
+/**
+ * Takes a token for `key` or sets `Retry-After` and throws the 429 error. Call it from a hook
+ * or handler; the protocol's error handler shapes the body, the header is already set.
+ */
+export function enforceRateLimit(limiter: RateLimiter | undefined, key: string, reply: FastifyReply): void {
+  const wait = limiter?.take(key) ?? 0;
+  if (wait === 0) return;
+  reply.header('Retry-After', String(wait));
+  throw rateLimited(wait);
+}

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+
+/**
+ * Bodies are validated strictly: a wrong type is an error, never silently coerced ("5" is
+ * not 5) and unknown properties are rejected where a schema says so. Query strings, params
+ * and headers arrive as text, so those are coerced to the declared types.
+ */
+export function registerValidation(app: FastifyInstance): void {
+  const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false, allErrors: false });
+  const coercing = new Ajv({
+    coerceTypes: 'array',
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+    allErrors: false,
+  });
+  addFormats.default(strict);
+  addFormats.default(coercing);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+}

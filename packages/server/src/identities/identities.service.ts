@@ -1,0 +1,297 @@
+import { conflict, notFound } from '../errors.js';
+import { checkValue } from '../features/feature-values.js';
+import type { PageResult } from '../http/schemas.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import { newId } from '../shared/ids.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { EnvironmentRow, IdentityRow } from '../storage/tables.js';
+import type { EnvironmentOverride, IdentitiesRepository, StoredOverride } from './identities.repository.js';
+import type {
+  CreateIdentity,
+  Identity,
+  IdentityDetail,
+  IdentityListQuery,
+  PutOverride,
+} from './identities.schema.js';
+import {
+  MAX_TRAITS_PER_IDENTITY,
+  type TraitInput,
+  type TraitValue,
+  tooManyTraits,
+  validateIdentifier,
+  validateTraits,
+} from './identity-limits.js';
+
+export type Traits = Record<string, TraitValue>;
+
+/**
+ * Identities of an environment: stored traits (read per request, so changing them publishes
+ * nothing) and identity overrides (compiled into the environment snapshot, so every change
+ * to them is recorded through `ChangeRecorder`).
+ *
+ * Admin methods take the caller's organisation and answer `<thing>_not_found` for anything
+ * outside it. SDK methods (`loadForEvaluation`, `identifyAndStoreTraits`,
+ * `listOverridesForEnvironment`) take an environment id the caller already resolved from a key.
+ */
+export class IdentitiesService {
+  constructor(
+    private readonly identities: IdentitiesRepository,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  /**
+   * The stored identity and its traits, in one query; undefined when the identity was never
+   * stored (or its identifier could not be stored at all).
+   */
+  async loadForEvaluation(
+    environmentId: string,
+    identifier: string,
+  ): Promise<{ id: string; identifier: string; traits: Traits } | undefined> {
+    if (validateIdentifier(identifier)) return undefined;
+    return this.identities.loadWithTraits(environmentId, identifier);
+  }
+
+  /**
+   * Creates the identity if missing, upserts the given traits and deletes those given as null,
+   * in one transaction; returns the whole stored trait set. Throws `invalid` errors
+   * (identity-limits.ts), including `too_many_traits` when the merged set would exceed
+   * MAX_TRAITS_PER_IDENTITY, in which case nothing is written. Repeated keys: the last wins.
+   *
+   * @example
+   * await service.identifyAndStoreTraits(envId, 'user-1', [{ key: 'plan', value: 'pro' }, { key: 'beta', value: null }]);
+   * // → { identifier: 'user-1', traits: { plan: 'pro', ...other stored traits } }
+   */
+  async identifyAndStoreTraits(
+    environmentId: string,
+    identifier: string,
+    traits: readonly TraitInput[],
+  ): Promise<{ identifier: string; traits: Traits }> {
+    const error = validateIdentifier(identifier) ?? validateTraits(traits);
+    if (error) throw error;
+    const stored = await this.identities.transaction(async (repo) => {
+      const row = {
+        id: newId(),
+        environment_id: environmentId,
+        identifier,
+        created_at: new Date().toISOString(),
+      };
+      return mergeTraits(repo, await repo.ensure(row), traits);
+    });
+    return { identifier, traits: stored };
+  }
+
+  /** Every identity override of the environment, for the evaluation layer's snapshot. */
+  listOverridesForEnvironment(environmentId: string): Promise<EnvironmentOverride[]> {
+    return this.identities.overridesForEnvironment(environmentId);
+  }
+
+  async list(
+    organisationId: string,
+    environmentId: string,
+    query: IdentityListQuery,
+  ): Promise<PageResult<Identity>> {
+    const environment = await this.environment(organisationId, environmentId);
+    // No identifier holds NUL (identity-limits.ts), and PostgreSQL cannot even compare text with it.
+    if (query.q?.includes('\u0000')) return { items: [], next_cursor: null };
+    return this.identities.list(environment.id, query, query.q);
+  }
+
+  async get(organisationId: string, environmentId: string, id: string): Promise<IdentityDetail> {
+    const { identity } = await this.identity(organisationId, environmentId, id);
+    const [traits, overrides] = await Promise.all([
+      this.identities.traits(identity.id),
+      this.identities.allOverrides(identity.id),
+    ]);
+    return { ...identity, traits, overrides };
+  }
+
+  /** Throws `identity_exists` (409) when the identifier is taken in the environment. */
+  async create(
+    organisationId: string,
+    environmentId: string,
+    input: CreateIdentity,
+  ): Promise<IdentityDetail> {
+    const environment = await this.environment(organisationId, environmentId);
+    const traits = input.traits ?? {};
+    const error = validateIdentifier(input.identifier) ?? validateTraits(traits);
+    if (error) throw error;
+    const row: IdentityRow = {
+      id: newId(),
+      environment_id: environment.id,
+      identifier: input.identifier,
+      created_at: new Date().toISOString(),
+    };
+    const stored = await this.identities.transaction(async (repo) => {
+      if (!(await repo.insertIfAbsent(row))) {
+        throw conflict(
+          'identity_exists',
+          `An identity '${input.identifier}' already exists in this environment.`,
+        );
+      }
+      await repo.upsertTraits(row.id, Object.entries(traits));
+      return repo.traits(row.id);
+    });
+    return { ...row, traits: stored, overrides: [] };
+  }
+
+  /** Removes the identity with its traits and overrides (cascade); publishes a change if it had overrides. */
+  async delete(organisationId: string, environmentId: string, id: string): Promise<void> {
+    const environment = await this.environment(organisationId, environmentId);
+    const change = await this.identities.transaction(async (repo, trx) => {
+      const identity = await repo.find(environment.id, id);
+      if (!identity) throw notFound('identity', id);
+      const overrides = await repo.countOverrides(identity.id);
+      await repo.delete(identity.id);
+      return overrides > 0 ? this.changes.touch(trx, scopeOf(environment)) : undefined;
+    });
+    if (change) await this.changes.publish(change);
+  }
+
+  /** Replaces the whole trait set. */
+  async replaceTraits(
+    organisationId: string,
+    environmentId: string,
+    id: string,
+    traits: Traits,
+  ): Promise<Traits> {
+    const environment = await this.environment(organisationId, environmentId);
+    const error = validateTraits(traits);
+    if (error) throw error;
+    return this.identities.transaction(async (repo) => {
+      await this.lockIdentity(repo, environment.id, id);
+      await repo.deleteAllTraits(id);
+      await repo.upsertTraits(id, Object.entries(traits));
+      return repo.traits(id);
+    });
+  }
+
+  /** Merges into the trait set; a null value deletes the key. */
+  async patchTraits(
+    organisationId: string,
+    environmentId: string,
+    id: string,
+    traits: Record<string, TraitValue | null>,
+  ): Promise<Traits> {
+    const environment = await this.environment(organisationId, environmentId);
+    const error = validateTraits(traits);
+    if (error) throw error;
+    return this.identities.transaction(async (repo) => {
+      await this.lockIdentity(repo, environment.id, id);
+      return mergeTraits(
+        repo,
+        id,
+        Object.entries(traits).map(([key, value]) => ({ key, value })),
+      );
+    });
+  }
+
+  async listOverrides(
+    organisationId: string,
+    environmentId: string,
+    id: string,
+    page: PageRequest,
+  ): Promise<PageResult<StoredOverride>> {
+    const { identity } = await this.identity(organisationId, environmentId, id);
+    return this.identities.listOverrides(identity.id, page);
+  }
+
+  /**
+   * Creates or replaces the identity's override of a feature of the environment's project
+   * (`feature_not_found` otherwise); the value must fit the feature's type, as for feature states
+   * (`invalid_value`, `value_too_large`; null always fits).
+   */
+  async putOverride(
+    organisationId: string,
+    environmentId: string,
+    id: string,
+    featureId: string,
+    input: PutOverride,
+  ): Promise<{ override: StoredOverride; created: boolean }> {
+    const { environment, identity } = await this.identity(organisationId, environmentId, id);
+    const feature = await this.identities.findFeature(environment.project_id, featureId);
+    if (!feature) throw notFound('feature', featureId);
+    const value = input.value ?? null;
+    checkValue(feature.type, value, 'value');
+    const now = new Date().toISOString();
+    const { result, change } = await this.identities.transaction(async (repo, trx) => {
+      const result = await repo.upsertOverride({
+        id: newId(),
+        identity_id: identity.id,
+        feature_id: feature.id,
+        enabled: input.enabled,
+        value,
+        hash_key: newId(),
+        updated_at: now,
+      });
+      return { result, change: await this.changes.touch(trx, scopeOf(environment)) };
+    });
+    await this.changes.publish(change);
+    return { override: { ...result.override, feature_key: feature.key }, created: result.created };
+  }
+
+  async deleteOverride(
+    organisationId: string,
+    environmentId: string,
+    id: string,
+    featureId: string,
+  ): Promise<void> {
+    const { environment, identity } = await this.identity(organisationId, environmentId, id);
+    const change = await this.identities.transaction(async (repo, trx) => {
+      const deleted = await repo.deleteOverride(identity.id, featureId);
+      if (deleted === 0) throw notFound('identity_override', featureId);
+      return this.changes.touch(trx, scopeOf(environment));
+    });
+    await this.changes.publish(change);
+  }
+
+  private async environment(organisationId: string, environmentId: string): Promise<EnvironmentRow> {
+    const environment = await this.identities.findEnvironment(organisationId, environmentId);
+    if (!environment) throw notFound('environment', environmentId);
+    return environment;
+  }
+
+  private async identity(
+    organisationId: string,
+    environmentId: string,
+    id: string,
+  ): Promise<{ environment: EnvironmentRow; identity: IdentityRow }> {
+    const environment = await this.environment(organisationId, environmentId);
+    const identity = await this.identities.find(environment.id, id);
+    if (!identity) throw notFound('identity', id);
+    return { environment, identity };
+  }
+
+  private async lockIdentity(repo: IdentitiesRepository, environmentId: string, id: string): Promise<void> {
+    if (!(await repo.lock(environmentId, id))) throw notFound('identity', id);
+  }
+}
+
+/**
+ * Applies trait writes to a stored identity and returns the resulting set; throws
+ * `too_many_traits` when the result exceeds the limit, so the caller's transaction rolls back.
+ */
+async function mergeTraits(
+  repo: IdentitiesRepository,
+  identityId: string,
+  traits: readonly TraitInput[],
+): Promise<Traits> {
+  const latest = new Map<string, TraitValue | null>();
+  for (const { key, value } of traits) latest.set(key, value);
+  const entries = [...latest];
+  await repo.deleteTraits(
+    identityId,
+    entries.filter(([, value]) => value === null).map(([key]) => key),
+  );
+  await repo.upsertTraits(
+    identityId,
+    entries.filter((entry): entry is [string, TraitValue] => entry[1] !== null),
+  );
+  const stored = await repo.traits(identityId);
+  const count = Object.keys(stored).length;
+  if (count > MAX_TRAITS_PER_IDENTITY) throw tooManyTraits(count);
+  return stored;
+}
+
+function scopeOf(environment: EnvironmentRow): { projectId: string; environmentId: string } {
+  return { projectId: environment.project_id, environmentId: environment.id };
+}

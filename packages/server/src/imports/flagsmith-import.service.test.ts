@@ -1,0 +1,84 @@
+import { beforeAll, expect, it } from 'vitest';
+// The standing benchmark workload doubles as a realistic Flagsmith document for these tests.
+import {
+  flagsmithEngineModule,
+  generateEnvironmentDocument,
+  generateIdentities,
+  toEvaluationContext,
+  toIdentityContext,
+} from '../../../../bench/workload.mjs';
+import { loadEnvironment } from '../evaluation/environment-loader.js';
+import { flagsmithValue } from '../evaluation/protocols/flagsmith-flags.js';
+import { buildSnapshot } from '../evaluation/snapshot.js';
+import { bootstrap } from '../organisations/bootstrap.js';
+import { InProcessChangeBus } from '../realtime/change-bus.js';
+import { ChangeRecorder } from '../shared/changes.js';
+import { describeEachDialect } from '../testing/databases.js';
+import { FlagsmithImportService } from './flagsmith-import.service.js';
+
+const { getEvaluationResult } = await flagsmithEngineModule('index.js');
+
+describeEachDialect('Flagsmith import', (getDatabase) => {
+  const document = generateEnvironmentDocument({ seed: 7 });
+  let service: FlagsmithImportService;
+  let organisationId: string;
+
+  beforeAll(async () => {
+    const { db } = getDatabase();
+    await bootstrap(db, {});
+    organisationId = (await db.selectFrom('organisations').select('id').executeTakeFirstOrThrow()).id;
+    service = new FlagsmithImportService(db, new ChangeRecorder(new InProcessChangeBus()));
+  });
+
+  it('creates the project and environment, keeping the api_key as client key', async () => {
+    const result = await service.import(organisationId, document);
+    expect(result.created).toBe(true);
+    expect(result.client_key).toBe(document.api_key);
+    expect(result.server_key).toMatch(/^ser\./);
+    expect(result.counts).toEqual({
+      features: 50,
+      segments: 15,
+      segment_overrides: document.project.segments.reduce((n: number, s: { feature_states: unknown[] }) => n + s.feature_states.length, 0),
+      identity_overrides: document.identity_overrides.reduce((n: number, i: { identity_features: unknown[] }) => n + i.identity_features.length, 0),
+    });
+  });
+
+  it('gives every user the same flags, buckets and variants as Flagsmith’s own engine', async () => {
+    const { db } = getDatabase();
+    const environment = await db.selectFrom('environments').select('id').where('client_key', '=', document.api_key).executeTakeFirstOrThrow();
+    const loaded = await loadEnvironment(db, environment.id);
+    if (!loaded) throw new Error('imported environment not found');
+    const snapshot = buildSnapshot(loaded);
+    const flagsmithContext = toEvaluationContext(document);
+    let compared = 0;
+    for (const identity of generateIdentities({ seed: 7, count: 300 })) {
+      const ours = snapshot.compiled.evaluate({ identifier: identity.identifier, traits: identity.traits });
+      const theirs = getEvaluationResult({ ...flagsmithContext, identity: toIdentityContext(identity) });
+      for (const [name, expected] of Object.entries(theirs.flags) as [string, { enabled: boolean; value: unknown }][]) {
+        const feature = snapshot.features.get(name);
+        const flag = ours.flags[name];
+        if (!feature || !flag) throw new Error(`feature ${name} missing after import`);
+        expect({ name, enabled: flag.enabled, value: flagsmithValue(feature, flag.value) }).toEqual({
+          name,
+          enabled: expected.enabled,
+          // Boolean features carry no value; Flagsmith reports their empty value as it was stored.
+          value: feature.type === 'boolean' ? null : expected.value,
+        });
+        compared++;
+      }
+    }
+    expect(compared).toBe(300 * 50);
+  });
+
+  it('updates in place when the same document is imported again', async () => {
+    const changed = structuredClone(document);
+    changed.feature_states[0].enabled = !changed.feature_states[0].enabled;
+    const again = await service.import(organisationId, changed);
+    expect(again.created).toBe(false);
+    const { db } = getDatabase();
+    const environments = await db.selectFrom('environments').select('id').where('client_key', '=', document.api_key).execute();
+    expect(environments).toHaveLength(1);
+    const features = await db.selectFrom('features').select('id').execute();
+    expect(features).toHaveLength(50);
+  });
+});

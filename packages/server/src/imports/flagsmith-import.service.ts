@@ -1,0 +1,311 @@
+import type { Kysely, Transaction } from 'kysely';
+import { invalid } from '../errors.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import { newId } from '../shared/ids.js';
+import { newServerKey } from '../shared/keys.js';
+import type { FeatureRow, Tables } from '../storage/tables.js';
+import type { FlagsmithEnvironmentDocument, FlagsmithFeatureState } from './flagsmith-document.schema.js';
+import { importedRule, importedValue, importedVariants, inferType, stateHashKey } from './flagsmith-mapping.js';
+
+export interface ImportResult {
+  project_id: string;
+  environment_id: string;
+  client_key: string;
+  server_key: string;
+  created: boolean;
+  counts: { features: number; segments: number; segment_overrides: number; identity_overrides: number };
+}
+
+type Trx = Transaction<Tables>;
+type FeatureTypes = ReadonlyMap<string, FeatureRow['type']>;
+
+/**
+ * Brings a Flagsmith environment document into Pennon so running applications keep working:
+ * the document's `api_key` stays the environment's client key and every hashing seed is kept,
+ * so no user changes bucket or variant. Importing the same document again updates in place.
+ * The environment's segment and identity overrides are replaced by the document's.
+ */
+export class FlagsmithImportService {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  async import(organisationId: string, document: FlagsmithEnvironmentDocument): Promise<ImportResult> {
+    const types = featureTypes(document);
+    const { result, change } = await this.db.transaction().execute(async (trx) => {
+      const target = await this.environmentFor(trx, organisationId, document);
+      const features = await this.importFeatures(trx, target.projectId, target.environmentId, document, types);
+      const segments = await this.importSegments(trx, target.projectId, target.environmentId, document, features, types);
+      const identityOverrides = await this.importIdentityOverrides(trx, target.environmentId, document, features);
+      const serverKey = newServerKey();
+      await trx
+        .insertInto('server_keys')
+        .values({ id: newId(), environment_id: target.environmentId, key: serverKey, name: 'flagsmith import', created_at: now() })
+        .execute();
+      const change = await this.changes.touch(trx, { projectId: target.projectId });
+      const result: ImportResult = {
+        project_id: target.projectId,
+        environment_id: target.environmentId,
+        client_key: document.api_key,
+        server_key: serverKey,
+        created: target.created,
+        counts: { features: features.size, segments: segments.segments, segment_overrides: segments.overrides, identity_overrides: identityOverrides },
+      };
+      return { result, change };
+    });
+    await this.changes.publish(change);
+    return result;
+  }
+
+  private async environmentFor(trx: Trx, organisationId: string, document: FlagsmithEnvironmentDocument) {
+    const existing = await trx
+      .selectFrom('environments')
+      .innerJoin('projects', 'projects.id', 'environments.project_id')
+      .select(['environments.id', 'environments.project_id', 'projects.organisation_id'])
+      .where('environments.client_key', '=', document.api_key)
+      .executeTakeFirst();
+    const hideDisabled = document.project.hide_disabled_flags ? 1 : 0;
+    if (existing) {
+      if (existing.organisation_id !== organisationId) {
+        throw invalid('client_key_taken', 'Another organisation already has an environment with this api_key.');
+      }
+      await trx.updateTable('environments').set({ hide_disabled_flags: hideDisabled }).where('id', '=', existing.id).execute();
+      return { environmentId: existing.id, projectId: existing.project_id, created: false };
+    }
+    let project = await trx
+      .selectFrom('projects')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('name', '=', document.project.name)
+      .executeTakeFirst();
+    if (!project) {
+      project = { id: newId() };
+      await trx
+        .insertInto('projects')
+        .values({ id: project.id, organisation_id: organisationId, name: document.project.name, created_at: now(), updated_at: now() })
+        .execute();
+    }
+    const name = document.name || 'Imported';
+    const key = await this.freeEnvironmentKey(trx, project.id, slug(name));
+    const environmentId = newId();
+    await trx
+      .insertInto('environments')
+      .values({
+        id: environmentId,
+        project_id: project.id,
+        key,
+        name,
+        client_key: document.api_key,
+        hide_disabled_flags: hideDisabled,
+        created_at: now(),
+        updated_at: now(),
+      })
+      .execute();
+    // Every environment has a state for every feature of its project.
+    const others = await trx.selectFrom('features').selectAll().where('project_id', '=', project.id).execute();
+    for (const feature of others) await this.ensureState(trx, environmentId, feature);
+    return { environmentId, projectId: project.id, created: true };
+  }
+
+  /** Upserts features by name and sets this environment's state for each. */
+  private async importFeatures(trx: Trx, projectId: string, environmentId: string, document: FlagsmithEnvironmentDocument, types: FeatureTypes) {
+    const features = new Map<string, FeatureRow>();
+    for (const state of document.feature_states) {
+      const feature = await this.upsertFeature(trx, projectId, state, types);
+      features.set(feature.key, feature);
+      const type = feature.type;
+      const values = {
+        enabled: state.enabled ? 1 : 0,
+        value: serialise(importedValue(type, state.feature_state_value)),
+        variants: JSON.stringify(importedVariants(type, state)),
+        hash_key: stateHashKey(state),
+        updated_at: now(),
+      };
+      const existing = await trx
+        .selectFrom('feature_states')
+        .select('id')
+        .where('environment_id', '=', environmentId)
+        .where('feature_id', '=', feature.id)
+        .executeTakeFirst();
+      if (existing) await trx.updateTable('feature_states').set(values).where('id', '=', existing.id).execute();
+      else await trx.insertInto('feature_states').values({ id: newId(), environment_id: environmentId, feature_id: feature.id, ...values }).execute();
+    }
+    return features;
+  }
+
+  private async upsertFeature(trx: Trx, projectId: string, state: FlagsmithFeatureState, types: FeatureTypes): Promise<FeatureRow> {
+    const found = await trx
+      .selectFrom('features')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('key', '=', state.feature.name)
+      .executeTakeFirst();
+    if (found) return found;
+    const taken = await trx
+      .selectFrom('features')
+      .select('id')
+      .where('project_id', '=', projectId)
+      .where('number', '=', state.feature.id)
+      .executeTakeFirst();
+    const max = await trx
+      .selectFrom('features')
+      .select((eb) => eb.fn.max<number>('number').as('max'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    const row: FeatureRow = {
+      id: newId(),
+      project_id: projectId,
+      key: state.feature.name,
+      type: types.get(state.feature.name) ?? inferType([state]),
+      description: '',
+      tags: '[]',
+      server_key_only: 0,
+      default_enabled: 0,
+      default_value: null,
+      // Keep Flagsmith's feature id where free: clients may have it cached.
+      number: taken ? Number(max?.max ?? 0) + 1 : state.feature.id,
+      created_at: now(),
+      updated_at: now(),
+    };
+    await trx.insertInto('features').values(row).execute();
+    const environments = await trx.selectFrom('environments').select('id').where('project_id', '=', projectId).execute();
+    for (const env of environments) await this.ensureState(trx, env.id, row);
+    return row;
+  }
+
+  private async importSegments(
+    trx: Trx,
+    projectId: string,
+    environmentId: string,
+    document: FlagsmithEnvironmentDocument,
+    features: Map<string, FeatureRow>,
+    types: FeatureTypes,
+  ) {
+    await trx.deleteFrom('segment_overrides').where('environment_id', '=', environmentId).execute();
+    let overrides = 0;
+    const segments = document.project.segments ?? [];
+    for (const segment of segments) {
+      const values = { hash_key: String(segment.id), rules: JSON.stringify(segment.rules.map(importedRule)), updated_at: now() };
+      let row = await trx
+        .selectFrom('segments')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .where('name', '=', segment.name)
+        .executeTakeFirst();
+      if (row) await trx.updateTable('segments').set(values).where('id', '=', row.id).execute();
+      else {
+        row = { id: newId() };
+        await trx
+          .insertInto('segments')
+          .values({ id: row.id, project_id: projectId, name: segment.name, description: '', created_at: now(), ...values })
+          .execute();
+      }
+      for (const state of segment.feature_states ?? []) {
+        const feature = features.get(state.feature.name) ?? (await this.upsertFeature(trx, projectId, state, types));
+        await trx
+          .insertInto('segment_overrides')
+          .values({
+            id: newId(),
+            environment_id: environmentId,
+            segment_id: row.id,
+            feature_id: feature.id,
+            priority: state.feature_segment?.priority ?? 0,
+            enabled: state.enabled ? 1 : 0,
+            value: serialise(importedValue(feature.type, state.feature_state_value)),
+            variants: JSON.stringify(importedVariants(feature.type, state)),
+            hash_key: stateHashKey(state),
+            updated_at: now(),
+          })
+          .execute();
+        overrides++;
+      }
+    }
+    return { segments: segments.length, overrides };
+  }
+
+  private async importIdentityOverrides(trx: Trx, environmentId: string, document: FlagsmithEnvironmentDocument, features: Map<string, FeatureRow>) {
+    const identities = await trx.selectFrom('identities').select('id').where('environment_id', '=', environmentId).execute();
+    const ids = identities.map((i) => i.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      await trx.deleteFrom('identity_overrides').where('identity_id', 'in', ids.slice(i, i + 500)).execute();
+    }
+    let count = 0;
+    for (const identity of document.identity_overrides ?? []) {
+      let row = await trx
+        .selectFrom('identities')
+        .select('id')
+        .where('environment_id', '=', environmentId)
+        .where('identifier', '=', identity.identifier)
+        .executeTakeFirst();
+      if (!row) {
+        row = { id: newId() };
+        await trx.insertInto('identities').values({ id: row.id, environment_id: environmentId, identifier: identity.identifier, created_at: now() }).execute();
+      }
+      for (const state of identity.identity_features ?? []) {
+        const feature = features.get(state.feature.name);
+        // An override of a feature the document does not define has nothing to override.
+        if (!feature) continue;
+        await trx
+          .insertInto('identity_overrides')
+          .values({
+            id: newId(),
+            identity_id: row.id,
+            feature_id: feature.id,
+            enabled: state.enabled ? 1 : 0,
+            value: serialise(importedValue(feature.type, state.feature_state_value)),
+            hash_key: stateHashKey(state),
+            updated_at: now(),
+          })
+          .execute();
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private async ensureState(trx: Trx, environmentId: string, feature: FeatureRow): Promise<void> {
+    const found = await trx
+      .selectFrom('feature_states')
+      .select('id')
+      .where('environment_id', '=', environmentId)
+      .where('feature_id', '=', feature.id)
+      .executeTakeFirst();
+    if (found) return;
+    await trx
+      .insertInto('feature_states')
+      .values({
+        id: newId(),
+        environment_id: environmentId,
+        feature_id: feature.id,
+        enabled: feature.default_enabled,
+        value: feature.default_value,
+        variants: '[]',
+        hash_key: newId(),
+        updated_at: now(),
+      })
+      .execute();
+  }
+
+  private async freeEnvironmentKey(trx: Trx, projectId: string, base: string): Promise<string> {
+    for (let n = 1; ; n++) {
+      const key = n === 1 ? base : `${base}-${n}`;
+      const taken = await trx.selectFrom('environments').select('id').where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
+      if (!taken) return key;
+    }
+  }
+}
+
+/** Every state of each feature in the document, so a feature's type is inferred from all its values. */
+function featureTypes(document: FlagsmithEnvironmentDocument): FeatureTypes {
+  const states = new Map<string, FlagsmithFeatureState[]>();
+  const add = (state: FlagsmithFeatureState) => states.set(state.feature.name, [...(states.get(state.feature.name) ?? []), state]);
+  document.feature_states.forEach(add);
+  for (const segment of document.project.segments ?? []) (segment.feature_states ?? []).forEach(add);
+  for (const identity of document.identity_overrides ?? []) (identity.identity_features ?? []).forEach(add);
+  return new Map([...states].map(([name, list]) => [name, inferType(list)]));
+}
+
+const now = () => new Date().toISOString();
+const serialise = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'imported';

@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import { hashToken } from '../auth/tokens.js';
+import { newId } from '../shared/ids.js';
+import { newAdminToken, newClientKey } from '../shared/keys.js';
+import type { Tables } from '../storage/tables.js';
+
+export interface Bootstrap {
+  organisationId: string;
+  projectId: string;
+  environments: { id: string; key: string; clientKey: string }[];
+  /** Present only when this call created the token; it is never stored in clear. */
+  adminToken?: string;
+}
+
+/**
+ * First start: with an empty database, create an organisation, a project with `development`
+ * and `production` environments, and an admin token (the given one, or a new one returned
+ * once). With data already there, only makes sure a given token exists.
+ */
+export async function bootstrap(db: Kysely<Tables>, options: { adminToken?: string } = {}): Promise<Bootstrap | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('organisations').select('id').orderBy('id').executeTakeFirst();
+    if (existing) {
+      if (options.adminToken) await ensureToken(trx, existing.id, options.adminToken);
+      return undefined;
+    }
+    const now = new Date().toISOString();
+    const organisationId = newId();
+    const projectId = newId();
+    await trx.insertInto('organisations').values({ id: organisationId, name: 'Default organisation', created_at: now }).execute();
+    await trx
+      .insertInto('projects')
+      .values({ id: projectId, organisation_id: organisationId, name: 'Default project', created_at: now, updated_at: now })
+      .execute();
+    const environments = [];
+    for (const [key, name] of [
+      ['development', 'Development'],
+      ['production', 'Production'],
+    ] as const) {
+      const env = { id: newId(), key, clientKey: newClientKey() };
+      await trx
+        .insertInto('environments')
+        .values({
+          id: env.id,
+          project_id: projectId,
+          key,
+          name,
+          client_key: env.clientKey,
+          hide_disabled_flags: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      environments.push(env);
+    }
+    const adminToken = options.adminToken ?? newAdminToken();
+    await ensureToken(trx, organisationId, adminToken);
+    return { organisationId, projectId, environments, adminToken: options.adminToken ? undefined : adminToken };
+  });
+}
+
+async function ensureToken(db: Kysely<Tables>, organisationId: string, token: string): Promise<void> {
+  const tokenHash = hashToken(token);
+  const found = await db.selectFrom('admin_tokens').select('id').where('token_hash', '=', tokenHash).executeTakeFirst();
+  if (found) return;
+  await db
+    .insertInto('admin_tokens')
+    .values({ id: newId(), organisation_id: organisationId, name: 'bootstrap', token_hash: tokenHash, created_at: new Date().toISOString() })
+    .execute();
+}

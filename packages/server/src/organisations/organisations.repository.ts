@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { OrganisationRow, Tables } from '../storage/tables.js';
+
+/** Storage of organisations. An admin only ever reaches its own, by the id of its token. */
+export class OrganisationsRepository {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  find(id: string): Promise<OrganisationRow | undefined> {
+    return this.db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async update(id: string, changes: Partial<Pick<OrganisationRow, 'name'>>): Promise<void> {
+    await this.db.updateTable('organisations').set(changes).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,50 @@
+import { conflict, notFound } from '../errors.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { ProjectRow } from '../storage/tables.js';
+import { newId } from '../shared/ids.js';
+import type { ProjectsRepository } from './projects.repository.js';
+import type { CreateProject, Project, UpdateProject } from './projects.schema.js';
+
+/** Projects of an organisation. A project owns features, segments and environments. */
+export class ProjectsService {
+  constructor(private readonly projects: ProjectsRepository) {}
+
+  async list(organisationId: string, page: PageRequest) {
+    return this.projects.list(organisationId, page);
+  }
+
+  /** Throws `project_not_found` for projects of other organisations too: existence is not revealed. */
+  async get(organisationId: string, id: string): Promise<Project> {
+    const row = await this.projects.find(organisationId, id);
+    if (!row) throw notFound('project', id);
+    return row;
+  }
+
+  async create(organisationId: string, input: CreateProject): Promise<Project> {
+    await this.assertNameFree(organisationId, input.name);
+    const now = new Date().toISOString();
+    const row: ProjectRow = { id: newId(), organisation_id: organisationId, name: input.name, created_at: now, updated_at: now };
+    await this.projects.insert(row);
+    return row;
+  }
+
+  async update(organisationId: string, id: string, input: UpdateProject): Promise<Project> {
+    const current = await this.get(organisationId, id);
+    if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(organisationId, input.name);
+    const changes = { ...input, updated_at: new Date().toISOString() };
+    await this.projects.update(id, changes);
+    return { ...current, ...changes };
+  }
+
+  /** Deletes the project with its environments, features, segments and identities. */
+  async delete(organisationId: string, id: string): Promise<void> {
+    await this.get(organisationId, id);
+    await this.projects.delete(id);
+  }
+
+  private async assertNameFree(organisationId: string, name: string): Promise<void> {
+    if (await this.projects.findByName(organisationId, name)) {
+      throw conflict('project_name_taken', `A project named '${name}' already exists.`);
+    }
+  }
+}

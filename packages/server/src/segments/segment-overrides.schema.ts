@@ -1,0 +1,57 @@
+import { type Static, Type } from 'typebox';
+import { Variant, Variants } from '../features/variants.js';
+import { Id, JsonValue, PageQuery } from '../http/schemas.js';
+
+/** Lower wins when an identity is in several segments that override the same feature. */
+const Priority = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+
+export const SegmentOverride = Type.Object(
+  {
+    id: Type.String(),
+    environment_id: Type.String(),
+    segment_id: Type.String(),
+    feature_id: Type.String(),
+    priority: Type.Integer(),
+    enabled: Type.Boolean(),
+    value: JsonValue,
+    /** In evaluation order. */
+    variants: Type.Array(Variant),
+    updated_at: Type.String(),
+  },
+  { $id: 'SegmentOverride' },
+);
+export type SegmentOverride = Static<typeof SegmentOverride>;
+
+export const CreateSegmentOverride = Type.Object(
+  {
+    segment_id: Id,
+    feature_id: Id,
+    enabled: Type.Boolean(),
+    value: Type.Optional(JsonValue),
+    variants: Type.Optional(Variants),
+    /** Default: after every override of this feature in this environment. */
+    priority: Type.Optional(Priority),
+  },
+  { additionalProperties: false },
+);
+export type CreateSegmentOverride = Static<typeof CreateSegmentOverride>;
+
+/** The segment and feature are fixed; delete and create to move an override. */
+export const UpdateSegmentOverride = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    value: Type.Optional(JsonValue),
+    variants: Type.Optional(Variants),
+    priority: Type.Optional(Priority),
+  },
+  { additionalProperties: false },
+);
+export type UpdateSegmentOverride = Static<typeof UpdateSegmentOverride>;
+
+export const SegmentOverridesQuery = Type.Object(
+  { ...PageQuery.properties, feature_id: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type SegmentOverridesQuery = Static<typeof SegmentOverridesQuery>;
+
+export const SegmentOverrideParams = Type.Object({ environmentId: Id, id: Id });

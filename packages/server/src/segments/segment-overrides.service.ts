@@ -1,0 +1,149 @@
+import { isUniqueViolation } from '../environments/environments.repository.js';
+import { conflict, notFound } from '../errors.js';
+import { requireEnvironment } from '../features/scope.js';
+import { stateChanges, stateFields } from '../features/state-values.js';
+import type { PageResult } from '../http/schemas.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import { newId } from '../shared/ids.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { SegmentOverrideRow } from '../storage/tables.js';
+import type { SegmentOverridesRepository, SegmentOverrideWithType } from './segment-overrides.repository.js';
+import type {
+  CreateSegmentOverride,
+  SegmentOverride,
+  UpdateSegmentOverride,
+} from './segment-overrides.schema.js';
+
+/**
+ * In one environment, a segment replaces a feature's state for the identities it matches.
+ * One override per (segment, feature) and environment; among several matching segments the
+ * lowest priority wins. Every change is an environment-level change.
+ */
+export class SegmentOverridesService {
+  constructor(
+    private readonly overrides: SegmentOverridesRepository,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  async list(
+    organisationId: string,
+    environmentId: string,
+    page: PageRequest & { feature_id?: string },
+  ): Promise<PageResult<SegmentOverride>> {
+    await requireEnvironment(this.overrides, organisationId, environmentId);
+    const rows = await this.overrides.list(environmentId, page);
+    return { items: rows.items.map(toSegmentOverride), next_cursor: rows.next_cursor };
+  }
+
+  async get(organisationId: string, environmentId: string, id: string): Promise<SegmentOverride> {
+    await requireEnvironment(this.overrides, organisationId, environmentId);
+    return toSegmentOverride(await requireOverride(this.overrides, environmentId, id));
+  }
+
+  /** The segment and the feature must belong to the environment's project; others are `not_found`. */
+  async create(
+    organisationId: string,
+    environmentId: string,
+    input: CreateSegmentOverride,
+  ): Promise<SegmentOverride> {
+    try {
+      const { row, change } = await this.overrides.transaction(async (repository, trx) => {
+        const environment = await requireEnvironment(repository, organisationId, environmentId);
+        const projectId = environment.project_id;
+        if (!(await repository.segmentInProject(projectId, input.segment_id)))
+          throw notFound('segment', input.segment_id);
+        const feature = await repository.featureTypeInProject(projectId, input.feature_id);
+        if (!feature) throw notFound('feature', input.feature_id);
+        if (await repository.findFor(environmentId, input.segment_id, input.feature_id))
+          throw overrideExists();
+        const columns = stateChanges(feature.type, '[]', {
+          enabled: input.enabled,
+          value: input.value ?? null,
+          variants: input.variants ?? [],
+        });
+        const priority =
+          input.priority ?? (await repository.highestPriority(environmentId, input.feature_id)) + 1;
+        const change = await this.changes.touch(trx, { projectId, environmentId });
+        const row: SegmentOverrideRow = {
+          id: newId(),
+          environment_id: environmentId,
+          segment_id: input.segment_id,
+          feature_id: input.feature_id,
+          priority,
+          enabled: 0,
+          value: null,
+          variants: '[]',
+          ...columns,
+          // Seeds variant assignment: fixed for the override's life, so edits never reshuffle users.
+          hash_key: newId(),
+          updated_at: change.at,
+        };
+        await repository.insert(row);
+        return { row: { ...row, feature_type: feature.type }, change };
+      });
+      await this.changes.publish(change);
+      return toSegmentOverride(row);
+    } catch (error) {
+      // Two creations racing past the check: the unique constraint decides.
+      if (isUniqueViolation(error)) throw overrideExists();
+      throw error;
+    }
+  }
+
+  async update(
+    organisationId: string,
+    environmentId: string,
+    id: string,
+    input: UpdateSegmentOverride,
+  ): Promise<SegmentOverride> {
+    const { row, change } = await this.overrides.transaction(async (repository, trx) => {
+      const environment = await requireEnvironment(repository, organisationId, environmentId);
+      const current = await requireOverride(repository, environmentId, id);
+      const columns = stateChanges(current.feature_type, current.variants, input);
+      const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      const changes = {
+        ...columns,
+        ...(input.priority === undefined ? {} : { priority: input.priority }),
+        updated_at: change.at,
+      };
+      await repository.update(id, changes);
+      return { row: { ...current, ...changes }, change };
+    });
+    await this.changes.publish(change);
+    return toSegmentOverride(row);
+  }
+
+  async delete(organisationId: string, environmentId: string, id: string): Promise<void> {
+    const change = await this.overrides.transaction(async (repository, trx) => {
+      const environment = await requireEnvironment(repository, organisationId, environmentId);
+      await requireOverride(repository, environmentId, id);
+      await repository.delete(id);
+      return this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+    });
+    await this.changes.publish(change);
+  }
+}
+
+async function requireOverride(repository: SegmentOverridesRepository, environmentId: string, id: string) {
+  const row = await repository.find(environmentId, id);
+  if (!row) throw notFound('segment_override', id);
+  return row;
+}
+
+const overrideExists = () =>
+  conflict(
+    'segment_override_exists',
+    'This segment already overrides this feature in this environment; update that override.',
+  );
+
+function toSegmentOverride(row: SegmentOverrideWithType): SegmentOverride {
+  return {
+    id: row.id,
+    environment_id: row.environment_id,
+    segment_id: row.segment_id,
+    feature_id: row.feature_id,
+    priority: row.priority,
+    ...stateFields(row),
+    updated_at: row.updated_at,
+  };
+}

@@ -1,0 +1,128 @@
+import { isUniqueViolation } from '../environments/environments.repository.js';
+import { conflict, notFound } from '../errors.js';
+import type { PageResult } from '../http/schemas.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import { newId } from '../shared/ids.js';
+import type { PageRequest } from '../storage/paging.js';
+import type { SegmentRow } from '../storage/tables.js';
+import { normaliseRules } from './segment-rules.js';
+import type { Rule } from './segment-rules.schema.js';
+import type { SegmentsRepository } from './segments.repository.js';
+import type { CreateSegment, Segment, UpdateSegment } from './segments.schema.js';
+
+/** Segments of a project: named rule trees over traits. Every change is a project-level change. */
+export class SegmentsService {
+  constructor(
+    private readonly segments: SegmentsRepository,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  /** Throws `project_not_found` for projects of other organisations too. */
+  async list(organisationId: string, projectId: string, page: PageRequest): Promise<PageResult<Segment>> {
+    if (!(await this.segments.findProject(organisationId, projectId))) throw notFound('project', projectId);
+    const rows = await this.segments.list(projectId, page);
+    return { items: rows.items.map(toSegment), next_cursor: rows.next_cursor };
+  }
+
+  async get(organisationId: string, id: string): Promise<Segment> {
+    return toSegment(await requireSegment(this.segments, organisationId, id));
+  }
+
+  async create(organisationId: string, projectId: string, input: CreateSegment): Promise<Segment> {
+    if (!(await this.segments.findProject(organisationId, projectId))) throw notFound('project', projectId);
+    const rules = normaliseRules(input.rules ?? []);
+    return this.nameGuarded(input.name, async () => {
+      const { row, change } = await this.segments.transaction(async (repository, trx) => {
+        if (await repository.findByName(projectId, input.name)) throw nameTaken(input.name);
+        const change = await this.changes.touch(trx, { projectId });
+        const row: SegmentRow = {
+          id: newId(),
+          project_id: projectId,
+          name: input.name,
+          description: input.description ?? '',
+          // Seeds PERCENTAGE_SPLIT: fixed for the segment's life, so nobody moves in or out on an edit.
+          hash_key: newId(),
+          rules: JSON.stringify(rules),
+          created_at: change.at,
+          updated_at: change.at,
+        };
+        await repository.insert(row);
+        return { row, change };
+      });
+      await this.changes.publish(change);
+      return toSegment(row);
+    });
+  }
+
+  async update(organisationId: string, id: string, input: UpdateSegment): Promise<Segment> {
+    const rules = input.rules === undefined ? undefined : JSON.stringify(normaliseRules(input.rules));
+    return this.nameGuarded(input.name, async () => {
+      const { row, change } = await this.segments.transaction(async (repository, trx) => {
+        const current = await requireSegment(repository, organisationId, id);
+        if (
+          input.name !== undefined &&
+          input.name !== current.name &&
+          (await repository.findByName(current.project_id, input.name))
+        ) {
+          throw nameTaken(input.name);
+        }
+        const change = await this.changes.touch(trx, { projectId: current.project_id });
+        const changes = {
+          ...(input.name === undefined ? {} : { name: input.name }),
+          ...(input.description === undefined ? {} : { description: input.description }),
+          ...(rules === undefined ? {} : { rules }),
+          updated_at: change.at,
+        };
+        await repository.update(id, changes);
+        return { row: { ...current, ...changes }, change };
+      });
+      await this.changes.publish(change);
+      return toSegment(row);
+    });
+  }
+
+  /** Deletes the segment with its overrides in every environment. */
+  async delete(organisationId: string, id: string): Promise<void> {
+    const change = await this.segments.transaction(async (repository, trx) => {
+      const current = await requireSegment(repository, organisationId, id);
+      await repository.delete(id);
+      return this.changes.touch(trx, { projectId: current.project_id });
+    });
+    await this.changes.publish(change);
+  }
+
+  /** Two writes racing past the name check: the unique constraint decides, and the loser gets a 409. */
+  private async nameGuarded<T>(name: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (name !== undefined && isUniqueViolation(error)) throw nameTaken(name);
+      throw error;
+    }
+  }
+}
+
+async function requireSegment(
+  repository: SegmentsRepository,
+  organisationId: string,
+  id: string,
+): Promise<SegmentRow> {
+  const row = await repository.find(organisationId, id);
+  if (!row) throw notFound('segment', id);
+  return row;
+}
+
+const nameTaken = (name: string) =>
+  conflict('segment_name_taken', `A segment named '${name}' already exists in this project.`);
+
+function toSegment(row: SegmentRow): Segment {
+  return {
+    id: row.id,
+    project_id: row.project_id,
+    name: row.name,
+    description: row.description,
+    rules: JSON.parse(row.rules) as Rule[],
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

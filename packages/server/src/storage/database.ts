@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { unavailable } from '../errors.js';
+import { latestMigration, migrationProvider } from './migrations/index.js';
+import type { Tables } from './tables.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<Tables>;
+  readonly dialect: DialectName;
+  /** Where the data lives, for logs: a file path or the URL without its password. */
+  readonly location: string;
+  /** The PostgreSQL pool, for LISTEN/NOTIFY; absent on SQLite. */
+  readonly pgPool?: pg.Pool;
+  /** The PostgreSQL schema in use when not the default one. */
+  readonly pgSchema?: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** PostgreSQL schema to use instead of `public`; tests give each suite its own. */
+  pgSchema?: string;
+}
+
+/** Integers come back as numbers on both dialects (PostgreSQL's int8 would be a string). */
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function openDatabase(options: DatabaseOptions): Database {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.pgSchema);
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  return openSqlite(path.join(options.dataDir, 'pennon.db'));
+}
+
+export function openSqlite(file: string): Database {
+  const sqlite = new SQLite(file);
+  // WAL lets readers proceed while one writer commits; foreign keys make cascades real.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+export function openPostgres(url: string, schema?: string): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return { db, dialect: 'postgres', location, pgPool: pool, pgSchema: schema, close: () => db.destroy() };
+}
+
+/** Applies every pending migration; throws `unavailable` with the cause when one fails. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = migratorFor(database);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw unavailable(`Database migration failed: ${String((error as Error).message ?? error)}`, error);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when the database answers and every migration has been applied. */
+export async function isReady(database: Database): Promise<boolean> {
+  try {
+    const migrator = migratorFor(database);
+    const applied = await migrator.getMigrations();
+    return applied.some((m) => m.name === latestMigration && m.executedAt !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kysely looks for its migration tables in every schema unless told one; with several
+ * schemas on one server (tests, tenants) it must be told, or it finds another's lock table.
+ */
+function migratorFor(database: Database): Migrator {
+  return new Migrator({
+    db: database.db,
+    provider: migrationProvider,
+    ...(database.pgSchema ? { migrationTableSchema: database.pgSchema } : {}),
+  });
+}

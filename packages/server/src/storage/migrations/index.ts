@@ -1,0 +1,20 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initial from './0001-initial.js';
+import * as events from './0002-events.js';
+import * as flagAnalytics from './0003-flag-analytics.js';
+
+/**
+ * Migrations are listed in code, not discovered on disk, so the compiled program carries
+ * them and their order is explicit. Never edit a released migration: add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-events': events,
+  '0003-flag-analytics': flagAnalytics,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export const latestMigration = Object.keys(migrations).sort().at(-1) as string;

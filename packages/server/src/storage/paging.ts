@@ -1,0 +1,26 @@
+import type { SelectQueryBuilder } from 'kysely';
+import type { PageResult } from '../http/schemas.js';
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Keyset paging by id. Ids are time-ordered (shared/ids.ts), so pages come in creation order
+ * and stay stable while rows are added. Fetches one extra row to know whether more follow.
+ */
+export async function paginate<DB, TB extends keyof DB, O extends { id: string }>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  idColumn: string,
+  page: PageRequest,
+): Promise<PageResult<O>> {
+  const limit = page.limit ?? 50;
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot type a column reference passed in as a string.
+  let q = query.orderBy(idColumn as any).limit(limit + 1);
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  if (page.cursor) q = q.where(idColumn as any, '>', page.cursor);
+  const rows = await q.execute();
+  const items = rows.slice(0, limit);
+  return { items, next_cursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}

@@ -1,0 +1,188 @@
+/**
+ * Row shapes as stored. Portable types only: text, integer 0/1 for booleans, JSON as text,
+ * ISO-8601 text for times, so one set of migrations and queries serves SQLite and PostgreSQL.
+ */
+export interface Tables {
+  organisations: OrganisationRow;
+  projects: ProjectRow;
+  environments: EnvironmentRow;
+  server_keys: ServerKeyRow;
+  admin_tokens: AdminTokenRow;
+  features: FeatureRow;
+  feature_states: FeatureStateRow;
+  segments: SegmentRow;
+  segment_overrides: SegmentOverrideRow;
+  identities: IdentityRow;
+  identity_traits: IdentityTraitRow;
+  identity_overrides: IdentityOverrideRow;
+  flag_analytics: FlagAnalyticsRow;
+  events: EventRow;
+  exposures: ExposureRow;
+}
+
+export interface OrganisationRow {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ProjectRow {
+  id: string;
+  organisation_id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EnvironmentRow {
+  id: string;
+  project_id: string;
+  /** Short machine name, e.g. `production`; unique within the project. */
+  key: string;
+  name: string;
+  client_key: string;
+  hide_disabled_flags: number;
+  created_at: string;
+  /** Bumped on every change that affects evaluation in this environment. */
+  updated_at: string;
+}
+
+export interface ServerKeyRow {
+  id: string;
+  environment_id: string;
+  key: string;
+  name: string;
+  created_at: string;
+}
+
+export interface AdminTokenRow {
+  id: string;
+  organisation_id: string;
+  name: string;
+  /** sha256 of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: string;
+}
+
+export interface FeatureRow {
+  id: string;
+  project_id: string;
+  key: string;
+  type: 'boolean' | 'string' | 'number' | 'json';
+  description: string;
+  /** JSON array of strings. */
+  tags: string;
+  /** Never served to client keys. */
+  server_key_only: number;
+  default_enabled: number;
+  /** JSON value, or null. */
+  default_value: string | null;
+  /** Stable integer used by Flagsmith-compatible APIs as the feature id. */
+  number: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FeatureStateRow {
+  id: string;
+  environment_id: string;
+  feature_id: string;
+  enabled: number;
+  /** JSON value, or null. */
+  value: string | null;
+  /** JSON array of `{key, value, weight, priority}`; `[]` when not multivariate. */
+  variants: string;
+  /** Hashing seed for variant assignment; fixed at creation, survives every edit. */
+  hash_key: string;
+  updated_at: string;
+}
+
+export interface SegmentRow {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  /** Hashing seed for PERCENTAGE_SPLIT conditions; fixed at creation. */
+  hash_key: string;
+  /** JSON array of rules, as DESIGN.md §3. */
+  rules: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SegmentOverrideRow {
+  id: string;
+  environment_id: string;
+  segment_id: string;
+  feature_id: string;
+  /** Lower wins. */
+  priority: number;
+  enabled: number;
+  value: string | null;
+  variants: string;
+  hash_key: string;
+  updated_at: string;
+}
+
+export interface IdentityRow {
+  id: string;
+  environment_id: string;
+  identifier: string;
+  created_at: string;
+}
+
+export interface IdentityTraitRow {
+  identity_id: string;
+  trait_key: string;
+  /** JSON scalar. */
+  trait_value: string;
+}
+
+export interface IdentityOverrideRow {
+  id: string;
+  identity_id: string;
+  feature_id: string;
+  enabled: number;
+  value: string | null;
+  hash_key: string;
+  updated_at: string;
+}
+
+export interface FlagAnalyticsRow {
+  environment_id: string;
+  feature_key: string;
+  /** Start of the hour, ISO. */
+  bucket: string;
+  count: number;
+}
+
+/** One event an application logged (DESIGN.md §6); written only by the events service. */
+export interface EventRow {
+  id: string;
+  environment_id: string;
+  /** The unit the event is about: the identity's identifier (or a device id). */
+  unit_id: string;
+  name: string;
+  value: number | null;
+  /** JSON object. */
+  properties: string;
+  occurred_at: string;
+  received_at: string;
+  /** The protocol it arrived by: 'native', 'statsig', 'flagsmith', ... */
+  source: string;
+}
+
+/** The record that a unit saw a flag's value (or a variant of it). */
+export interface ExposureRow {
+  id: string;
+  environment_id: string;
+  unit_id: string;
+  feature_key: string;
+  variant: string | null;
+  /** JSON value the unit saw; `null` (the JSON text) when the client did not say. */
+  value: string;
+  reason: string | null;
+  occurred_at: string;
+  received_at: string;
+  source: string;
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import type { AppContext } from '../context.js';
+import { bootstrap } from '../organisations/bootstrap.js';
+import { InProcessChangeBus } from '../realtime/change-bus.js';
+import type { TestDatabase } from './databases.js';
+
+export const TEST_ADMIN_TOKEN = 'pat_test-admin-token-0123456789';
+
+export interface TestApp {
+  app: FastifyInstance;
+  context: AppContext;
+  organisationId: string;
+  projectId: string;
+  environments: { id: string; key: string; clientKey: string }[];
+  /** `Authorization` header for the admin API. */
+  admin: { authorization: string };
+  close(): Promise<void>;
+}
+
+/**
+ * The real application over a test database, bootstrapped as on first start (one
+ * organisation, a project with development and production, an admin token). Use with
+ * `app.inject` for route tests.
+ */
+export async function createTestApp(database: TestDatabase): Promise<TestApp> {
+  const boot = await bootstrap(database.db, { adminToken: TEST_ADMIN_TOKEN });
+  if (!boot) throw new Error('createTestApp needs an empty database');
+  const config = loadConfig({}, { logLevel: 'silent', dataDir: '.pennon-test-unused' });
+  const bus = new InProcessChangeBus();
+  const { app, context } = await buildApp({ config, database, bus, logger: false });
+  await app.ready();
+  return {
+    app,
+    context,
+    organisationId: boot.organisationId,
+    projectId: boot.projectId,
+    environments: boot.environments,
+    admin: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    close: async () => {
+      await app.close();
+      await bus.close();
+    },
+  };
+}

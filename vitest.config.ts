@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from source, so `npm test` never runs against a stale build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@pennon/engine': fileURLToPath(new URL('./packages/engine/src/index.ts', import.meta.url)),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'e2e/**/*.test.ts', 'bench/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Database-backed suites share one PostgreSQL server; files run in parallel in forks,
+    // each suite creates its own schema so they never collide.
+    pool: 'forks',
+  },
+});
