@@ -53,7 +53,9 @@ afterAll(async () => {
 const pgSkip = await postgresUnavailableReason();
 
 (pgSkip ? describe.skip : describe)(
-  pgSkip ? `two pennon processes on one PostgreSQL database (skipped: ${pgSkip})` : 'two pennon processes on one PostgreSQL database',
+  pgSkip
+    ? `two pennon processes on one PostgreSQL database (skipped: ${pgSkip})`
+    : 'two pennon processes on one PostgreSQL database',
   () => {
     let a: Pennon;
     let b: Pennon;
@@ -68,7 +70,10 @@ const pgSkip = await postgresUnavailableReason();
     }, 60_000);
 
     it('streams a change made through process B to Flagsmith and native streams held open on process A', async () => {
-      const flagsmith = stream(`${a.url}/sse/environments/${environment.clientKey}/stream`, 'environment_updated');
+      const flagsmith = stream(
+        `${a.url}/sse/environments/${environment.clientKey}/stream`,
+        'environment_updated',
+      );
       const native = stream(`${a.url}/api/sdk/v1/stream?key=${environment.clientKey}`, 'change');
       const initialSeconds = (await flagsmith.next()).updated_at as number;
       const initialEtag = (await native.next()).etag as string;
@@ -86,9 +91,15 @@ const pgSkip = await postgresUnavailableReason();
     });
 
     it('streams a project-level change made through process A to a stream on process B', async () => {
-      const flagsmith = stream(`${b.url}/sse/environments/${environment.clientKey}/stream`, 'environment_updated');
+      const flagsmith = stream(
+        `${b.url}/sse/environments/${environment.clientKey}/stream`,
+        'environment_updated',
+      );
       const before = (await flagsmith.next()).updated_at as number;
-      await admin(a, 'POST', `/projects/${await projectId(a)}/features`, { key: 'realtime_e2e', type: 'boolean' });
+      await admin(a, 'POST', `/projects/${await projectId(a)}/features`, {
+        key: 'realtime_e2e',
+        type: 'boolean',
+      });
       const after = (await flagsmith.next()).updated_at as number;
       expect(after).toBeGreaterThan(before);
       expect(await flagsmithDocumentTime(b, environment)).toBe(after);
@@ -108,7 +119,10 @@ describe('one pennon process on SQLite', () => {
   }, 60_000);
 
   it('streams a change made through its admin API to its Flagsmith and native streams', async () => {
-    const flagsmith = stream(`${server.url}/sse/environments/${environment.clientKey}/stream`, 'environment_updated');
+    const flagsmith = stream(
+      `${server.url}/sse/environments/${environment.clientKey}/stream`,
+      'environment_updated',
+    );
     const native = stream(`${server.url}/api/sdk/v1/stream?key=${environment.clientKey}`, 'change');
     const initialSeconds = (await flagsmith.next()).updated_at as number;
     const initialEtag = (await native.next()).etag as string;
@@ -170,13 +184,15 @@ async function serve(args: string[]): Promise<Pennon> {
   child.stderr?.on('data', (chunk: Buffer) => pennon.output.push(chunk.toString()));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`pennon serve exited (${child.exitCode}):\n${pennon.output.join('')}`);
+    if (child.exitCode !== null)
+      throw new Error(`pennon serve exited (${child.exitCode}):\n${pennon.output.join('')}`);
     const healthy = await fetch(`${pennon.url}/health`).then(
       (response) => response.ok,
       () => false,
     );
     if (healthy) return pennon;
-    if (Date.now() > deadline) throw new Error(`pennon serve did not answer in time:\n${pennon.output.join('')}`);
+    if (Date.now() > deadline)
+      throw new Error(`pennon serve did not answer in time:\n${pennon.output.join('')}`);
     await sleep(100);
   }
 }
@@ -207,7 +223,10 @@ function freePort(): Promise<number> {
 async function admin(pennon: Pennon, method: string, route: string, body?: object): Promise<unknown> {
   const response = await fetch(`${pennon.url}/api/admin/v1${route}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
@@ -230,7 +249,9 @@ async function developmentEnvironment(pennon: Pennon): Promise<Environment> {
 
 /** What Flagsmith's client remembers after fetching flags: X-Flagsmith-Document-Updated-At. */
 async function flagsmithDocumentTime(pennon: Pennon, environment: Environment): Promise<number> {
-  const response = await fetch(`${pennon.url}/api/v1/flags/`, { headers: { 'x-environment-key': environment.clientKey } });
+  const response = await fetch(`${pennon.url}/api/v1/flags/`, {
+    headers: { 'x-environment-key': environment.clientKey },
+  });
   expect(response.status).toBe(200);
   return Number(response.headers.get('x-flagsmith-document-updated-at'));
 }
@@ -248,7 +269,9 @@ function stream(url: string, event: string): { next(): Promise<Record<string, un
   sources.push(source);
   const received: Record<string, unknown>[] = [];
   let read = 0;
-  source.addEventListener(event, (message) => received.push(JSON.parse(message.data) as Record<string, unknown>));
+  source.addEventListener(event, (message) =>
+    received.push(JSON.parse(message.data) as Record<string, unknown>),
+  );
   return {
     async next() {
       const deadline = Date.now() + WAIT_MS;

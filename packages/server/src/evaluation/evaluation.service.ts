@@ -95,8 +95,10 @@ export class EvaluationService {
 
   private async resolveTraits(environmentId: string, identity: IdentityRequest): Promise<Record<string, TraitValue>> {
     const given = identity.traits ?? [];
-    const transientTraits: Record<string, TraitValue> = {};
-    for (const t of given) if ((identity.transient || t.transient) && t.value !== null) transientTraits[t.key] = t.value;
+    // fromEntries defines own properties, so a trait named `__proto__` is a trait like any other.
+    const transientTraits: Record<string, TraitValue> = Object.fromEntries(
+      given.filter((t) => (identity.transient || t.transient) && t.value !== null).map((t) => [t.key, t.value as TraitValue]),
+    );
     if (identity.transient) return transientTraits;
 
     const store = this.identityStore;

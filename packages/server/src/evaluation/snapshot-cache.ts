@@ -35,7 +35,9 @@ export class SnapshotCache {
     }
     if (entry.snapshot) return entry.snapshot;
     const generation = entry.generation;
-    const building = loadEnvironment(this.db, environmentId).then((loaded) => (loaded ? buildSnapshot(loaded) : undefined));
+    const building = loadEnvironment(this.db, environmentId).then((loaded) =>
+      loaded ? buildSnapshot(loaded) : undefined,
+    );
     entry.snapshot = building;
     building.then(
       (snapshot) => {

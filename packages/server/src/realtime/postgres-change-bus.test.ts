@@ -176,7 +176,9 @@ suite(title('PostgresChangeBus channel'), () => {
     const second = await schemaPool();
     const a = await PostgresChangeBus.start({ pool: first.pool });
     const b = await PostgresChangeBus.start({ pool: second.pool });
-    const sameAsA = await PostgresChangeBus.start({ pool: newPool({ options: `-c search_path=${first.schema}` }) });
+    const sameAsA = await PostgresChangeBus.start({
+      pool: newPool({ options: `-c search_path=${first.schema}` }),
+    });
     try {
       const heardByB: ConfigChange[] = [];
       const heardBySameAsA: ConfigChange[] = [];

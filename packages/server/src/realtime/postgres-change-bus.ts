@@ -95,7 +95,9 @@ export class PostgresChangeBus implements ChangeBus {
 
   /** The backend process id of the LISTEN connection, so tests can kill it. */
   get listenerPid(): number | undefined {
-    return this.listening ? (this.client as unknown as { processID?: number } | undefined)?.processID : undefined;
+    return this.listening
+      ? (this.client as unknown as { processID?: number } | undefined)?.processID
+      : undefined;
   }
 
   async publish(change: ConfigChange): Promise<void> {
@@ -247,7 +249,9 @@ export async function channelFor(pool: pg.Pool): Promise<string> {
 }
 
 /** A notification is untrusted input: anything on the channel that is not a change is dropped. */
-function parseNotification(payload: string | undefined): { change: ConfigChange; nonce?: string } | undefined {
+function parseNotification(
+  payload: string | undefined,
+): { change: ConfigChange; nonce?: string } | undefined {
   let value: unknown;
   try {
     value = JSON.parse(payload ?? '');

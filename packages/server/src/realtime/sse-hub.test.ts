@@ -2,9 +2,9 @@ import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerErrorHandler } from '../http/error-handler.js';
+import { SseReader, sleep, until } from '../testing/sse-client.js';
 import { type ConfigChange, InProcessChangeBus } from './change-bus.js';
 import { format, SseHub, type SseHubOptions, type SseNext } from './sse-hub.js';
-import { SseReader, sleep, until } from '../testing/sse-client.js';
 
 interface Harness {
   app: FastifyInstance;
@@ -189,7 +189,9 @@ describe('SseHub over real HTTP', () => {
 
 describe('format', () => {
   it('splits multi-line data and keeps ids and event names on one line', () => {
-    expect(format({ event: 'a\nb', id: '1\r2', data: 'x\ny\r\nz' })).toBe('id: 1 2\nevent: a b\ndata: x\ndata: y\ndata: z\n\n');
+    expect(format({ event: 'a\nb', id: '1\r2', data: 'x\ny\r\nz' })).toBe(
+      'id: 1 2\nevent: a b\ndata: x\ndata: y\ndata: z\n\n',
+    );
     expect(format({ data: '' })).toBe('data: \n\n');
   });
 });

@@ -94,7 +94,8 @@ export class SseHub {
     const count = this.perKey.get(options.key) ?? 0;
     if (count >= this.maxPerKey || this.streams.size >= this.maxTotal) {
       reply.header('retry-after', RETRY_AFTER_SECONDS);
-      const limit = count >= this.maxPerKey ? `${this.maxPerKey} streams per key` : `${this.maxTotal} streams`;
+      const limit =
+        count >= this.maxPerKey ? `${this.maxPerKey} streams per key` : `${this.maxTotal} streams`;
       throw new PennonError('rate_limited', 'too_many_streams', `At most ${limit} may be open at once.`);
     }
     reply.hijack();

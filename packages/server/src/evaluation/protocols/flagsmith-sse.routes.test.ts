@@ -32,7 +32,8 @@ describeEachDialect('Flagsmith realtime stream', (getDatabase) => {
   beforeAll(async () => {
     t = await createTestApp(getDatabase());
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const byKey = (key: string) => t.environments.find((e) => e.key === key) as { id: string; clientKey: string };
+    const byKey = (key: string) =>
+      t.environments.find((e) => e.key === key) as { id: string; clientKey: string };
     development = byKey('development');
     production = byKey('production');
   });
@@ -58,7 +59,9 @@ describeEachDialect('Flagsmith realtime stream', (getDatabase) => {
   it('sends environment_updated on a change of its environment, never older than what a refetch then reports', async () => {
     const reader = await stream(development.clientKey);
     const before = updatedAt((await reader.next()).data);
-    expect((await admin('PATCH', `/environments/${development.id}`, { name: 'Dev renamed' })).status).toBe(200);
+    expect((await admin('PATCH', `/environments/${development.id}`, { name: 'Dev renamed' })).status).toBe(
+      200,
+    );
     const event = await reader.next((e) => e.event === 'environment_updated');
     expect(updatedAt(event.data)).toBeGreaterThan(before);
     // Flagsmith's client refetches only when updated_at is newer than its header value.
@@ -68,10 +71,15 @@ describeEachDialect('Flagsmith realtime stream', (getDatabase) => {
   it('sends environment_updated on a project-level change (a new feature) and not for other environments', async () => {
     const reader = await stream(development.clientKey);
     await reader.next();
-    expect((await admin('PATCH', `/environments/${production.id}`, { name: 'Prod renamed' })).status).toBe(200);
+    expect((await admin('PATCH', `/environments/${production.id}`, { name: 'Prod renamed' })).status).toBe(
+      200,
+    );
     await sleep(150);
     expect(reader.events).toHaveLength(1);
-    const created = await admin('POST', `/projects/${t.projectId}/features`, { key: 'live_feature', type: 'boolean' });
+    const created = await admin('POST', `/projects/${t.projectId}/features`, {
+      key: 'live_feature',
+      type: 'boolean',
+    });
     expect(created.status).toBe(201);
     const event = await reader.next();
     expect(updatedAt(event.data)).toBe(await documentUpdatedAt(development.clientKey));

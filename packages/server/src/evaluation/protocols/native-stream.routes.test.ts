@@ -24,18 +24,24 @@ describeEachDialect('native SDK stream', (getDatabase) => {
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
   /** What a server SDK holds after downloading the document. */
   const documentEtag = async () =>
-    (await fetch(`${url}/api/sdk/v1/environment-document`, { headers: bearer(serverKey) })).headers.get('etag');
+    (await fetch(`${url}/api/sdk/v1/environment-document`, { headers: bearer(serverKey) })).headers.get(
+      'etag',
+    );
   const flagsUpdatedAt = async () =>
-    ((await (await fetch(`${url}/api/sdk/v1/flags`, { headers: bearer(environment.clientKey) })).json()) as {
-      updated_at: string;
-    }).updated_at;
+    (
+      (await (await fetch(`${url}/api/sdk/v1/flags`, { headers: bearer(environment.clientKey) })).json()) as {
+        updated_at: string;
+      }
+    ).updated_at;
   const payload = (data: string) => JSON.parse(data) as { updated_at: string; etag: string };
 
   beforeAll(async () => {
     t = await createTestApp(getDatabase());
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     environment = t.environments.find((e) => e.key === 'development') as { id: string; clientKey: string };
-    const created = await admin('POST', `/environments/${environment.id}/server-keys`, { name: 'stream test' });
+    const created = await admin('POST', `/environments/${environment.id}/server-keys`, {
+      name: 'stream test',
+    });
     serverKey = ((await created.json()) as { key: string }).key;
   });
   afterEach(() => {

@@ -14,7 +14,13 @@ const StreamQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse };
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  429: ErrorResponse,
+  503: ErrorResponse,
+};
 
 /**
  * `GET /stream`: server-sent events telling SDKs that the environment changed. Each

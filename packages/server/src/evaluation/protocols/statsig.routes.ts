@@ -22,7 +22,7 @@ const errors = { 400: StatsigError, 401: StatsigError, 413: StatsigError };
 /**
  * Statsig's client API (register under `/v1`), so `@statsig/js-client` works with
  * `networkConfig.api` pointed at `http://host/v1`: `POST /initialize` answers precomputed
- * gates and configs for one user; `POST /rgstr` takes the client's event batches.
+ * gates and configs for one user; `POST /rgstr` (and `/log_event`) takes event batches.
  */
 export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const events = new EventsService(new EventsRepository(ctx.db));
@@ -61,23 +61,26 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.post(
-      '/rgstr',
-      {
-        bodyLimit: EVENTS_BODY_LIMIT_BYTES,
-        schema: {
-          tags,
-          querystring: StatsigQuery,
-          body: RgstrBody,
-          response: { 202: RgstrResponse, ...errors },
+    // `rgstr` is what the JS client posts to; Statsig's server SDKs post the same batch to `log_event`.
+    for (const url of ['/rgstr', '/log_event']) {
+      app.post(
+        url,
+        {
+          bodyLimit: EVENTS_BODY_LIMIT_BYTES,
+          schema: {
+            tags,
+            querystring: StatsigQuery,
+            body: RgstrBody,
+            response: { 202: RgstrResponse, ...errors },
+          },
         },
-      },
-      async (request, reply) => {
-        const key = await ctx.keys.require(statsigKeyOf(request), 'any');
-        await events.ingest(key.environmentId, rgstrBatch(request.body), 'statsig');
-        return reply.status(202).send({ success: true });
-      },
-    );
+        async (request, reply) => {
+          const key = await ctx.keys.require(statsigKeyOf(request), 'any');
+          await events.ingest(key.environmentId, rgstrBatch(request.body), 'statsig');
+          return reply.status(202).send({ success: true });
+        },
+      );
+    }
   };
 }
 
