@@ -6,11 +6,14 @@
 //   node bench/run.mjs --list                      list benchmarks
 //   options: --seed N  --rounds N  --reference (also time Pennon's uncompiled evaluate(), slow)
 //            --json FILE (write the figures as JSON)
+//            http: --seconds N (timed run per endpoint)  --warmup N (seconds)  --connections N
+//                  --profile DIR (run the server under --cpu-prof, print its hot spots)
 //
 // To add a benchmark, add an entry to BENCHMARKS: `run(options)` prints its own report and
 // returns an object with at least `{name, ok}` (ok = false fails the run, e.g. wrong answers).
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const BENCHMARKS = [
@@ -19,11 +22,17 @@ const BENCHMARKS = [
     description: 'evaluate 50 flags for 1,000 identities: Pennon compiled engine vs flagsmith-nodejs engine',
     run: async (options) => (await import('./engine.bench.mjs')).runEngineBenchmark(options),
   },
+  {
+    name: 'http',
+    description: 'one server process on loopback under autocannon: Flagsmith flags/identities, OFREP, native API',
+    run: async (options) => (await import('./http.bench.mjs')).runHttpBenchmark(options),
+  },
 ];
 
 function usage() {
   return [
     'usage: node --expose-gc bench/run.mjs [benchmark ...] [--seed N] [--rounds N] [--reference] [--json FILE] [--list]',
+    '         http: [--seconds N] [--warmup N] [--connections N] [--profile DIR]',
     '',
     'benchmarks:',
     ...BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} ${b.description}`),
@@ -35,6 +44,10 @@ const { values, positionals } = parseArgs({
   options: {
     seed: { type: 'string' },
     rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    profile: { type: 'string' },
     json: { type: 'string' },
     reference: { type: 'boolean' },
     list: { type: 'boolean' },
@@ -57,6 +70,9 @@ const selected = positionals.length > 0 ? BENCHMARKS.filter((b) => positionals.i
 const options = {};
 if (values.seed !== undefined) options.seed = Number(values.seed);
 if (values.rounds !== undefined) options.rounds = Number(values.rounds);
+if (values.seconds !== undefined) options.seconds = Number(values.seconds);
+if (values.warmup !== undefined) options.warmupSeconds = Number(values.warmup);
+if (values.connections !== undefined) options.connections = Number(values.connections);
 for (const [key, value] of Object.entries(options)) {
   if (!Number.isInteger(value) || value < 0) {
     console.error(`--${key} must be a non-negative integer`);
@@ -64,6 +80,14 @@ for (const [key, value] of Object.entries(options)) {
   }
 }
 if (values.reference) options.timeReference = true;
+if (options.seconds === 0 || options.connections === 0) {
+  console.error('--seconds and --connections must be at least 1');
+  process.exit(2);
+}
+if (values.profile) {
+  mkdirSync(values.profile, { recursive: true });
+  options.profileDir = resolve(values.profile);
+}
 
 const results = [];
 let failed = false;

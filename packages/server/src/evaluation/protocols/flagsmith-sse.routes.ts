@@ -26,6 +26,8 @@ export function flagsmithSseRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/sse/environments/:clientKey/stream',
       {
+        // A HEAD request would hold a stream open that can never carry anything.
+        exposeHeadRoute: false,
         schema: {
           tags: ['flagsmith'],
           params: StreamParams,

@@ -33,6 +33,8 @@ export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/stream',
       {
+        // A HEAD request would hold a stream open that can never carry anything.
+        exposeHeadRoute: false,
         schema: {
           tags: ['sdk'],
           querystring: StreamQuery,

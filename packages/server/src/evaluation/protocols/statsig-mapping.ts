@@ -153,11 +153,10 @@ function configValue(value: unknown): Record<string, unknown> {
 
 /** The user as the client sent it, less what must never be echoed. */
 function echoedUser(user: StatsigUser | undefined): Record<string, unknown> {
-  const { privateAttributes: _private, ...rest } = (user ?? {}) as StatsigUser & {
-    analyticsOnlyMetadata?: unknown;
-  };
-  delete (rest as { analyticsOnlyMetadata?: unknown }).analyticsOnlyMetadata;
-  return rest;
+  const echoed: Record<string, unknown> = { ...user };
+  delete echoed.privateAttributes;
+  delete echoed.analyticsOnlyMetadata;
+  return echoed;
 }
 
 const EXPOSURE_FIELD: Record<string, 'gate' | 'config'> = {

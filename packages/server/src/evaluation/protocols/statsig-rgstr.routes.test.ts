@@ -182,6 +182,23 @@ describeEachDialect('Statsig client API: rgstr', (getDatabase) => {
     expect(rows).toEqual([]);
   });
 
+  it('takes Statsig-encoded batches, gzipped or not', async () => {
+    const encode = (value: object) =>
+      Buffer.from(JSON.stringify(value), 'latin1').toString('base64').split('').reverse().join('');
+    const batch = (name: string) => ({
+      events: [{ eventName: name, user: { userID: 'hal' }, time: Date.now() }],
+    });
+    expect((await rgstr(encode(batch('encoded')), `k=${clientKey}&se=1`)).statusCode).toBe(202);
+    const both = gzipSync(Buffer.from(encode(batch('encoded_gzipped')), 'latin1'));
+    expect((await rgstr(both, `k=${clientKey}&se=1&gz=1`)).statusCode).toBe(202);
+    const rows = await getDatabase()
+      .db.selectFrom('events')
+      .selectAll()
+      .where('unit_id', '=', 'hal')
+      .execute();
+    expect(rows.map((r) => r.name).sort()).toEqual(['encoded', 'encoded_gzipped']);
+  });
+
   it('refuses a small gzip that inflates past the route limit, without inflating it all', async () => {
     const bomb = gzipSync(Buffer.from(`{"events":[],"pad":"${' '.repeat(2 * 1024 * 1024)}"}`));
     const refused = await rgstr(bomb, `k=${clientKey}&gz=1`);
