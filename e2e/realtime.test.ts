@@ -80,9 +80,12 @@ const pgSkip = await postgresUnavailableReason();
       expect(initialSeconds).toBe(await flagsmithDocumentTime(a, environment));
 
       await admin(b, 'PATCH', `/environments/${environment.id}`, { name: 'Renamed through B' });
+      // B answered only once its own caches had heard of the change (read-your-writes).
+      const servedByB = await flagsmithDocumentTime(b, environment);
 
       const updated = (await flagsmith.next()).updated_at as number;
       expect(updated).toBeGreaterThan(initialSeconds);
+      expect(servedByB).toBe(updated);
       const changed = await native.next();
       expect(changed.etag).not.toBe(initialEtag);
       // A's own caches heard the change too: what A now serves is what its stream announced.

@@ -1,22 +1,26 @@
-import fs from 'node:fs';
 import { it } from 'vitest';
-import { DEFAULT_SEED, generateEnvironmentDocument } from '../bench/workload.mjs';
+import { Flagsmith } from 'flagsmith-nodejs';
+import { buildEnvironmentModel, DEFAULT_SEED, generateEnvironmentDocument, generateIdentities } from '../bench/workload.mjs';
 import { startE2eServer } from './support/server.js';
-
+const q = { error() {}, warn() {}, info() {}, debug() {} } as never;
+const v = (f: any) => Object.fromEntries(f.allFlags().map((x: any) => [x.featureName, JSON.stringify([x.enabled, x.value ?? null])]));
 it('dump', async () => {
   const document = generateEnvironmentDocument({ seed: DEFAULT_SEED });
   const server = await startE2eServer();
-  const imported = await server.admin('POST', '/imports/flagsmith', document);
-  const t0 = Date.now();
-  const res = await fetch(`${server.url}/api/v1/environment-document/`, { headers: { 'x-environment-key': imported.server_key } });
-  const ours = await res.json();
-  console.log('doc ms', Date.now() - t0);
-  fs.writeFileSync('/tmp/original.json', JSON.stringify(document, null, 1));
-  fs.writeFileSync('/tmp/ours.json', JSON.stringify(ours, null, 1));
-  const t1 = Date.now();
-  for (let i = 0; i < 50; i++) {
-    await fetch(`${server.url}/api/v1/identities/`, { method: 'POST', headers: { 'x-environment-key': imported.client_key, 'content-type': 'application/json' }, body: JSON.stringify({ identifier: `x${i}`, transient: true, traits: [{ trait_key: 'a', trait_value: 1 }] }) });
+  const imp = await server.admin('POST', '/imports/flagsmith', document);
+  const apiUrl = `${server.url}/api/v1/`;
+  const remote = new Flagsmith({ environmentKey: imp.client_key, apiUrl, logger: q });
+  const local = new Flagsmith({ environmentKey: imp.server_key, apiUrl, enableLocalEvaluation: true, logger: q });
+  const ours = await (await fetch(`${apiUrl}environment-document/`, { headers: { 'x-environment-key': imp.server_key } })).json();
+  const off = new Flagsmith({ offlineMode: true, offlineHandler: { getEnvironment: () => buildEnvironmentModel(ours) } as never, logger: q });
+  let n = 0;
+  for (const { identifier, traits } of generateIdentities({ seed: DEFAULT_SEED, count: 150 }) as any[]) {
+    const r = v(await remote.getIdentityFlags(identifier, traits, true));
+    const l = v(await local.getIdentityFlags(identifier, traits));
+    const o = v(await off.getIdentityFlags(identifier, traits));
+    for (const k of Object.keys(r)) if (r[k] !== l[k] || r[k] !== o[k]) { if (n++ < 10) console.log(identifier, k, 'remote', r[k], 'local', l[k], 'offline', o[k]); }
   }
-  console.log('50 identities ms', Date.now() - t1);
+  console.log('diffs', n);
+  await local.close();
   await server.close();
-}, 60000);
+}, 120000);

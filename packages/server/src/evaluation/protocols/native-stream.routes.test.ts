@@ -96,6 +96,8 @@ describeEachDialect('native SDK stream', (getDatabase) => {
       expect(response.status, query).toBe(status);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
     }
+    const head = await fetch(`${url}/api/sdk/v1/stream?key=${environment.clientKey}`, { method: 'HEAD' });
+    expect(head.status).toBe(404);
     expect(t.context.sse.connectionCount).toBe(0);
   });
 });
