@@ -50,8 +50,8 @@ function originalPosition(url, line, column) {
 function shortPath(path, root) {
   let p = path.replace(/^file:\/\//, '');
   if (root && p.startsWith(root)) p = p.slice(root.length);
-  const nm = p.lastIndexOf('/node_modules/');
-  if (nm >= 0) p = p.slice(nm + '/node_modules/'.length);
+  const nm = `/${p}`.lastIndexOf('/node_modules/');
+  if (nm >= 0) p = p.slice(nm - 1 + '/node_modules/'.length);
   return p;
 }
 
@@ -83,7 +83,12 @@ function unlocated(functionName) {
 /** Coarse owner of a file: an npm package, one of our packages' folders, or Node's internals. */
 function groupOf(file) {
   if (file.startsWith('node:')) return 'node: internals';
-  if (file.startsWith('packages/')) return file.split('/').slice(0, 4).join('/').replace(/\.[jt]s:.*$/, '');
+  if (file.startsWith('packages/'))
+    return file
+      .split('/')
+      .slice(0, 4)
+      .join('/')
+      .replace(/\.[jt]s:.*$/, '');
   const parts = file.split('/');
   return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
 }

@@ -24,7 +24,8 @@ const BENCHMARKS = [
   },
   {
     name: 'http',
-    description: 'one server process on loopback under autocannon: Flagsmith flags/identities, OFREP, native API',
+    description:
+      'one server process on loopback under autocannon: Flagsmith flags/identities, OFREP, native API',
     run: async (options) => (await import('./http.bench.mjs')).runHttpBenchmark(options),
   },
 ];
