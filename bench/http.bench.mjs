@@ -584,6 +584,13 @@ export async function runHttpBenchmark(options = {}) {
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', onExit);
+  // A signal would end this process without 'exit' handlers: clean up, then die as asked.
+  const onSignal = (signal) => {
+    onExit();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const results = {};
   let list = [];
   let status;
@@ -619,6 +626,8 @@ export async function runHttpBenchmark(options = {}) {
   } finally {
     if (server) await stopServerProcess(server);
     process.removeListener('exit', onExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     rmSync(dataDir, { recursive: true, force: true });
   }
 

@@ -44,11 +44,17 @@ interface FlagView {
 
 /** name → {enabled, value} of a flagsmith-nodejs Flags object, for comparing whole answers. */
 function view(flags: { allFlags(): (BaseFlag & { featureName: string })[] }): Record<string, FlagView> {
-  return Object.fromEntries(flags.allFlags().map((f) => [f.featureName, { enabled: f.enabled, value: f.value ?? null }]));
+  return Object.fromEntries(
+    flags.allFlags().map((f) => [f.featureName, { enabled: f.enabled, value: f.value ?? null }]),
+  );
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++] as T);
@@ -91,8 +97,13 @@ async function allIdentifiers(server: E2eServer, environmentId: string): Promise
 
 describe('flagsmith-nodejs on the imported standing workload', () => {
   const document = generateEnvironmentDocument({ seed: DEFAULT_SEED });
-  const identities = generateIdentities({ seed: DEFAULT_SEED, count: 1000 }) as { identifier: string; traits: Traits }[];
-  const overridden = new Set<string>(document.identity_overrides.map((i: { identifier: string }) => i.identifier));
+  const identities = generateIdentities({ seed: DEFAULT_SEED, count: 1000 }) as {
+    identifier: string;
+    traits: Traits;
+  }[];
+  const overridden = new Set<string>(
+    document.identity_overrides.map((i: { identifier: string }) => i.identifier),
+  );
 
   /**
    * flagsmith-nodejs 8.1.2, local evaluation of an identity that has overrides in the document:
@@ -116,7 +127,12 @@ describe('flagsmith-nodejs on the imported standing workload', () => {
     imported = await server.admin('POST', '/imports/flagsmith', document);
     const apiUrl = `${server.url}/api/v1/`;
     remote = new Flagsmith({ environmentKey: imported.client_key, apiUrl, logger: quietLogger });
-    local = new Flagsmith({ environmentKey: imported.server_key, apiUrl, enableLocalEvaluation: true, logger: quietLogger });
+    local = new Flagsmith({
+      environmentKey: imported.server_key,
+      apiUrl,
+      enableLocalEvaluation: true,
+      logger: quietLogger,
+    });
   });
   afterAll(async () => {
     await local?.close();
@@ -160,7 +176,9 @@ describe('flagsmith-nodejs on the imported standing workload', () => {
     }
     expect(disagreements.slice(0, 5)).toEqual([]);
     // Variants and segments are in play: identities do not all get the same flags.
-    const answersSeen = new Set(identities.map(({ identifier }) => JSON.stringify(remoteAnswers.get(identifier))));
+    const answersSeen = new Set(
+      identities.map(({ identifier }) => JSON.stringify(remoteAnswers.get(identifier))),
+    );
     expect(answersSeen.size).toBeGreaterThan(100);
   }, 120_000);
 
@@ -172,10 +190,19 @@ describe('flagsmith-nodejs on the imported standing workload', () => {
     for (const identity of identities) {
       const result = getEvaluationResult({ ...context, identity: toIdentityContext(identity) });
       const pennon = remoteAnswers.get(identity.identifier) ?? {};
-      for (const flag of Object.values(result.flags) as { name: string; enabled: boolean; value: unknown }[]) {
+      for (const flag of Object.values(result.flags) as {
+        name: string;
+        enabled: boolean;
+        value: unknown;
+      }[]) {
         const expected = { enabled: flag.enabled, value: flag.value ?? null };
         if (JSON.stringify(expected) !== JSON.stringify(pennon[flag.name])) {
-          disagreements.push({ identifier: identity.identifier, name: flag.name, flagsmith: expected, pennon: pennon[flag.name] });
+          disagreements.push({
+            identifier: identity.identifier,
+            name: flag.name,
+            flagsmith: expected,
+            pennon: pennon[flag.name],
+          });
         }
       }
     }
@@ -207,7 +234,10 @@ describe('the flagsmith JS client', () => {
     return instance;
   };
   const storedTraits = async (identifier: string): Promise<Record<string, unknown> | undefined> => {
-    const page = await server.admin('GET', `/environments/${environmentId}/identities?q=${encodeURIComponent(identifier)}`);
+    const page = await server.admin(
+      'GET',
+      `/environments/${environmentId}/identities?q=${encodeURIComponent(identifier)}`,
+    );
     const found = page.items.find((i: { identifier: string }) => i.identifier === identifier);
     if (!found) return undefined;
     return (await server.admin('GET', `/environments/${environmentId}/identities/${found.id}`)).traits;
@@ -224,23 +254,32 @@ describe('the flagsmith JS client', () => {
     clientKey = development.client_key;
     const feature = async (body: object, state?: object) => {
       const created = await server.admin('POST', `/projects/${projectId}/features`, body);
-      if (state) await server.admin('PATCH', `/environments/${environmentId}/feature-states/${created.id}`, state);
+      if (state)
+        await server.admin('PATCH', `/environments/${environmentId}/feature-states/${created.id}`, state);
       return created;
     };
     await feature({ key: 'dark_mode', type: 'boolean' }, { enabled: true });
-    bannerId = (await feature({ key: 'banner', type: 'string', default_value: 'hello' }, { enabled: true })).id;
+    bannerId = (await feature({ key: 'banner', type: 'string', default_value: 'hello' }, { enabled: true }))
+      .id;
     await feature({ key: 'limits', type: 'json', default_value: { max: 3 } }, { enabled: true });
     const beta = await feature({ key: 'beta', type: 'boolean' });
     const pro = await server.admin('POST', `/projects/${projectId}/segments`, {
       name: 'pro_users',
       rules: [{ type: 'ALL', conditions: [{ property: 'plan', operator: 'EQUAL', value: 'pro' }] }],
     });
-    await server.admin('POST', `/environments/${environmentId}/segment-overrides`, { segment_id: pro.id, feature_id: beta.id, enabled: true });
+    await server.admin('POST', `/environments/${environmentId}/segment-overrides`, {
+      segment_id: pro.id,
+      feature_id: beta.id,
+      enabled: true,
+    });
   });
   afterAll(async () => {
     for (const instance of instances) {
       // Neither is public API: the realtime stream and the analytics timer a browser page would drop.
-      const internals = instance as unknown as { eventSource?: { close(): void } | null; analyticsInterval?: NodeJS.Timeout | null };
+      const internals = instance as unknown as {
+        eventSource?: { close(): void } | null;
+        analyticsInterval?: NodeJS.Timeout | null;
+      };
       internals.eventSource?.close();
       if (internals.analyticsInterval) clearInterval(internals.analyticsInterval);
       instance.stopListening();
@@ -286,7 +325,9 @@ describe('the flagsmith JS client', () => {
 
     const ghost = client();
     await ghost.init({ environmentID: clientKey, api });
-    await ghost.setContext({ identity: { identifier: 'ghost', transient: true, traits: { plan: { value: 'pro' } } } });
+    await ghost.setContext({
+      identity: { identifier: 'ghost', transient: true, traits: { plan: { value: 'pro' } } },
+    });
     expect(ghost.hasFeature('beta')).toBe(true);
     expect(await storedTraits('ghost')).toBeUndefined();
   });
@@ -312,8 +353,13 @@ describe('the flagsmith JS client', () => {
     expect(stream).not.toBeNull();
     await eventually(() => stream?.readyState === 1, 'the realtime stream to open');
 
-    await server.admin('PATCH', `/environments/${environmentId}/feature-states/${bannerId}`, { value: 'changed live' });
-    await eventually(() => realtime.getValue('banner') === 'changed live', 'the client to refetch after the change');
+    await server.admin('PATCH', `/environments/${environmentId}/feature-states/${bannerId}`, {
+      value: 'changed live',
+    });
+    await eventually(
+      () => realtime.getValue('banner') === 'changed live',
+      'the client to refetch after the change',
+    );
     expect(banners.at(-1)).toBe('changed live');
   });
 });
@@ -325,11 +371,11 @@ describe('pennon import flagsmith (the built CLI)', () => {
 
   beforeAll(async () => {
     // The CLI runs the compiled program, so compile what this is about to exercise.
-    await promisify(execFile)('npx', ['tsc', '-b', 'packages/engine', 'packages/server'], { cwd: root }).catch(
-      (error: { stdout?: string; stderr?: string }) => {
-        throw new Error(`The build failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-      },
-    );
+    await promisify(execFile)('npx', ['tsc', '-b', 'packages/engine', 'packages/server'], {
+      cwd: root,
+    }).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`The build failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    });
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pennon-e2e-flagsmith-cli-'));
   }, 180_000);
   afterAll(async () => {
@@ -354,16 +400,23 @@ describe('pennon import flagsmith (the built CLI)', () => {
     expect(printed.counts.features).toBe(document.feature_states.length);
 
     server = await startE2eServer({ dataDir });
-    const response = await fetch(`${server.url}/api/v1/flags/`, { headers: { 'X-Environment-Key': printed.client_key } });
+    const response = await fetch(`${server.url}/api/v1/flags/`, {
+      headers: { 'X-Environment-Key': printed.client_key },
+    });
     expect(response.status).toBe(200);
     expect(Number(response.headers.get('x-flagsmith-document-updated-at'))).toBeGreaterThan(0);
-    const flags: { feature: { name: string }; enabled: boolean; feature_state_value: unknown }[] = await response.json();
-    const served = Object.fromEntries(flags.map((f) => [f.feature.name, { enabled: f.enabled, value: f.feature_state_value }]));
+    const flags: { feature: { name: string }; enabled: boolean; feature_state_value: unknown }[] =
+      await response.json();
+    const served = Object.fromEntries(
+      flags.map((f) => [f.feature.name, { enabled: f.enabled, value: f.feature_state_value }]),
+    );
     const expected = Object.fromEntries(
-      document.feature_states.map((f: { feature: { name: string }; enabled: boolean; feature_state_value: unknown }) => [
-        f.feature.name,
-        { enabled: f.enabled, value: f.feature_state_value },
-      ]),
+      document.feature_states.map(
+        (f: { feature: { name: string }; enabled: boolean; feature_state_value: unknown }) => [
+          f.feature.name,
+          { enabled: f.enabled, value: f.feature_state_value },
+        ],
+      ),
     );
     expect(served).toEqual(expected);
   });
@@ -384,7 +437,12 @@ describe('bad input, as the Flagsmith clients send it', () => {
     );
     environmentId = development.id;
     clientKey = development.client_key;
-    await server.admin('POST', `/projects/${projectId}/features`, { key: 'banner', type: 'string', default_value: 'hi', default_enabled: true });
+    await server.admin('POST', `/projects/${projectId}/features`, {
+      key: 'banner',
+      type: 'string',
+      default_value: 'hi',
+      default_enabled: true,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -406,13 +464,19 @@ describe('bad input, as the Flagsmith clients send it', () => {
       defaultFlagHandler: (name) => new DefaultFlag(`default for ${name}`, true),
     });
     const flags = await lenient.getIdentityFlags('someone', { plan: 'pro' });
-    expect(flags.getFlag('banner')).toMatchObject({ isDefault: true, enabled: true, value: 'default for banner' });
+    expect(flags.getFlag('banner')).toMatchObject({
+      isDefault: true,
+      enabled: true,
+      value: 'default for banner',
+    });
   });
 
   it('an unknown environment key makes the JS client report an error', async () => {
     const errors: Error[] = [];
     const flagsmith = createFlagsmithInstance();
-    await expect(flagsmith.init({ environmentID: 'not-a-real-key', api, onError: (e) => errors.push(e) })).rejects.toThrow();
+    await expect(
+      flagsmith.init({ environmentID: 'not-a-real-key', api, onError: (e) => errors.push(e) }),
+    ).rejects.toThrow();
     expect(errors).toHaveLength(1);
     expect(flagsmith.loadingState?.error).toBeTruthy();
     expect(flagsmith.hasFeature('banner')).toBe(false);
@@ -431,7 +495,9 @@ describe('bad input, as the Flagsmith clients send it', () => {
         return response;
       },
     });
-    await expect(flagsmith.getIdentityFlags('long-trait-user', { bio: 'x'.repeat(2001) })).rejects.toThrow(/getIdentityFlags failed/);
+    await expect(flagsmith.getIdentityFlags('long-trait-user', { bio: 'x'.repeat(2001) })).rejects.toThrow(
+      /getIdentityFlags failed/,
+    );
     expect(responses).toHaveLength(1);
     expect(responses[0]?.status).toBe(400);
     expect(responses[0]?.body).toMatchObject({ detail: expect.any(String) });

@@ -12,6 +12,7 @@ export interface E2eServer {
   dataDir: string;
   running: RunningServer;
   /** Calls the admin API over real HTTP; throws with the response text unless it is a 2xx. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read admin payloads ad hoc; a caller may name T.
   admin<T = any>(method: string, route: string, body?: unknown): Promise<T>;
   /** Stops the server, then removes the data directory if this helper created it. */
   close(): Promise<void>;
@@ -22,11 +23,15 @@ export interface E2eServer {
  * is given, silent logs, and a known admin token. Environment variables are ignored so a
  * developer's PENNON_* settings never leak into a test.
  */
-export async function startE2eServer(options: { dataDir?: string; adminToken?: string } = {}): Promise<E2eServer> {
+export async function startE2eServer(
+  options: { dataDir?: string; adminToken?: string } = {},
+): Promise<E2eServer> {
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pennon-e2e-'));
   const adminToken = options.adminToken ?? E2E_ADMIN_TOKEN;
-  const running = await startServer(loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', adminToken }));
+  const running = await startServer(
+    loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', adminToken }),
+  );
   const url = running.url.replace(/\/$/, '');
   return {
     url,
@@ -35,7 +40,10 @@ export async function startE2eServer(options: { dataDir?: string; adminToken?: s
     async admin(method, route, body) {
       const response = await fetch(`${url}/api/admin/v1${route}`, {
         method,
-        headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
