@@ -11,21 +11,21 @@ import { environmentsRoutes } from './environments/environments.routes.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
 import { flagsmithRoutes } from './evaluation/protocols/flagsmith.routes.js';
 import { flagsmithSseRoutes } from './evaluation/protocols/flagsmith-sse.routes.js';
-import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
 import { nativeSdkRoutes } from './evaluation/protocols/native.routes.js';
+import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
 import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
 import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
 import { eventsSdkRoutes } from './events/events.routes.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { featuresRoutes } from './features/features.routes.js';
-import { healthRoutes } from './http/health.routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerValidation } from './http/validation.js';
 import { IdentitiesRepository } from './identities/identities.repository.js';
 import { identitiesRoutes } from './identities/identities.routes.js';
-import { flagsmithImportRoutes } from './imports/flagsmith-import.routes.js';
 import { IdentitiesService } from './identities/identities.service.js';
+import { flagsmithImportRoutes } from './imports/flagsmith-import.routes.js';
 import { organisationsRoutes } from './organisations/organisations.routes.js';
 import { projectsRoutes } from './projects/projects.routes.js';
 import type { ChangeBus } from './realtime/change-bus.js';
@@ -53,7 +53,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
     // Per-request lines only when debugging: at full SDK load they would cost more than the request.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Peers disconnecting mid-response must not surface as server errors.
     return503OnClosing: true,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FlagAnalytics } from './analytics/flag-analytics.service.js';
-import type { Config } from './config.js';
 import type { EnvironmentKeys } from './auth/environment-keys.js';
+import type { Config } from './config.js';
 import type { EvaluationService } from './evaluation/evaluation.service.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import type { SseHub } from './realtime/sse-hub.js';

@@ -18,7 +18,12 @@ export class PennonError extends Error {
   readonly code: string;
   readonly details?: unknown;
 
-  constructor(kind: ErrorKind, code: string, message: string, options?: { cause?: unknown; details?: unknown }) {
+  constructor(
+    kind: ErrorKind,
+    code: string,
+    message: string,
+    options?: { cause?: unknown; details?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PennonError';
     this.kind = kind;
@@ -30,7 +35,11 @@ export class PennonError extends Error {
 export const invalid = (code: string, message: string, details?: unknown) =>
   new PennonError('invalid', code, message, { details });
 export const notFound = (what: string, id: string) =>
-  new PennonError('not_found', `${what}_not_found`, `No ${what.replaceAll('_', ' ')} with id or key '${id}'.`);
+  new PennonError(
+    'not_found',
+    `${what}_not_found`,
+    `No ${what.replaceAll('_', ' ')} with id or key '${id}'.`,
+  );
 export const conflict = (code: string, message: string) => new PennonError('conflict', code, message);
 export const unauthorized = (message: string) => new PennonError('unauthorized', 'unauthorized', message);
 export const forbidden = (message: string) => new PennonError('forbidden', 'forbidden', message);

@@ -21,7 +21,9 @@ export class FlagAnalytics {
         .insertInto('flag_analytics')
         .values(rows.slice(i, i + 500))
         .onConflict((oc) =>
-          oc.columns(['environment_id', 'feature_key', 'bucket']).doUpdateSet({ count: sql`flag_analytics.count + excluded.count` }),
+          oc
+            .columns(['environment_id', 'feature_key', 'bucket'])
+            .doUpdateSet({ count: sql`flag_analytics.count + excluded.count` }),
         )
         .execute();
     }

@@ -54,10 +54,22 @@ describe('pennon CLI', () => {
     );
     const { stdout } = await run('node', [main, 'eval', '--context', file]);
     const result = JSON.parse(stdout);
-    expect(result.flags.banner).toMatchObject({ value: 'welcome, pro', reason: 'TARGETING_MATCH; segment=pro users' });
+    expect(result.flags.banner).toMatchObject({
+      value: 'welcome, pro',
+      reason: 'TARGETING_MATCH; segment=pro users',
+    });
     expect(result.segments).toEqual([{ name: 'pro users' }]);
 
-    const other = await run('node', [main, 'eval', '--context', file, '--identifier', 'bo', '--trait', 'plan=free']);
+    const other = await run('node', [
+      main,
+      'eval',
+      '--context',
+      file,
+      '--identifier',
+      'bo',
+      '--trait',
+      'plan=free',
+    ]);
     expect(JSON.parse(other.stdout).flags.banner).toMatchObject({ value: 'hello', reason: 'DEFAULT' });
   });
 
@@ -78,7 +90,18 @@ describe('pennon CLI', () => {
     it('creates and prints an admin token once, serves /health, and shuts down on SIGTERM', async () => {
       const dataDir = path.join(dir, 'served');
       const port = 18000 + Math.floor(Math.random() * 1000);
-      child = spawn('node', [main, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn']);
+      child = spawn('node', [
+        main,
+        'serve',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+        '--log-level',
+        'warn',
+      ]);
       let out = '';
       child.stdout?.on('data', (chunk) => {
         out += chunk;
@@ -87,7 +110,9 @@ describe('pennon CLI', () => {
       const token = /pat_[A-Za-z0-9_-]+/.exec(out)?.[0];
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
-      const projects = await fetch(`http://127.0.0.1:${port}/api/admin/v1/projects`, { headers: { authorization: `Bearer ${token}` } });
+      const projects = await fetch(`http://127.0.0.1:${port}/api/admin/v1/projects`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(projects.status).toBe(200);
 
       const exited = new Promise<number | null>((resolve) => child?.on('exit', resolve));
@@ -95,7 +120,18 @@ describe('pennon CLI', () => {
       expect(await exited).toBe(0);
 
       // A second start on the same data prints no token: only the first start creates one.
-      child = spawn('node', [main, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn']);
+      child = spawn('node', [
+        main,
+        'serve',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+        '--log-level',
+        'warn',
+      ]);
       let secondOut = '';
       child.stdout?.on('data', (chunk) => {
         secondOut += chunk;

@@ -10,7 +10,10 @@ import { invalid } from '../errors.js';
 export function evalCommand(): Command {
   return new Command('eval')
     .description('evaluate an evaluation context (JSON file, or - for stdin) and print the result')
-    .requiredOption('--context <file>', 'evaluation context as JSON: {environment, identity?, segments?, features?}')
+    .requiredOption(
+      '--context <file>',
+      'evaluation context as JSON: {environment, identity?, segments?, features?}',
+    )
     .option('--identifier <id>', 'evaluate for this identifier instead of the context identity')
     .option('--trait <key=value...>', 'set a trait (repeatable); numbers and true/false are typed')
     .action((flags: { context: string; identifier?: string; trait?: string[] }) => {
@@ -32,7 +35,8 @@ export function evalCommand(): Command {
           traits[pair.slice(0, at)] = typedTrait(pair.slice(at + 1));
         }
         const identifier = flags.identifier ?? context.identity?.identifier;
-        if (!identifier) throw invalid('identifier_required', '--trait needs an identity: give --identifier.');
+        if (!identifier)
+          throw invalid('identifier_required', '--trait needs an identity: give --identifier.');
         context = { ...context, identity: { identifier, traits } };
       }
       process.stdout.write(`${JSON.stringify(evaluate(context), null, 2)}\n`);

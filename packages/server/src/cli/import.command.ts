@@ -18,7 +18,9 @@ import { type CliFlags, databaseOptions, toOverrides } from './options.js';
  */
 export function importCommand(): Command {
   const flagsmith = new Command('flagsmith')
-    .description("import a Flagsmith environment document (as /api/v1/environment-document/ serves it); '-' reads stdin")
+    .description(
+      "import a Flagsmith environment document (as /api/v1/environment-document/ serves it); '-' reads stdin",
+    )
     .argument('<file>', 'environment document JSON file');
   for (const option of databaseOptions) flagsmith.addOption(option);
   flagsmith.action(async (file: string, flags: CliFlags) => {
@@ -29,10 +31,24 @@ export function importCommand(): Command {
     try {
       await migrateToLatest(database);
       const boot = await bootstrap(database.db, { adminToken: config.adminToken });
-      const organisation = await database.db.selectFrom('organisations').select('id').orderBy('id').executeTakeFirstOrThrow();
-      const result = await new FlagsmithImportService(database.db, new ChangeRecorder(bus)).import(organisation.id, document);
-      const output = { client_key: result.client_key, server_key: result.server_key, environment_id: result.environment_id, counts: result.counts };
-      process.stdout.write(`${JSON.stringify(boot?.adminToken ? { ...output, admin_token: boot.adminToken } : output, null, 2)}\n`);
+      const organisation = await database.db
+        .selectFrom('organisations')
+        .select('id')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const result = await new FlagsmithImportService(database.db, new ChangeRecorder(bus)).import(
+        organisation.id,
+        document,
+      );
+      const output = {
+        client_key: result.client_key,
+        server_key: result.server_key,
+        environment_id: result.environment_id,
+        counts: result.counts,
+      };
+      process.stdout.write(
+        `${JSON.stringify(boot?.adminToken ? { ...output, admin_token: boot.adminToken } : output, null, 2)}\n`,
+      );
     } finally {
       await bus.close();
       await database.close();
@@ -52,7 +68,10 @@ function readDocument(file: string): FlagsmithEnvironmentDocument {
   const validate = new Ajv({ strict: false, allErrors: false }).compile(FlagsmithEnvironmentDocument);
   if (!validate(parsed)) {
     const first = validate.errors?.[0];
-    throw invalid('invalid_document', `Not a Flagsmith environment document: ${first?.instancePath || '/'} ${first?.message ?? ''}`);
+    throw invalid(
+      'invalid_document',
+      `Not a Flagsmith environment document: ${first?.instancePath || '/'} ${first?.message ?? ''}`,
+    );
   }
   return parsed as FlagsmithEnvironmentDocument;
 }

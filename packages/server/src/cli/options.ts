@@ -3,7 +3,10 @@ import { ConfigError, type ConfigOverrides, parseLogLevel } from '../config.js';
 
 /** Flags shared by commands that open the database; each mirrors a PENNON_* variable. */
 export const databaseOptions = [
-  new Option('--data-dir <dir>', 'directory of the embedded SQLite database (PENNON_DATA_DIR, default .pennon)'),
+  new Option(
+    '--data-dir <dir>',
+    'directory of the embedded SQLite database (PENNON_DATA_DIR, default .pennon)',
+  ),
   new Option('--database-url <url>', 'postgres://… to use PostgreSQL instead (PENNON_DATABASE_URL)'),
 ];
 
@@ -11,7 +14,10 @@ export const serverOptions = [
   new Option('--port <port>', 'port to listen on (PENNON_PORT, default 8420)'),
   new Option('--host <host>', 'address to bind (PENNON_HOST, default 0.0.0.0)'),
   new Option('--admin-token <token>', 'admin token to create if missing (PENNON_ADMIN_TOKEN)'),
-  new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (PENNON_LOG_LEVEL, default info)'),
+  new Option(
+    '--log-level <level>',
+    'fatal|error|warn|info|debug|trace|silent (PENNON_LOG_LEVEL, default info)',
+  ),
 ];
 
 export interface CliFlags {

@@ -51,15 +51,37 @@ const parseJson = (text: string | null): unknown => (text === null ? null : JSON
  * Reads an environment's whole configuration inside one transaction, so a snapshot never
  * mixes the state before and after a concurrent change. Runs at change time, not per request.
  */
-export async function loadEnvironment(db: Kysely<Tables>, environmentId: string): Promise<LoadedEnvironment | undefined> {
+export async function loadEnvironment(
+  db: Kysely<Tables>,
+  environmentId: string,
+): Promise<LoadedEnvironment | undefined> {
   return db.transaction().execute(async (trx) => {
-    const environment = await trx.selectFrom('environments').selectAll().where('id', '=', environmentId).executeTakeFirst();
+    const environment = await trx
+      .selectFrom('environments')
+      .selectAll()
+      .where('id', '=', environmentId)
+      .executeTakeFirst();
     if (!environment) return undefined;
     const [features, states, segments, overrides, identityOverrides] = await Promise.all([
-      trx.selectFrom('features').selectAll().where('project_id', '=', environment.project_id).orderBy('number').execute(),
+      trx
+        .selectFrom('features')
+        .selectAll()
+        .where('project_id', '=', environment.project_id)
+        .orderBy('number')
+        .execute(),
       trx.selectFrom('feature_states').selectAll().where('environment_id', '=', environmentId).execute(),
-      trx.selectFrom('segments').selectAll().where('project_id', '=', environment.project_id).orderBy('id').execute(),
-      trx.selectFrom('segment_overrides').selectAll().where('environment_id', '=', environmentId).orderBy('id').execute(),
+      trx
+        .selectFrom('segments')
+        .selectAll()
+        .where('project_id', '=', environment.project_id)
+        .orderBy('id')
+        .execute(),
+      trx
+        .selectFrom('segment_overrides')
+        .selectAll()
+        .where('environment_id', '=', environmentId)
+        .orderBy('id')
+        .execute(),
       trx
         .selectFrom('identity_overrides')
         .innerJoin('identities', 'identities.id', 'identity_overrides.identity_id')
@@ -88,7 +110,12 @@ export async function loadEnvironment(db: Kysely<Tables>, environmentId: string)
               hashKey: state.hash_key,
             }
           : // A feature created while this environment was being created may lack a state for a moment.
-            { enabled: row.default_enabled === 1, value: parseJson(row.default_value), variants: [], hashKey: row.id },
+            {
+              enabled: row.default_enabled === 1,
+              value: parseJson(row.default_value),
+              variants: [],
+              hashKey: row.id,
+            },
       };
     });
     const loadedSegments: LoadedSegment[] = segments.map((segment) => ({

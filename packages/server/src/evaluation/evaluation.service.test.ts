@@ -13,7 +13,13 @@ describeEachDialect('evaluation service', (getDatabase) => {
   beforeAll(async () => {
     t = await createTestApp(getDatabase());
     environmentId = t.environments[0]?.id as string;
-    featureId = (await admin('POST', `/projects/${t.projectId}/features`, { key: 'limit', type: 'number', default_value: 10 })).json().id;
+    featureId = (
+      await admin('POST', `/projects/${t.projectId}/features`, {
+        key: 'limit',
+        type: 'number',
+        default_value: 10,
+      })
+    ).json().id;
   });
   afterAll(() => t.close());
 
@@ -22,7 +28,10 @@ describeEachDialect('evaluation service', (getDatabase) => {
   it('compiles one snapshot per environment and reuses it until something changes', async () => {
     const first = await t.context.evaluation.snapshot(environmentId);
     expect(await t.context.evaluation.snapshot(environmentId)).toBe(first);
-    await admin('PATCH', `/environments/${environmentId}/feature-states/${featureId}`, { enabled: true, value: 20 });
+    await admin('PATCH', `/environments/${environmentId}/feature-states/${featureId}`, {
+      enabled: true,
+      value: 20,
+    });
     const second = await t.context.evaluation.snapshot(environmentId);
     expect(second).not.toBe(first);
     expect(second.updatedAt > first.updatedAt).toBe(true);
@@ -31,7 +40,10 @@ describeEachDialect('evaluation service', (getDatabase) => {
 
   it('shares one build between concurrent requests', async () => {
     await admin('PATCH', `/environments/${environmentId}/feature-states/${featureId}`, { value: 30 });
-    const [a, b] = await Promise.all([t.context.evaluation.snapshot(environmentId), t.context.evaluation.snapshot(environmentId)]);
+    const [a, b] = await Promise.all([
+      t.context.evaluation.snapshot(environmentId),
+      t.context.evaluation.snapshot(environmentId),
+    ]);
     expect(a).toBe(b);
   });
 

@@ -86,25 +86,36 @@ export class EvaluationService {
     const result: EvaluationResult = identity
       ? snapshot.compiled.evaluate({ identifier: identity.identifier, traits })
       : snapshot.compiled.evaluate();
-    return { snapshot, flags: visibleFlags(snapshot, result, key.kind), traits, identifier: identity?.identifier };
+    return {
+      snapshot,
+      flags: visibleFlags(snapshot, result, key.kind),
+      traits,
+      identifier: identity?.identifier,
+    };
   }
 
   close(): void {
     this.snapshots.close();
   }
 
-  private async resolveTraits(environmentId: string, identity: IdentityRequest): Promise<Record<string, TraitValue>> {
+  private async resolveTraits(
+    environmentId: string,
+    identity: IdentityRequest,
+  ): Promise<Record<string, TraitValue>> {
     const given = identity.traits ?? [];
     // fromEntries defines own properties, so a trait named `__proto__` is a trait like any other.
     const transientTraits: Record<string, TraitValue> = Object.fromEntries(
-      given.filter((t) => (identity.transient || t.transient) && t.value !== null).map((t) => [t.key, t.value as TraitValue]),
+      given
+        .filter((t) => (identity.transient || t.transient) && t.value !== null)
+        .map((t) => [t.key, t.value as TraitValue]),
     );
     if (identity.transient) return transientTraits;
 
     const store = this.identityStore;
     if (!store) throw unavailable('Identity storage is not configured.');
     const toStore = given.filter((t) => !t.transient).map(({ key, value }) => ({ key, value }));
-    let stored = toStore.length === 0 ? await store.loadForEvaluation(environmentId, identity.identifier) : undefined;
+    let stored =
+      toStore.length === 0 ? await store.loadForEvaluation(environmentId, identity.identifier) : undefined;
     stored ??= await store.identifyAndStoreTraits(environmentId, identity.identifier, toStore);
     return { ...stored.traits, ...transientTraits };
   }

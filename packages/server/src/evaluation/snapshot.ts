@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
   type CompiledEnvironment,
+  compile,
   type EvaluationContext,
   type FeatureContext,
   type SegmentContext,
-  compile,
 } from '@pennon/engine';
 import type { FeatureRow } from '../storage/tables.js';
 import type { LoadedEnvironment, LoadedIdentityOverride, StoredVariant } from './environment-loader.js';
@@ -61,7 +61,13 @@ export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
       serverKeyOnly: row.server_key_only === 1,
     };
     features.set(row.key, info);
-    featureContexts[row.key] = featureContext(info, state.hashKey, state.enabled, state.value, state.variants);
+    featureContexts[row.key] = featureContext(
+      info,
+      state.hashKey,
+      state.enabled,
+      state.value,
+      state.variants,
+    );
   }
   const segments: Record<string, SegmentContext> = {};
   for (const segment of loaded.segments) {
@@ -72,7 +78,13 @@ export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
       overrides: segment.overrides
         .filter((o) => features.has(o.featureKey))
         .map((o) => ({
-          ...featureContext(features.get(o.featureKey) as FeatureInfo, o.hashKey, o.enabled, o.value, o.variants),
+          ...featureContext(
+            features.get(o.featureKey) as FeatureInfo,
+            o.hashKey,
+            o.enabled,
+            o.value,
+            o.variants,
+          ),
           priority: o.priority,
         })),
       metadata: { id: segment.id },
@@ -162,7 +174,9 @@ function identityOverrideSegments(
         {
           type: 'ALL',
           // A JSON array, not CSV: identifiers may contain commas.
-          conditions: [{ property: '$.identity.identifier', operator: 'IN', value: JSON.stringify(identifiers) }],
+          conditions: [
+            { property: '$.identity.identifier', operator: 'IN', value: JSON.stringify(identifiers) },
+          ],
         },
       ],
       overrides: list.map((o) => ({

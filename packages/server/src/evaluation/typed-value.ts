@@ -16,10 +16,24 @@ export interface TypedFlag {
  */
 export function typedFlag({ feature, result }: EvaluatedFlag): TypedFlag {
   if (feature.type === 'boolean') {
-    return { key: feature.key, type: feature.type, enabled: result.enabled, value: result.enabled, reason: result.reason, variant: result.variant ?? null };
+    return {
+      key: feature.key,
+      type: feature.type,
+      enabled: result.enabled,
+      value: result.enabled,
+      reason: result.reason,
+      variant: result.variant ?? null,
+    };
   }
   if (!result.enabled) {
     return { key: feature.key, type: feature.type, enabled: false, reason: 'DISABLED', variant: null };
   }
-  return { key: feature.key, type: feature.type, enabled: true, value: result.value, reason: result.reason, variant: result.variant ?? null };
+  return {
+    key: feature.key,
+    type: feature.type,
+    enabled: true,
+    value: result.value,
+    reason: result.reason,
+    variant: result.variant ?? null,
+  };
 }

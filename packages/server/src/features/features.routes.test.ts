@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AdminCall,
+  adminClient,
+  rejection,
+  type SeededProject,
+  seedProject,
+} from '../testing/admin-fixtures.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { describeEachDialect } from '../testing/databases.js';
-import { type AdminCall, adminClient, rejection, type SeededProject, seedProject } from '../testing/admin-fixtures.js';
 
 describeEachDialect('features routes', (getDatabase) => {
   let t: TestApp;

@@ -39,9 +39,15 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, body: { error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } } };
+      return {
+        status: 400,
+        body: { error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } },
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, body: { error: { code: 'body_too_large', message: 'The request body is too large.' } } };
+      return {
+        status: 413,
+        body: { error: { code: 'body_too_large', message: 'The request body is too large.' } },
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
         status: 415,

@@ -14,11 +14,18 @@ describeEachDialect('API documentation', (getDatabase) => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toMatch(/^3\./);
-    for (const path of ['/api/admin/v1/projects', '/api/admin/v1/projects/{projectId}/features', '/api/sdk/v1/flags', '/api/v1/identities/']) {
+    for (const path of [
+      '/api/admin/v1/projects',
+      '/api/admin/v1/projects/{projectId}/features',
+      '/api/sdk/v1/flags',
+      '/api/v1/identities/',
+    ]) {
       expect(Object.keys(document.paths), path).toContain(path);
     }
     const create = document.paths['/api/admin/v1/projects'].post;
-    expect(create.requestBody.content['application/json'].schema.properties.name).toMatchObject({ type: 'string' });
+    expect(create.requestBody.content['application/json'].schema.properties.name).toMatchObject({
+      type: 'string',
+    });
   });
 
   it('serves browsable docs at /api/docs', async () => {

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 /** Shared pieces of route schemas; they drive validation and the OpenAPI document alike. */
 export const ErrorResponse = Type.Object(

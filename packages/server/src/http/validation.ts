@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * Bodies are validated strictly: a wrong type is an error, never silently coerced ("5" is
@@ -8,7 +8,13 @@ import addFormats from 'ajv-formats';
  * and headers arrive as text, so those are coerced to the declared types.
  */
 export function registerValidation(app: FastifyInstance): void {
-  const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false, allErrors: false });
+  const strict = new Ajv({
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+    allErrors: false,
+  });
   const coercing = new Ajv({
     coerceTypes: 'array',
     removeAdditional: false,
@@ -18,5 +24,7 @@ export function registerValidation(app: FastifyInstance): void {
   });
   addFormats.default(strict);
   addFormats.default(coercing);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema),
+  );
 }

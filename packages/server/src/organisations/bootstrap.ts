@@ -17,7 +17,10 @@ export interface Bootstrap {
  * and `production` environments, and an admin token (the given one, or a new one returned
  * once). With data already there, only makes sure a given token exists.
  */
-export async function bootstrap(db: Kysely<Tables>, options: { adminToken?: string } = {}): Promise<Bootstrap | undefined> {
+export async function bootstrap(
+  db: Kysely<Tables>,
+  options: { adminToken?: string } = {},
+): Promise<Bootstrap | undefined> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('organisations').select('id').orderBy('id').executeTakeFirst();
     if (existing) {
@@ -27,10 +30,19 @@ export async function bootstrap(db: Kysely<Tables>, options: { adminToken?: stri
     const now = new Date().toISOString();
     const organisationId = newId();
     const projectId = newId();
-    await trx.insertInto('organisations').values({ id: organisationId, name: 'Default organisation', created_at: now }).execute();
+    await trx
+      .insertInto('organisations')
+      .values({ id: organisationId, name: 'Default organisation', created_at: now })
+      .execute();
     await trx
       .insertInto('projects')
-      .values({ id: projectId, organisation_id: organisationId, name: 'Default project', created_at: now, updated_at: now })
+      .values({
+        id: projectId,
+        organisation_id: organisationId,
+        name: 'Default project',
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const environments = [];
     for (const [key, name] of [
@@ -55,16 +67,31 @@ export async function bootstrap(db: Kysely<Tables>, options: { adminToken?: stri
     }
     const adminToken = options.adminToken ?? newAdminToken();
     await ensureToken(trx, organisationId, adminToken);
-    return { organisationId, projectId, environments, adminToken: options.adminToken ? undefined : adminToken };
+    return {
+      organisationId,
+      projectId,
+      environments,
+      adminToken: options.adminToken ? undefined : adminToken,
+    };
   });
 }
 
 async function ensureToken(db: Kysely<Tables>, organisationId: string, token: string): Promise<void> {
   const tokenHash = hashToken(token);
-  const found = await db.selectFrom('admin_tokens').select('id').where('token_hash', '=', tokenHash).executeTakeFirst();
+  const found = await db
+    .selectFrom('admin_tokens')
+    .select('id')
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
   if (found) return;
   await db
     .insertInto('admin_tokens')
-    .values({ id: newId(), organisation_id: organisationId, name: 'bootstrap', token_hash: tokenHash, created_at: new Date().toISOString() })
+    .values({
+      id: newId(),
+      organisation_id: organisationId,
+      name: 'bootstrap',
+      token_hash: tokenHash,
+      created_at: new Date().toISOString(),
+    })
     .execute();
 }

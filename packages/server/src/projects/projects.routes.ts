@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
-import { IdParams, Page, PageQuery, adminErrors } from '../http/schemas.js';
-import { CreateProject, Project, UpdateProject } from './projects.schema.js';
 import type { AppContext } from '../context.js';
+import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
 import { ProjectsRepository } from './projects.repository.js';
+import { CreateProject, Project, UpdateProject } from './projects.schema.js';
 import { ProjectsService } from './projects.service.js';
 
 /** Admin API: `/projects`. */
@@ -20,10 +20,13 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/projects',
       { schema: { tags, body: CreateProject, response: { 201: Project, ...adminErrors } } },
-      async (request, reply) => reply.status(201).send(await service.create(principal(request).organisationId, request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await service.create(principal(request).organisationId, request.body)),
     );
-    app.get('/projects/:id', { schema: { tags, params: IdParams, response: { 200: Project, ...adminErrors } } }, (request) =>
-      service.get(principal(request).organisationId, request.params.id),
+    app.get(
+      '/projects/:id',
+      { schema: { tags, params: IdParams, response: { 200: Project, ...adminErrors } } },
+      (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
       '/projects/:id',

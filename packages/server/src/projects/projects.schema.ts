@@ -17,5 +17,8 @@ const ProjectName = Type.String({ minLength: 1, maxLength: 200 });
 export const CreateProject = Type.Object({ name: ProjectName }, { additionalProperties: false });
 export type CreateProject = Static<typeof CreateProject>;
 
-export const UpdateProject = Type.Object({ name: Type.Optional(ProjectName) }, { additionalProperties: false });
+export const UpdateProject = Type.Object(
+  { name: Type.Optional(ProjectName) },
+  { additionalProperties: false },
+);
 export type UpdateProject = Static<typeof UpdateProject>;

@@ -1,7 +1,7 @@
 import { conflict, notFound } from '../errors.js';
+import { newId } from '../shared/ids.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { ProjectRow } from '../storage/tables.js';
-import { newId } from '../shared/ids.js';
 import type { ProjectsRepository } from './projects.repository.js';
 import type { CreateProject, Project, UpdateProject } from './projects.schema.js';
 
@@ -23,14 +23,21 @@ export class ProjectsService {
   async create(organisationId: string, input: CreateProject): Promise<Project> {
     await this.assertNameFree(organisationId, input.name);
     const now = new Date().toISOString();
-    const row: ProjectRow = { id: newId(), organisation_id: organisationId, name: input.name, created_at: now, updated_at: now };
+    const row: ProjectRow = {
+      id: newId(),
+      organisation_id: organisationId,
+      name: input.name,
+      created_at: now,
+      updated_at: now,
+    };
     await this.projects.insert(row);
     return row;
   }
 
   async update(organisationId: string, id: string, input: UpdateProject): Promise<Project> {
     const current = await this.get(organisationId, id);
-    if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(organisationId, input.name);
+    if (input.name !== undefined && input.name !== current.name)
+      await this.assertNameFree(organisationId, input.name);
     const changes = { ...input, updated_at: new Date().toISOString() };
     await this.projects.update(id, changes);
     return { ...current, ...changes };

@@ -46,7 +46,10 @@ describe('SQLite change watcher', () => {
   });
 
   it('publishes a change another process made to an environment', async () => {
-    const change = await new ChangeRecorder(new InProcessChangeBus()).touch(otherProcess.db, { projectId, environmentId });
+    const change = await new ChangeRecorder(new InProcessChangeBus()).touch(otherProcess.db, {
+      projectId,
+      environmentId,
+    });
     await watcher.poll();
     expect(heard).toEqual([{ projectId, environmentId, at: change.at }]);
   });

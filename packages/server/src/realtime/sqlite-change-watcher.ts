@@ -60,7 +60,8 @@ export class SqliteChangeWatcher {
       if (this.started && (!before || row.updated_at > before.updatedAt)) {
         changes.push({ projectId: row.project_id, environmentId: row.id, at: row.updated_at });
       }
-      if (!before || row.updated_at > before.updatedAt) this.seen.set(row.id, { projectId: row.project_id, updatedAt: row.updated_at });
+      if (!before || row.updated_at > before.updatedAt)
+        this.seen.set(row.id, { projectId: row.project_id, updatedAt: row.updated_at });
     }
     for (const [id, { projectId }] of this.seen) {
       if (present.has(id)) continue;
@@ -74,7 +75,9 @@ export class SqliteChangeWatcher {
   private remember(change: ConfigChange): void {
     if (change.all) return;
     for (const [id, seen] of this.seen) {
-      const concerned = change.environmentId ? change.environmentId === id : seen.projectId === change.projectId;
+      const concerned = change.environmentId
+        ? change.environmentId === id
+        : seen.projectId === change.projectId;
       if (concerned && change.at > seen.updatedAt) seen.updatedAt = change.at;
     }
   }

@@ -12,12 +12,12 @@ type Executor = Kysely<Tables> | Transaction<Tables>;
 export class ChangeRecorder {
   constructor(private readonly bus: ChangeBus) {}
 
-  async touch(
-    trx: Executor,
-    scope: { projectId: string; environmentId?: string },
-  ): Promise<ConfigChange> {
+  async touch(trx: Executor, scope: { projectId: string; environmentId?: string }): Promise<ConfigChange> {
     const at = monotonicNow();
-    let update = trx.updateTable('environments').set({ updated_at: at }).where('project_id', '=', scope.projectId);
+    let update = trx
+      .updateTable('environments')
+      .set({ updated_at: at })
+      .where('project_id', '=', scope.projectId);
     if (scope.environmentId) update = update.where('id', '=', scope.environmentId);
     await update.execute();
     await trx.updateTable('projects').set({ updated_at: at }).where('id', '=', scope.projectId).execute();

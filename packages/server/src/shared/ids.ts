@@ -19,7 +19,11 @@ export function newId(now: number = Date.now()): string {
     lastMs = now;
     sequence = 0;
   }
-  return lastMs.toString(16).padStart(12, '0') + sequence.toString(16).padStart(4, '0') + randomBytes(8).toString('hex');
+  return (
+    lastMs.toString(16).padStart(12, '0') +
+    sequence.toString(16).padStart(4, '0') +
+    randomBytes(8).toString('hex')
+  );
 }
 
 /** Secrets handed to clients: a readable prefix and 192 random bits in base64url. */

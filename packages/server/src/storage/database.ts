@@ -65,7 +65,8 @@ export function openPostgres(url: string, schema?: string): Database {
 export async function migrateToLatest(database: Database): Promise<string[]> {
   const migrator = migratorFor(database);
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw unavailable(`Database migration failed: ${String((error as Error).message ?? error)}`, error);
+  if (error)
+    throw unavailable(`Database migration failed: ${String((error as Error).message ?? error)}`, error);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -1,17 +1,24 @@
-import { afterAll, beforeAll, describe } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { newId } from '../shared/ids.js';
-import { type Database, type DialectName, migrateToLatest, openPostgres, openSqlite } from '../storage/database.js';
+import {
+  type Database,
+  type DialectName,
+  migrateToLatest,
+  openPostgres,
+  openSqlite,
+} from '../storage/database.js';
 
 /**
  * Test support: a fresh, migrated database of each dialect. SQLite is a real file in a temp
  * directory; PostgreSQL is a fresh schema on the server named by PENNON_TEST_DATABASE_URL
  * (default: the local `test` database), dropped again on close.
  */
-export const TEST_POSTGRES_URL = process.env.PENNON_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES_URL =
+  process.env.PENNON_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase extends Database {
   /** Closes and removes everything this test database created. */

@@ -11,7 +11,12 @@ describeEachDialect('native SDK API', (getDatabase) => {
   const admin = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     t.app.inject({ method, url: `/api/admin/v1${url}`, headers: t.admin, payload });
   const flags = (payload: object, key = clientKey) =>
-    t.app.inject({ method: 'POST', url: '/api/sdk/v1/flags', headers: { authorization: `Bearer ${key}` }, payload });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/sdk/v1/flags',
+      headers: { authorization: `Bearer ${key}` },
+      payload,
+    });
 
   beforeAll(async () => {
     t = await createTestApp(getDatabase());
@@ -19,11 +24,24 @@ describeEachDialect('native SDK API', (getDatabase) => {
     if (!production) throw new Error('bootstrap made no production environment');
     environmentId = production.id;
     clientKey = production.clientKey;
-    serverKey = (await admin('POST', `/environments/${environmentId}/server-keys`, { name: 'backend' })).json().key;
+    serverKey = (
+      await admin('POST', `/environments/${environmentId}/server-keys`, { name: 'backend' })
+    ).json().key;
 
-    const banner = (await admin('POST', `/projects/${t.projectId}/features`, { key: 'banner', type: 'string', default_value: 'hello' })).json();
+    const banner = (
+      await admin('POST', `/projects/${t.projectId}/features`, {
+        key: 'banner',
+        type: 'string',
+        default_value: 'hello',
+      })
+    ).json();
     await admin('POST', `/projects/${t.projectId}/features`, { key: 'dark_mode', type: 'boolean' });
-    await admin('POST', `/projects/${t.projectId}/features`, { key: 'internal', type: 'boolean', server_key_only: true, default_enabled: true });
+    await admin('POST', `/projects/${t.projectId}/features`, {
+      key: 'internal',
+      type: 'boolean',
+      server_key_only: true,
+      default_enabled: true,
+    });
     await admin('PATCH', `/environments/${environmentId}/feature-states/${banner.id}`, { enabled: true });
     const segment = (
       await admin('POST', `/projects/${t.projectId}/segments`, {
@@ -59,7 +77,11 @@ describeEachDialect('native SDK API', (getDatabase) => {
       reason: 'DEFAULT',
       variant: null,
     });
-    expect(response.json().flags.dark_mode).toMatchObject({ enabled: false, value: false, reason: 'DEFAULT' });
+    expect(response.json().flags.dark_mode).toMatchObject({
+      enabled: false,
+      value: false,
+      reason: 'DEFAULT',
+    });
   });
 
   it('never shows server-only features to client keys, but does to server keys', async () => {
@@ -69,7 +91,10 @@ describeEachDialect('native SDK API', (getDatabase) => {
 
   it('stores traits of a persistent identity and uses them on later requests', async () => {
     const first = await flags({ identifier: 'ana', traits: { plan: 'pro' } });
-    expect(first.json().flags.banner).toMatchObject({ value: 'welcome, pro', reason: 'TARGETING_MATCH; segment=pro users' });
+    expect(first.json().flags.banner).toMatchObject({
+      value: 'welcome, pro',
+      reason: 'TARGETING_MATCH; segment=pro users',
+    });
     const later = await flags({ identifier: 'ana' });
     expect(later.json().flags.banner.value).toBe('welcome, pro');
     expect(await identityRow('ana')).toBeDefined();
@@ -85,7 +110,11 @@ describeEachDialect('native SDK API', (getDatabase) => {
     const response = await flags({ identifier: 'cy', transient_traits: { plan: 'pro' } });
     expect(response.json().flags.banner.value).toBe('welcome, pro');
     const row = await identityRow('cy');
-    const traits = await getDatabase().db.selectFrom('identity_traits').selectAll().where('identity_id', '=', row?.id ?? '').execute();
+    const traits = await getDatabase()
+      .db.selectFrom('identity_traits')
+      .selectAll()
+      .where('identity_id', '=', row?.id ?? '')
+      .execute();
     expect(traits).toEqual([]);
     expect((await flags({ identifier: 'cy' })).json().flags.banner.value).toBe('hello');
   });
@@ -113,7 +142,10 @@ describeEachDialect('native SDK API', (getDatabase) => {
     expect(document.statusCode).toBe(200);
     expect(Object.keys(document.json().context.features)).toContain('internal');
     const etag = document.headers.etag as string;
-    const again = await t.app.inject({ url, headers: { authorization: `Bearer ${serverKey}`, 'if-none-match': etag } });
+    const again = await t.app.inject({
+      url,
+      headers: { authorization: `Bearer ${serverKey}`, 'if-none-match': etag },
+    });
     expect(again.statusCode).toBe(304);
   });
 
@@ -126,7 +158,11 @@ describeEachDialect('native SDK API', (getDatabase) => {
       [{ identifier: 'x', traits: { plan: { nested: true } } }, 400, 'invalid_request'],
       [{ identifier: 'x', traits: { plan: 'p'.repeat(2001) } }, 400, 'invalid_request'],
       [{ traits: { plan: 'pro' } }, 400, 'identifier_required'],
-      [{ identifier: 'x', traits: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`t${i}`, i])) }, 400, 'invalid_request'],
+      [
+        { identifier: 'x', traits: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`t${i}`, i])) },
+        400,
+        'invalid_request',
+      ],
     ];
     for (const [payload, status, code] of cases) {
       const response = await t.app.inject({

@@ -39,10 +39,14 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get('/flags', { schema: { tags, response: { 200: NativeEvaluateResponse, ...errors } } }, async (request) => {
-      const key = await ctx.keys.require(environmentKeyOf(request), 'any');
-      return nativeResponse(await ctx.evaluation.evaluate(key));
-    });
+    app.get(
+      '/flags',
+      { schema: { tags, response: { 200: NativeEvaluateResponse, ...errors } } },
+      async (request) => {
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        return nativeResponse(await ctx.evaluation.evaluate(key));
+      },
+    );
 
     app.get(
       '/environment-document',
@@ -61,7 +65,8 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 function traitInputs(body: NativeEvaluateBody): TraitInput[] {
   const traits: TraitInput[] = [];
   for (const [key, value] of Object.entries(body.traits ?? {})) traits.push({ key, value });
-  for (const [key, value] of Object.entries(body.transient_traits ?? {})) traits.push({ key, value, transient: true });
+  for (const [key, value] of Object.entries(body.transient_traits ?? {}))
+    traits.push({ key, value, transient: true });
   return traits;
 }
 

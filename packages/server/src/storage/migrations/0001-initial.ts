@@ -12,7 +12,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('projects')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('organisation_id', 'text', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -44,7 +46,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('admin_tokens')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('organisation_id', 'text', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -106,7 +110,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('variants', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('hash_key', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addUniqueConstraint('segment_overrides_env_segment_feature', ['environment_id', 'segment_id', 'feature_id'])
+    .addUniqueConstraint('segment_overrides_env_segment_feature', [
+      'environment_id',
+      'segment_id',
+      'feature_id',
+    ])
     .execute();
 
   await db.schema
@@ -142,9 +150,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('projects_org').on('projects').column('organisation_id').execute();
   await db.schema.createIndex('server_keys_env').on('server_keys').column('environment_id').execute();
   await db.schema.createIndex('feature_states_feature').on('feature_states').column('feature_id').execute();
-  await db.schema.createIndex('segment_overrides_segment').on('segment_overrides').column('segment_id').execute();
-  await db.schema.createIndex('segment_overrides_feature').on('segment_overrides').column('feature_id').execute();
-  await db.schema.createIndex('identity_overrides_feature').on('identity_overrides').column('feature_id').execute();
+  await db.schema
+    .createIndex('segment_overrides_segment')
+    .on('segment_overrides')
+    .column('segment_id')
+    .execute();
+  await db.schema
+    .createIndex('segment_overrides_feature')
+    .on('segment_overrides')
+    .column('feature_id')
+    .execute();
+  await db.schema
+    .createIndex('identity_overrides_feature')
+    .on('identity_overrides')
+    .column('feature_id')
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

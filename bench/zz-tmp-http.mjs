@@ -1,0 +1,794 @@
+// HTTP benchmark (DESIGN.md §8): requests per second of ONE server process on loopback, on the
+// standing workload, for the endpoints SDKs call on every page view or request, compared with
+// Flagsmith's published Edge Proxy figures.
+//
+// The server runs as `node packages/server/dist/main.js serve` in a child process, so the load
+// generator (autocannon, in this process) never shares its event loop; on a 2-core machine each
+// gets one core. Every endpoint's answers are checked before anything is timed: against
+// flagsmith-nodejs's engine for the Flagsmith API, and against each other across protocols.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { loadCpuProfile, printCpuProfileSummary, summarizeCpuProfile } from './cpu-profile.mjs';
+import { DEFAULT_SEED, flagsmithEngineModule, generateWorkload, WORKLOAD } from './workload.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = join(ROOT, 'packages', 'server', 'dist', 'main.js');
+const HOST = '127.0.0.1';
+
+/**
+ * Flagsmith's published figures (Edge Proxy benchmark, one CPU, 50 features): the Python Edge
+ * Proxy and its Rust rewrite, in requests per second.
+ */
+export const FLAGSMITH_REFERENCE = Object.freeze({
+  flags: { python: 1569, rust: 10075 },
+  identities: { python: 1316, rust: 14110 },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies, one per generated identity (prebuilt: the load generator must stay cheap).
+
+function flagsmithIdentityBody(identity) {
+  return {
+    identifier: identity.identifier,
+    // Top-level `transient` is what flagsmith-nodejs sends for getIdentityFlags(id, traits, true):
+    // without it the identity itself (not its traits) would be looked up and created in storage.
+    transient: true,
+    traits: Object.entries(identity.traits).map(([trait_key, trait_value]) => ({
+      trait_key,
+      trait_value,
+      transient: true,
+    })),
+  };
+}
+
+function ofrepBody(identity) {
+  return { context: { targetingKey: identity.identifier, ...identity.traits } };
+}
+
+function nativeBody(identity) {
+  return { identifier: identity.identifier, transient: true, traits: { ...identity.traits } };
+}
+
+/**
+ * OFREP limits each key to 1,000 requests/s (OFREP_DEFAULT_RATE_LIMIT in ofrep.routes.ts, not
+ * configurable), so one key measures the limiter. The supplementary row spreads the same requests
+ * over this many server keys of the same environment (backends use server keys with OFREP), so
+ * no bucket runs dry and the row measures evaluation.
+ */
+export const OFREP_SPREAD_KEYS = 32;
+
+/** The endpoints, each with how to call it and how to read its flags. */
+function endpoints({ clientKey, serverKeys, identities }) {
+  const json = { 'content-type': 'application/json' };
+  return [
+    {
+      name: 'flags',
+      label: 'GET /api/v1/flags/',
+      reference: 'flags',
+      method: 'GET',
+      path: '/api/v1/flags/',
+      headers: { 'x-environment-key': clientKey },
+      flagsOf: (body) => (Array.isArray(body) ? body : undefined),
+    },
+    {
+      name: 'identities',
+      label: 'POST /api/v1/identities/',
+      reference: 'identities',
+      method: 'POST',
+      path: '/api/v1/identities/',
+      headers: { 'x-environment-key': clientKey, ...json },
+      bodies: identities.map(flagsmithIdentityBody),
+      flagsOf: (body) => body?.flags,
+    },
+    {
+      name: 'ofrep',
+      label: 'POST /ofrep/v1/evaluate/flags',
+      reference: 'identities',
+      method: 'POST',
+      path: '/ofrep/v1/evaluate/flagz',
+      headers: { authorization: `Bearer ${clientKey}`, ...json },
+      bodies: identities.map(ofrepBody),
+      flagsOf: (body) => body?.flags,
+    },
+    {
+      name: 'ofrep-keys',
+      label: `  same, over ${serverKeys.length} server keys`,
+      reference: 'identities',
+      supplementary: true,
+      method: 'POST',
+      path: '/ofrep/v1/evaluate/flagz',
+      headers: { ...json },
+      bodies: identities.map(ofrepBody),
+      keys: serverKeys.map((key) => `Bearer ${key}`),
+      flagsOf: (body) => body?.flags,
+    },
+    {
+      name: 'native',
+      label: 'POST /api/sdk/v1/flags',
+      reference: 'identities',
+      method: 'POST',
+      path: '/api/sdk/v1/flags',
+      headers: { authorization: `Bearer ${clientKey}`, ...json },
+      bodies: identities.map(nativeBody),
+      flagsOf: (body) =>
+        body?.flags && typeof body.flags === 'object' ? Object.values(body.flags) : undefined,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server child process.
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `main.js serve` on a free loopback port with its own SQLite directory. Resolves once
+ * `/health` answers; rejects (with the child's output) if it exits or does not answer in time.
+ */
+async function startServerProcess({ dataDir, adminToken, profileDir }) {
+  if (!existsSync(MAIN)) {
+    throw new Error(
+      `${MAIN} is missing: build first (npm run build, or npx tsc -b packages/engine packages/server)`,
+    );
+  }
+  const port = await freePort();
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const args = [
+    ...nodeArgs,
+    MAIN,
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    HOST,
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    '--admin-token',
+    adminToken,
+  ];
+  // An inherited PENNON_DATABASE_URL would point the server at PostgreSQL; the bench is SQLite.
+  const env = { ...process.env, PENNON_DATABASE_URL: '', PENNON_LOG_LEVEL: 'warn' };
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-8000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const server = { child, port, url: `http://${HOST}:${port}`, exited, output: () => output };
+
+  const deadline = Date.now() + 30_000;
+  let exit;
+  exited.then((e) => {
+    exit = e;
+  });
+  while (Date.now() < deadline) {
+    if (exit) {
+      throw new Error(
+        `server exited (code ${exit.code}, signal ${exit.signal}) before answering:\n${output}`,
+      );
+    }
+    try {
+      const response = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not answer /health within 30 s:\n${output}`);
+}
+
+/** SIGTERM (graceful: lets --cpu-prof write its profile), then SIGKILL after a grace period. */
+async function stopServerProcess(server) {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await server.exited;
+  clearTimeout(timer);
+}
+
+/** CPU time (ms) a process has used so far; Linux only, undefined elsewhere. */
+function processCpuMs(pid) {
+  try {
+    // schedstat: nanoseconds on CPU, waiting, timeslices.
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup and correctness.
+
+/** The headers of the i-th request: endpoints with several keys take them in turn. */
+function headersFor(endpoint, i) {
+  if (!endpoint.keys) return endpoint.headers;
+  return { ...endpoint.headers, authorization: endpoint.keys[i % endpoint.keys.length] };
+}
+
+async function call(server, { method, path, headers, body }) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
+async function importWorkload(server, adminToken, document) {
+  const response = await call(server, {
+    method: 'POST',
+    path: '/api/admin/v1/imports/flagsmith',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: document,
+  });
+  if (response.status !== 201 && response.status !== 200) {
+    throw new Error(`importing the workload failed: ${response.status} ${response.text.slice(0, 500)}`);
+  }
+  return response.json;
+}
+
+function sameValue(a, b) {
+  if (Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Flagsmith serialises JSON values as text; compare an engine value with an API value. */
+function sameFlagsmithValue(engineValue, apiValue) {
+  if (sameValue(engineValue, apiValue)) return true;
+  return (
+    typeof apiValue === 'string' &&
+    typeof engineValue === 'object' &&
+    JSON.stringify(engineValue) === apiValue
+  );
+}
+
+/** How many flags a client key must see: all but server-only ones (fewer when disabled ones are hidden). */
+function expectedFlagCount(document) {
+  const serverOnly = new Set(document.project.server_key_only_feature_ids ?? []);
+  const visible = document.feature_states.filter((fs) => !serverOnly.has(fs.feature.id));
+  const hidden = document.hide_disabled_flags || document.project.hide_disabled_flags;
+  return { exact: !hidden, max: visible.length };
+}
+
+const ENGINE_CHECK_STRIDE = 4;
+
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+class Check {
+  constructor() {
+    this.failures = 0;
+    this.examples = [];
+  }
+  fail(message) {
+    this.failures++;
+    if (this.examples.length < 6) this.examples.push(message);
+  }
+}
+
+/**
+ * Calls every endpoint once per generated identity (once for `flags`) and checks status, flag
+ * count, and answers: Flagsmith API vs flagsmith-nodejs's engine on the same document; native
+ * API vs Flagsmith API (enabled, variant); OFREP vs native API (value, variant, reason).
+ * Returns per-endpoint `{available, check}`.
+ */
+async function verifyEndpoints(server, list, workload, getEvaluationResult) {
+  const { document, context, identities, identityContexts } = workload;
+  const expected = expectedFlagCount(document);
+  const status = {};
+  const answers = {};
+
+  for (const endpoint of list) {
+    const check = new Check();
+    status[endpoint.name] = { available: true, check };
+    const bodies = endpoint.bodies ?? [undefined];
+    const responses = await mapLimit(bodies, 16, (body, i) =>
+      call(server, { method: endpoint.method, path: endpoint.path, headers: headersFor(endpoint, i), body }),
+    );
+    if (responses[0].status === 404 && responses[0].json?.error?.code === 'route_not_found') {
+      status[endpoint.name].available = false;
+      continue;
+    }
+    answers[endpoint.name] = responses.map((response, i) => {
+      const who = endpoint.bodies ? ` for ${identities[i].identifier}` : '';
+      if (response.status !== 200) {
+        check.fail(`${response.status}${who}: ${response.text.slice(0, 200)}`);
+        return undefined;
+      }
+      const flags = endpoint.flagsOf(response.json);
+      if (!Array.isArray(flags)) {
+        check.fail(`no flags${who}: ${response.text.slice(0, 200)}`);
+        return undefined;
+      }
+      const countOk = expected.exact
+        ? flags.length === expected.max
+        : flags.length <= expected.max && flags.length > 0;
+      if (!countOk)
+        check.fail(`${flags.length} flags${who}, expected ${expected.exact ? '' : '<= '}${expected.max}`);
+      return flags;
+    });
+  }
+
+  // Flagsmith API vs flagsmith-nodejs's engine.
+  const vsEngine = (name, flags, result, who) => {
+    const check = status[name].check;
+    for (const flag of flags) {
+      const f = result.flags[flag.feature?.name];
+      if (!f) {
+        check.fail(`${flag.feature?.name}${who}: not in flagsmith-nodejs's result`);
+        continue;
+      }
+      if (f.enabled !== flag.enabled) {
+        check.fail(`${flag.feature.name}${who}: enabled ${flag.enabled}, flagsmith-nodejs ${f.enabled}`);
+      } else if (
+        flag.feature_state_value !== null &&
+        !sameFlagsmithValue(f.value, flag.feature_state_value)
+      ) {
+        check.fail(
+          `${flag.feature.name}${who}: value ${JSON.stringify(flag.feature_state_value)}, flagsmith-nodejs ${JSON.stringify(f.value)}`,
+        );
+      }
+    }
+  };
+  if (answers.flags?.[0]) vsEngine('flags', answers.flags[0], getEvaluationResult(context), '');
+  for (let i = 0; i < identities.length; i++) {
+    const who = ` for ${identities[i].identifier}`;
+    const fs = answers.identities?.[i];
+    // flagsmith-nodejs's engine takes ~5 ms per identity here: every 4th identity is enough
+    // (the engine benchmark compares the engines on all of them).
+    if (fs && i % ENGINE_CHECK_STRIDE === 0) {
+      vsEngine('identities', fs, getEvaluationResult({ ...context, identity: identityContexts[i] }), who);
+    }
+    const native = answers.native?.[i];
+    if (native && fs) {
+      const byName = new Map(fs.map((f) => [f.feature.name, f]));
+      for (const flag of native) {
+        const f = byName.get(flag.key);
+        if (!f) status.native.check.fail(`${flag.key}${who}: missing from the Flagsmith API's answer`);
+        // A disabled non-boolean flag has no value and no variant in the typed view (DESIGN §2).
+        else if (
+          f.enabled !== flag.enabled ||
+          (flag.value !== undefined && (f.variant ?? null) !== flag.variant)
+        ) {
+          status.native.check.fail(
+            `${flag.key}${who}: enabled/variant ${flag.enabled}/${flag.variant}, Flagsmith API ${f.enabled}/${f.variant}`,
+          );
+        }
+      }
+    }
+    for (const name of ['ofrep', 'ofrep-keys']) {
+      const ofrep = answers[name]?.[i];
+      if (!ofrep || !native) continue;
+      const byKey = new Map(native.map((f) => [f.key, f]));
+      for (const flag of ofrep) {
+        const n = byKey.get(flag.key);
+        if (!n) {
+          status[name].check.fail(`${flag.key}${who}: missing from the native API's answer`);
+          continue;
+        }
+        const same =
+          sameValue(flag.value, n.value) &&
+          (flag.variant ?? null) === n.variant &&
+          flag.metadata?.reasonDetail === n.reason;
+        if (!same) {
+          status[name].check.fail(
+            `${flag.key}${who}: ${JSON.stringify([flag.value, flag.variant, flag.metadata?.reasonDetail])}, native ${JSON.stringify([n.value, n.variant, n.reason])}`,
+          );
+        }
+      }
+    }
+  }
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+function cannon(server, endpoint, { connections, seconds }) {
+  const { bodies, keys } = endpoint;
+  let next = 0;
+  const request = { method: endpoint.method, path: endpoint.path, headers: endpoint.headers };
+  if (bodies) {
+    const buffers = bodies.map((body) => Buffer.from(JSON.stringify(body)));
+    // Every request takes the next identity (and key), across all connections. autocannon
+    // hands setupRequest a fresh copy of the request and its headers each time.
+    request.setupRequest = (req) => {
+      const i = next++;
+      req.body = buffers[i % buffers.length];
+      if (keys) req.headers.authorization = keys[i % keys.length];
+      return req;
+    };
+  }
+  return autocannon({
+    url: server.url,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    requests: [request],
+  });
+}
+
+/** Warm up, then one timed run; server and load-generator CPU measured over the timed run. */
+async function loadEndpoint(server, endpoint, { connections, seconds, warmupSeconds }) {
+  if (warmupSeconds > 0) await cannon(server, endpoint, { connections, seconds: warmupSeconds });
+  const cpuBefore = processCpuMs(server.child.pid);
+  const ownBefore = process.cpuUsage();
+  const startUs = Number(process.hrtime.bigint() / 1000n);
+  const result = await cannon(server, endpoint, { connections, seconds });
+  const endUs = Number(process.hrtime.bigint() / 1000n);
+  const cpuAfter = processCpuMs(server.child.pid);
+  const own = process.cpuUsage(ownBefore);
+  const wallMs = (endUs - startUs) / 1000;
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
+  );
+  return {
+    requestsPerSecond: result.requests.average,
+    okPerSecond: (result['2xx'] ?? 0) / result.duration,
+    totalRequests: result.requests.total,
+    bytesPerResponse: result.requests.total ? result.throughput.total / result.requests.total : undefined,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, mean: result.latency.average },
+    non2xx: result.non2xx,
+    socketErrors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+    serverCpu:
+      cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / wallMs,
+    loadGeneratorCpu: (own.user + own.system) / 1000 / wallMs,
+    windowUs: [startUs, endUs],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+const fmtInt = (x) => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
+const fmtMs = (x) => (x === undefined ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const fmtPct = (x) => (x === undefined ? '–' : `${Math.round(x * 100)}%`);
+
+function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
+  return rows
+    .map((row, i) => {
+      const line = row.map((cell, c) =>
+        c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]),
+      );
+      const text = `  ${line.join('   ')}`;
+      return i === 0 ? `${text}\n  ${widths.map((w) => '-'.repeat(w)).join('   ')}` : text;
+    })
+    .join('\n');
+}
+
+function errorsOf(run) {
+  const failed = run.non2xx + run.socketErrors + run.timeouts;
+  if (failed === 0) return '0';
+  const parts = Object.entries(run.statusCodes)
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, n]) => `${fmtInt(n)}×${code}`);
+  if (run.socketErrors) parts.push(`${fmtInt(run.socketErrors)} socket`);
+  if (run.timeouts) parts.push(`${fmtInt(run.timeouts)} timeout`);
+  return parts.join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function createServerKeys(server, adminToken, environmentId, count) {
+  const keys = [];
+  for (let i = 0; i < count; i++) {
+    const response = await call(server, {
+      method: 'POST',
+      path: `/api/admin/v1/environments/${environmentId}/server-keys`,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: { name: `http bench ${i + 1}` },
+    });
+    if (response.status !== 201) {
+      throw new Error(`creating a server key failed: ${response.status} ${response.text.slice(0, 300)}`);
+    }
+    keys.push(response.json.key);
+  }
+  return keys;
+}
+
+function loadAverage() {
+  const [one] = loadavg();
+  return `load average ${one.toFixed(2)} on ${availableParallelism()} cores`;
+}
+
+/**
+ * Run the HTTP benchmark. Options: `seed`, `seconds` (timed run per endpoint, default 10),
+ * `warmupSeconds` (default 3), `connections` (default 64), `profileDir` (run the server under
+ * `node --cpu-prof`, keep its profile there and print its hot spots per endpoint), `only` (names
+ * of endpoints to load), `log`. `ok` is false when an answer was wrong or a timed run had errors
+ * other than rate limiting on the one-key OFREP row (reported, see OFREP_SPREAD_KEYS).
+ */
+export async function runHttpBenchmark(options = {}) {
+  const {
+    seed = DEFAULT_SEED,
+    seconds = 10,
+    warmupSeconds = 3,
+    connections = 64,
+    profileDir,
+    only,
+    log = console.log,
+  } = options;
+  const { getEvaluationResult } = await flagsmithEngineModule('index.js');
+  const workload = generateWorkload({ seed, identities: WORKLOAD.identities });
+  const { document, identities } = workload;
+
+  log(`HTTP benchmark: one server process on loopback, standing workload, seed ${seed}`);
+  log(
+    `  ${document.feature_states.length} features, ${document.project.segments.length} segments × ` +
+      `${WORKLOAD.conditionsPerSegment} conditions, ${document.identity_overrides.length} identity overrides; ` +
+      `requests cycle through ${identities.length} identities × ${WORKLOAD.traitsPerIdentity} traits`,
+  );
+  log(
+    `  autocannon: ${connections} connections, pipelining 1, ${warmupSeconds} s warm-up + ${seconds} s per endpoint; ` +
+      `node ${process.version}; ${loadAverage()} before start${profileDir ? '; server under --cpu-prof (slower)' : ''}`,
+  );
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'pennon-http-bench-'));
+  const adminToken = `bench-${randomBytes(24).toString('hex')}`;
+  let server;
+  // If this process dies abruptly, the child and the directory must not outlive it.
+  const onExit = () => {
+    server?.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+  // A signal would end this process without 'exit' handlers: clean up, then die as asked.
+  const onSignal = (signal) => {
+    onExit();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const results = {};
+  let list = [];
+  let status;
+  try {
+    server = await startServerProcess({ dataDir, adminToken, profileDir });
+    const imported = await importWorkload(server, adminToken, document);
+    const serverKeys = await createServerKeys(server, adminToken, imported.environment_id, OFREP_SPREAD_KEYS);
+    list = endpoints({ clientKey: imported.client_key, serverKeys, identities });
+    log(`  server pid ${server.child.pid} at ${server.url}; imported environment ${imported.environment_id}`);
+
+    status = await verifyEndpoints(server, list, workload, getEvaluationResult);
+    log('');
+    log(
+      "Correctness (before timing): every identity on every endpoint; Flagsmith API vs flagsmith-nodejs's engine " +
+        `(1 identity in ${ENGINE_CHECK_STRIDE}), native vs Flagsmith API, OFREP vs native`,
+    );
+    for (const endpoint of list) {
+      const s = status[endpoint.name];
+      const label = endpoint.label.trim();
+      if (!s.available) {
+        log(`  ${label}: UNAVAILABLE (404 route_not_found): not timed`);
+        continue;
+      }
+      log(`  ${label}: ${s.check.failures === 0 ? 'ok' : `${s.check.failures} WRONG ANSWERS, not timed`}`);
+      for (const example of s.check.examples) log(`    - ${example}`);
+    }
+
+    for (const endpoint of list) {
+      if (only && !only.includes(endpoint.name)) continue;
+      if (!status[endpoint.name].available || status[endpoint.name].check.failures > 0) continue;
+      results[endpoint.name] = await loadEndpoint(server, endpoint, { connections, seconds, warmupSeconds });
+    }
+  } finally {
+    if (server) await stopServerProcess(server);
+    process.removeListener('exit', onExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  report({ list, status, results, seconds, log });
+  const profile = profileDir ? reportProfile({ profileDir, pid: server.child.pid, results, log }) : undefined;
+
+  const wrong = Object.values(status).reduce((n, s) => n + s.check.failures, 0);
+  const unexpectedErrors = Object.entries(results).reduce(
+    (n, [name, run]) =>
+      n +
+      run.non2xx -
+      (name === 'ofrep' ? (run.statusCodes['429'] ?? 0) : 0) +
+      run.socketErrors +
+      run.timeouts,
+    0,
+  );
+  return {
+    name: 'http',
+    ok: wrong === 0 && unexpectedErrors === 0,
+    seed,
+    connections,
+    seconds,
+    unavailable: Object.entries(status)
+      .filter(([, s]) => !s.available)
+      .map(([name]) => name),
+    wrongAnswers: wrong,
+    results: Object.fromEntries(Object.entries(results).map(([name, { windowUs, ...run }]) => [name, run])),
+    reference: FLAGSMITH_REFERENCE,
+    meetsTarget: meetsTarget(list, results),
+    profile,
+  };
+}
+
+const errorCount = (run) => run.non2xx + run.socketErrors + run.timeouts;
+
+/**
+ * Per endpoint, the figure that counts against Flagsmith's: 2xx answers per second, from the
+ * spread-keys OFREP row when the one-key row was rate limited.
+ */
+function comparable(list, results) {
+  const figures = {};
+  for (const endpoint of list) {
+    if (endpoint.supplementary) continue;
+    let run = results[endpoint.name];
+    if (endpoint.name === 'ofrep' && run?.statusCodes['429'] && results['ofrep-keys'])
+      run = results['ofrep-keys'];
+    figures[endpoint.name] = { run, rust: FLAGSMITH_REFERENCE[endpoint.reference].rust };
+  }
+  return figures;
+}
+
+function meetsTarget(list, results) {
+  const figures = Object.values(comparable(list, results));
+  return (
+    figures.length > 0 &&
+    figures.every(({ run, rust }) => run && errorCount(run) === 0 && run.okPerSecond > rust)
+  );
+}
+
+function report({ list, status, results, seconds, log }) {
+  log('');
+  log(`Throughput: requests/s (mean of 1 s samples over ${seconds} s), latency in ms`);
+  const rows = [
+    [
+      'endpoint',
+      'req/s',
+      'p50',
+      'p99',
+      'errors',
+      'KB/resp',
+      'server CPU',
+      'req/s ÷ CPU',
+      'Flagsmith Python',
+      'Flagsmith Rust',
+      'vs Rust',
+    ],
+  ];
+  for (const endpoint of list) {
+    const run = results[endpoint.name];
+    const ref = FLAGSMITH_REFERENCE[endpoint.reference];
+    const python = endpoint.supplementary ? '' : fmtInt(ref.python);
+    const rust = endpoint.supplementary
+      ? ''
+      : `${fmtInt(ref.rust)}${endpoint.reference === 'flags' || endpoint.name === 'identities' ? '' : '*'}`;
+    if (!run) {
+      const s = status[endpoint.name];
+      const why = !s?.available ? 'unavailable' : s.check.failures ? 'wrong answers' : 'not run';
+      rows.push([endpoint.label, why, '', '', '', '', '', '', python, rust, '']);
+      continue;
+    }
+    const limited = run.statusCodes['429'] > 0;
+    rows.push([
+      endpoint.label,
+      fmtInt(run.requestsPerSecond),
+      fmtMs(run.latencyMs.p50),
+      fmtMs(run.latencyMs.p99),
+      errorsOf(run),
+      run.bytesPerResponse === undefined ? '–' : (run.bytesPerResponse / 1024).toFixed(1),
+      fmtPct(run.serverCpu),
+      run.serverCpu ? fmtInt(run.okPerSecond / run.serverCpu) : '–',
+      python,
+      rust,
+      limited ? 'n/a (429)' : `${(run.okPerSecond / ref.rust).toFixed(2)}×`,
+    ]);
+  }
+  log(table(rows));
+  log(
+    "  Flagsmith: published Edge Proxy figures, one CPU, 50 features; * = compared with Flagsmith's identities figure.",
+  );
+  log(
+    '  server CPU: share of one core the server process got during the timed run; req/s ÷ CPU: 2xx answers',
+  );
+  log(
+    '  per second of server CPU time (what one fully available core would give, if the server scales linearly).',
+  );
+  for (const [name, run] of Object.entries(results)) {
+    if (run.statusCodes['429']) {
+      log(
+        `  NOTE: ${name}: ${fmtInt(run.statusCodes['429'])} of ${fmtInt(run.totalRequests)} answers were 429 ` +
+          `(OFREP's per-key limit of 1,000 req/s): ${fmtInt(run.okPerSecond)} 2xx/s; the row below spreads the load over server keys.`,
+      );
+    }
+  }
+  const starved = Object.entries(results).filter(
+    ([, run]) => run.serverCpu !== undefined && run.serverCpu < 0.85,
+  );
+  if (starved.length > 0) {
+    log(
+      `  WARNING: the server got less than 85% of a core on ${starved.map(([name]) => name).join(', ')} ` +
+        `(${loadAverage()} now; load generator used ${starved.map(([, run]) => fmtPct(run.loadGeneratorCpu)).join(', ')} ` +
+        'of a core): other processes took the CPU, so req/s understates the server; see req/s ÷ CPU.',
+    );
+  }
+  log('');
+  const figures = comparable(list, results);
+  const above = Object.values(figures).filter(
+    ({ run, rust }) => run && errorCount(run) === 0 && run.okPerSecond > rust,
+  );
+  log(
+    `Target: above Flagsmith's Rust figures with one Node process: ${meetsTarget(list, results) ? 'met' : 'NOT met'} ` +
+      `(${above.length} of ${Object.keys(figures).length} endpoints above, without errors)`,
+  );
+}
+
+/** Hot spots of the server, per endpoint, from the profile `--cpu-prof` wrote when it exited. */
+function reportProfile({ profileDir, pid, results, log }) {
+  const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${pid}.`));
+  if (files.length === 0) {
+    log(`(no .cpuprofile of process ${pid} in ${profileDir})`);
+    return undefined;
+  }
+  const file = join(profileDir, files[0]);
+  const loaded = loadCpuProfile(file);
+  log('');
+  log(`Server CPU profile: ${file} (open in Chrome DevTools or VS Code)`);
+  for (const [name, run] of Object.entries(results)) {
+    log(`  ${name} (timed run only):`);
+    printCpuProfileSummary(
+      summarizeCpuProfile(loaded, { windows: [run.windowUs], root: ROOT, top: 12 }),
+      log,
+    );
+  }
+  return file;
+}
