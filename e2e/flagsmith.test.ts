@@ -330,6 +330,10 @@ describe('the flagsmith JS client', () => {
     });
     expect(ghost.hasFeature('beta')).toBe(true);
     expect(await storedTraits('ghost')).toBeUndefined();
+    // Without traits the client asks with `GET identities/?identifier=…&transient=true`.
+    await ghost.setContext({ identity: { identifier: 'ghost-without-traits', transient: true } });
+    expect(ghost.getValue('banner')).toBe('hello');
+    expect(await storedTraits('ghost-without-traits')).toBeUndefined();
   });
 
   it('refetches through the realtime stream when a feature changes', async () => {
