@@ -16,6 +16,7 @@ import {
   toEvaluationContext,
   toIdentityContext,
 } from '../bench/workload.mjs';
+import { eventually, forEachLimited } from './support/async.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
 
 /**
@@ -49,25 +50,16 @@ function view(flags: { allFlags(): (BaseFlag & { featureName: string })[] }): Re
   );
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** name → {enabled, value} as a Flagsmith document defines its environment's flags. */
+function documentDefaults(document: {
+  feature_states: { feature: { name: string }; enabled: boolean; feature_state_value: unknown }[];
+}): Record<string, FlagView> {
+  return Object.fromEntries(
+    document.feature_states.map((f) => [
+      f.feature.name,
+      { enabled: f.enabled, value: f.feature_state_value },
+    ]),
+  );
 }
 
 /** Runs `work` with a `window` global, as the JS client's browser-only paths require. */
@@ -104,7 +96,6 @@ describe('flagsmith-nodejs on the imported standing workload', () => {
   const overridden = new Set<string>(
     document.identity_overrides.map((i: { identifier: string }) => i.identifier),
   );
-
   /**
    * flagsmith-nodejs 8.1.2, local evaluation of an identity that has overrides in the document:
    * `IdentityModel.updateTraits` keeps a given trait only when `!!value`, so `false`, `0` and
@@ -115,6 +106,7 @@ describe('flagsmith-nodejs on the imported standing workload', () => {
     if (!overridden.has(identifier) || Object.values(traits).every(Boolean)) return traits;
     return Object.fromEntries(Object.entries(traits).filter(([, value]) => Boolean(value)));
   };
+
   let server: E2eServer;
   let imported: { environment_id: string; client_key: string; server_key: string };
   let remote: Flagsmith;
@@ -143,6 +135,12 @@ describe('flagsmith-nodejs on the imported standing workload', () => {
   it('keeps the document api_key as the client key', () => {
     expect(imported.client_key).toBe(document.api_key);
     expect(imported.server_key).toMatch(/^ser\./);
+  });
+
+  it('gives the same environment flags remotely and locally, as the document defines them', async () => {
+    const remoteFlags = view(await remote.getEnvironmentFlags());
+    expect(view(await local.getEnvironmentFlags())).toEqual(remoteFlags);
+    expect(remoteFlags).toEqual(documentDefaults(document));
   });
 
   it('gives 1,000 identities the same flags by remote evaluation and by local evaluation of our document', async () => {
@@ -414,15 +412,7 @@ describe('pennon import flagsmith (the built CLI)', () => {
     const served = Object.fromEntries(
       flags.map((f) => [f.feature.name, { enabled: f.enabled, value: f.feature_state_value }]),
     );
-    const expected = Object.fromEntries(
-      document.feature_states.map(
-        (f: { feature: { name: string }; enabled: boolean; feature_state_value: unknown }) => [
-          f.feature.name,
-          { enabled: f.enabled, value: f.feature_state_value },
-        ],
-      ),
-    );
-    expect(served).toEqual(expected);
+    expect(served).toEqual(documentDefaults(document));
   });
 });
 

@@ -111,7 +111,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(nativeStreamRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(nativeSdkRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(flagsmithRoutes(context), { prefix: '/api/v1' });
-  await app.register(ofrepRoutes(context), { prefix: '/ofrep/v1' });
+  await app.register(
+    ofrepRoutes(context, {
+      rateLimit: config.sdkRateLimit > 0 ? { perSecond: config.sdkRateLimit, burst: 2 * config.sdkRateLimit } : false,
+    }),
+    { prefix: '/ofrep/v1' },
+  );
 
   // Streams end first, or graceful close would wait on them forever.
   app.addHook('preClose', async () => context.sse.close());

@@ -11,6 +11,7 @@ describe('configuration', () => {
       databaseUrl: undefined,
       adminToken: undefined,
       logLevel: 'info',
+      sdkRateLimit: 1000,
     });
   });
 
@@ -22,6 +23,7 @@ describe('configuration', () => {
       PENNON_DATABASE_URL: 'postgres://root@127.0.0.1:5432/test',
       PENNON_ADMIN_TOKEN: 'pat_0123456789abcdef',
       PENNON_LOG_LEVEL: 'debug',
+      PENNON_SDK_RATE_LIMIT: '0',
     });
     expect(config).toEqual({
       port: 9000,
@@ -30,6 +32,7 @@ describe('configuration', () => {
       databaseUrl: 'postgres://root@127.0.0.1:5432/test',
       adminToken: 'pat_0123456789abcdef',
       logLevel: 'debug',
+      sdkRateLimit: 0,
     });
   });
 
@@ -43,6 +46,7 @@ describe('configuration', () => {
     [{ PENNON_LOG_LEVEL: 'loud' }, /PENNON_LOG_LEVEL/],
     [{ PENNON_DATABASE_URL: 'mysql://x' }, /postgres/],
     [{ PENNON_ADMIN_TOKEN: 'short' }, /at least 16/],
+    [{ PENNON_SDK_RATE_LIMIT: '-5' }, /PENNON_SDK_RATE_LIMIT/],
   ])('refuses %o with a message naming the problem', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

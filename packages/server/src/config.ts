@@ -10,6 +10,8 @@ export interface Config {
   databaseUrl?: string;
   adminToken?: string;
   logLevel: LogLevel;
+  /** Requests per second one key may make on the SDK APIs that limit (OFREP); 0 turns it off. */
+  sdkRateLimit: number;
 }
 
 /** Values given on the command line win over environment variables, which win over defaults. */
@@ -39,7 +41,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     databaseUrl,
     adminToken,
     logLevel,
+    sdkRateLimit: overrides.sdkRateLimit ?? parseRateLimit(env.PENNON_SDK_RATE_LIMIT),
   };
+}
+
+function parseRateLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1000;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new ConfigError(`PENNON_SDK_RATE_LIMIT must be a whole number of requests per second, 0 for none (got '${raw}').`);
+  }
+  return limit;
 }
 
 function parsePort(raw: string | undefined): number {

@@ -27,6 +27,7 @@ export interface CliFlags {
   host?: string;
   adminToken?: string;
   logLevel?: string;
+  sdkRateLimit?: string;
 }
 
 export function toOverrides(flags: CliFlags): ConfigOverrides {
@@ -36,6 +37,13 @@ export function toOverrides(flags: CliFlags): ConfigOverrides {
   if (flags.host !== undefined) overrides.host = flags.host;
   if (flags.adminToken !== undefined) overrides.adminToken = flags.adminToken;
   if (flags.logLevel !== undefined) overrides.logLevel = parseLogLevel(flags.logLevel);
+  if (flags.sdkRateLimit !== undefined) {
+    const limit = Number(flags.sdkRateLimit);
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new ConfigError(`--sdk-rate-limit must be a whole number, 0 for none (got '${flags.sdkRateLimit}').`);
+    }
+    overrides.sdkRateLimit = limit;
+  }
   if (flags.port !== undefined) {
     const port = Number(flags.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -57,6 +57,7 @@ export interface Evaluation {
  */
 export class EvaluationService {
   private readonly snapshots: SnapshotCache;
+  private readonly anonymous = new WeakMap<EnvironmentSnapshot, Partial<Record<EnvironmentKey['kind'], Evaluation>>>();
   private identityStore?: IdentityStore;
 
   constructor(db: Kysely<Tables>, bus: ChangeBus) {
@@ -82,6 +83,7 @@ export class EvaluationService {
    */
   async evaluate(key: EnvironmentKey, identity?: IdentityRequest): Promise<Evaluation> {
     const snapshot = await this.snapshot(key.environmentId);
+    if (!identity) return this.anonymousEvaluation(snapshot, key.kind);
     const traits = identity ? await this.resolveTraits(key.environmentId, identity) : {};
     const result: EvaluationResult = identity
       ? snapshot.compiled.evaluate({ identifier: identity.identifier, traits })
@@ -96,6 +98,24 @@ export class EvaluationService {
 
   close(): void {
     this.snapshots.close();
+  }
+
+  /**
+   * Without an identity the answer depends only on the snapshot and the key's kind, so it is
+   * computed once per snapshot; callers MUST treat the result as immutable.
+   */
+  private anonymousEvaluation(snapshot: EnvironmentSnapshot, kind: EnvironmentKey['kind']): Evaluation {
+    let byKind = this.anonymous.get(snapshot);
+    if (!byKind) {
+      byKind = {};
+      this.anonymous.set(snapshot, byKind);
+    }
+    byKind[kind] ??= Object.freeze({
+      snapshot,
+      flags: visibleFlags(snapshot, snapshot.compiled.evaluate(), kind),
+      traits: {},
+    });
+    return byKind[kind];
   }
 
   private async resolveTraits(

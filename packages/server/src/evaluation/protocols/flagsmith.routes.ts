@@ -5,12 +5,13 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { PennonError, invalid } from '../../errors.js';
 import { toErrorResponse } from '../../http/error-handler.js';
+import { jsonText } from '../../http/json-text.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import type { Evaluation, TraitInput } from '../evaluation.service.js';
 import { environmentKeyOf } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import { flagsmithDocument } from './flagsmith-document.js';
-import { flagsmithFlag } from './flagsmith-flags.js';
+import { flagsmithFlagsJson } from './flagsmith-flags.js';
 import { FlagsmithAnalyticsBody, FlagsmithFlagsQuery, FlagsmithIdentityBody, FlagsmithIdentityQuery } from './flagsmith.schema.js';
 
 const UPDATED_AT = 'X-Flagsmith-Document-Updated-At';
@@ -33,11 +34,20 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       const key = await ctx.keys.require(environmentKeyOf(request), 'any');
       const evaluation = await ctx.evaluation.evaluate(key);
       stamp(reply, evaluation.snapshot);
-      const flags = evaluation.flags.map((flag) => flagsmithFlag(evaluation.snapshot, flag));
-      if (request.query.feature === undefined) return flags;
-      const one = flags.find((f) => f.feature.name === request.query.feature);
+      reply.type('application/json');
+      const writer = flagsmithFlagsJson(evaluation.snapshot);
+      if (request.query.feature === undefined) {
+        // Anonymous evaluations are shared per snapshot, and so is their text.
+        let text = environmentFlagsText.get(evaluation);
+        if (text === undefined) {
+          text = writer.list(evaluation.flags);
+          environmentFlagsText.set(evaluation, text);
+        }
+        return reply.send(text);
+      }
+      const one = evaluation.flags.find((f) => f.feature.key === request.query.feature);
       if (!one) throw new PennonError('not_found', 'feature_not_found', `No feature named '${request.query.feature}'.`);
-      return one;
+      return reply.send(writer.flag(one));
     });
 
     app.get(
@@ -96,16 +106,19 @@ function stamp(reply: FastifyReply, snapshot: EnvironmentSnapshot): void {
   reply.header(UPDATED_AT, String(snapshot.updatedAtSeconds));
 }
 
+const environmentFlagsText = new WeakMap<Evaluation, string>();
+
+/** `{identifier, flags, traits}`, written as text: see `flagsmithFlagsJson`. */
 function identityResponse(reply: FastifyReply, evaluation: Evaluation, transientKeys: string[]) {
   stamp(reply, evaluation.snapshot);
   const transient = new Set(transientKeys);
-  return {
-    identifier: evaluation.identifier,
-    flags: evaluation.flags.map((flag) => flagsmithFlag(evaluation.snapshot, flag)),
-    traits: Object.entries(evaluation.traits).map(([trait_key, trait_value]) =>
-      transient.has(trait_key) ? { trait_key, trait_value, transient: true } : { trait_key, trait_value },
-    ),
-  };
+  const traits = Object.entries(evaluation.traits).map(([trait_key, trait_value]) =>
+    transient.has(trait_key) ? { trait_key, trait_value, transient: true } : { trait_key, trait_value },
+  );
+  const flags = flagsmithFlagsJson(evaluation.snapshot).list(evaluation.flags);
+  return reply
+    .type('application/json')
+    .send(`{"identifier":${jsonText(evaluation.identifier)},"flags":${flags},"traits":${JSON.stringify(traits)}}`);
 }
 
 /** A stable name for an anonymous identity: the same traits always give the same identifier. */

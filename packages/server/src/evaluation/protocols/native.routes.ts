@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { invalid } from '../../errors.js';
+import { jsonText } from '../../http/json-text.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import { environmentDocument } from '../environment-document.js';
@@ -22,7 +24,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/flags',
       { schema: { tags, body: NativeEvaluateBody, response: { 200: NativeEvaluateResponse, ...errors } } },
-      async (request) => {
+      async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
         const body = request.body;
         const traits = traitInputs(body);
@@ -35,16 +37,16 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           key,
           body.identifier ? { identifier: body.identifier, traits, transient: body.transient } : undefined,
         );
-        return nativeResponse(evaluation);
+        return sendNative(reply, evaluation);
       },
     );
 
     app.get(
       '/flags',
       { schema: { tags, response: { 200: NativeEvaluateResponse, ...errors } } },
-      async (request) => {
+      async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
-        return nativeResponse(await ctx.evaluation.evaluate(key));
+        return sendNative(reply, await ctx.evaluation.evaluate(key));
       },
     );
 
@@ -70,8 +72,27 @@ function traitInputs(body: NativeEvaluateBody): TraitInput[] {
   return traits;
 }
 
-function nativeResponse(evaluation: Evaluation) {
-  const flags: Record<string, TypedFlag> = {};
-  for (const flag of evaluation.flags) flags[flag.feature.key] = typedFlag(flag);
-  return { flags, identifier: evaluation.identifier, updated_at: evaluation.snapshot.updatedAt };
+const anonymousText = new WeakMap<Evaluation, string>();
+
+/**
+ * `{flags, identifier?, updated_at}` written as text: the route's schema documents it, and
+ * hand-writing it skips a generic serialiser on the hottest route. Anonymous evaluations are
+ * shared per snapshot, and so is their text.
+ */
+function sendNative(reply: FastifyReply, evaluation: Evaluation) {
+  let text = evaluation.identifier === undefined ? anonymousText.get(evaluation) : undefined;
+  if (text === undefined) {
+    text = '{"flags":{';
+    evaluation.flags.forEach((flag, i) => {
+      text += (i === 0 ? '' : ',') + jsonText(flag.feature.key) + ':' + nativeFlagText(typedFlag(flag));
+    });
+    text += `},${evaluation.identifier === undefined ? '' : `"identifier":${jsonText(evaluation.identifier)},`}"updated_at":${jsonText(evaluation.snapshot.updatedAt)}}`;
+    if (evaluation.identifier === undefined) anonymousText.set(evaluation, text);
+  }
+  return reply.type('application/json').send(text);
+}
+
+function nativeFlagText(flag: TypedFlag): string {
+  const value = 'value' in flag ? `,"value":${jsonText(flag.value)}` : '';
+  return `{"key":${jsonText(flag.key)},"type":"${flag.type}","enabled":${flag.enabled}${value},"reason":${jsonText(flag.reason)},"variant":${jsonText(flag.variant)}}`;
 }

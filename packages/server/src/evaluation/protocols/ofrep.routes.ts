@@ -104,15 +104,24 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
       async (request, reply) => {
         const key = keyOf(request);
         const identity = identityOf(request.body.context);
-        const current = await ctx.evaluation.snapshot(key.environmentId);
-        const unchanged = bulkEtag(current, key.kind, identity);
-        if (etagMatches(request.headers['if-none-match'], unchanged)) {
-          reply.header('ETag', unchanged);
-          return reply.status(304).send(null);
+        // The tag hashes the whole context: compute it once, and before evaluating only when a
+        // client revalidates.
+        const ifNoneMatch = request.headers['if-none-match'];
+        let checked: { snapshot: EnvironmentSnapshot; etag: string } | undefined;
+        if (ifNoneMatch !== undefined) {
+          const snapshot = await ctx.evaluation.snapshot(key.environmentId);
+          checked = { snapshot, etag: bulkEtag(snapshot, key.kind, identity) };
+          if (etagMatches(ifNoneMatch, checked.etag)) {
+            reply.header('ETag', checked.etag);
+            return reply.status(304).send(null);
+          }
         }
         const evaluation = await ctx.evaluation.evaluate(key, identity);
         // Tagged with the snapshot actually evaluated, in case a change landed in between.
-        reply.header('ETag', bulkEtag(evaluation.snapshot, key.kind, identity));
+        reply.header(
+          'ETag',
+          checked?.snapshot === evaluation.snapshot ? checked.etag : bulkEtag(evaluation.snapshot, key.kind, identity),
+        );
         return {
           flags: evaluation.flags.map(ofrepFlag),
           eventStreams: [eventStream(request, `${app.prefix}/events`, evaluation.snapshot)],
