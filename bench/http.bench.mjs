@@ -56,16 +56,8 @@ function nativeBody(identity) {
   return { identifier: identity.identifier, transient: true, traits: { ...identity.traits } };
 }
 
-/**
- * OFREP limits each key to 1,000 requests/s (OFREP_DEFAULT_RATE_LIMIT in ofrep.routes.ts, not
- * configurable), so one key measures the limiter. The supplementary row spreads the same requests
- * over this many server keys of the same environment (backends use server keys with OFREP), so
- * no bucket runs dry and the row measures evaluation.
- */
-export const OFREP_SPREAD_KEYS = 32;
-
 /** The endpoints, each with how to call it and how to read its flags. */
-function endpoints({ clientKey, serverKeys, identities }) {
+function endpoints({ clientKey, identities }) {
   const json = { 'content-type': 'application/json' };
   return [
     {
@@ -95,18 +87,6 @@ function endpoints({ clientKey, serverKeys, identities }) {
       path: '/ofrep/v1/evaluate/flags',
       headers: { authorization: `Bearer ${clientKey}`, ...json },
       bodies: identities.map(ofrepBody),
-      flagsOf: (body) => body?.flags,
-    },
-    {
-      name: 'ofrep-keys',
-      label: `  same, over ${serverKeys.length} server keys`,
-      reference: 'identities',
-      supplementary: true,
-      method: 'POST',
-      path: '/ofrep/v1/evaluate/flags',
-      headers: { ...json },
-      bodies: identities.map(ofrepBody),
-      keys: serverKeys.map((key) => `Bearer ${key}`),
       flagsOf: (body) => body?.flags,
     },
     {
@@ -166,7 +146,8 @@ async function startServerProcess({ dataDir, adminToken, profileDir }) {
     adminToken,
   ];
   // An inherited PENNON_DATABASE_URL would point the server at PostgreSQL; the bench is SQLite.
-  const env = { ...process.env, PENNON_DATABASE_URL: '', PENNON_LOG_LEVEL: 'warn' };
+  // The SDK rate limit is off (0): the bench measures throughput, not the limiter.
+  const env = { ...process.env, PENNON_DATABASE_URL: '', PENNON_LOG_LEVEL: 'warn', PENNON_SDK_RATE_LIMIT: '0' };
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {
@@ -227,12 +208,6 @@ function processCpuMs(pid) {
 
 // ---------------------------------------------------------------------------------------------
 // Setup and correctness.
-
-/** The headers of the i-th request: endpoints with several keys take them in turn. */
-function headersFor(endpoint, i) {
-  if (!endpoint.keys) return endpoint.headers;
-  return { ...endpoint.headers, authorization: endpoint.keys[i % endpoint.keys.length] };
-}
 
 async function call(server, { method, path, headers, body }) {
   const response = await fetch(`${server.url}${path}`, {
@@ -330,8 +305,8 @@ async function verifyEndpoints(server, list, workload, getEvaluationResult) {
     const check = new Check();
     status[endpoint.name] = { available: true, check };
     const bodies = endpoint.bodies ?? [undefined];
-    const responses = await mapLimit(bodies, 16, (body, i) =>
-      call(server, { method: endpoint.method, path: endpoint.path, headers: headersFor(endpoint, i), body }),
+    const responses = await mapLimit(bodies, 16, (body) =>
+      call(server, { method: endpoint.method, path: endpoint.path, headers: endpoint.headers, body }),
     );
     if (responses[0].status === 404 && responses[0].json?.error?.code === 'route_not_found') {
       status[endpoint.name].available = false;
@@ -404,14 +379,13 @@ async function verifyEndpoints(server, list, workload, getEvaluationResult) {
         }
       }
     }
-    for (const name of ['ofrep', 'ofrep-keys']) {
-      const ofrep = answers[name]?.[i];
-      if (!ofrep || !native) continue;
+    const ofrep = answers.ofrep?.[i];
+    if (ofrep && native) {
       const byKey = new Map(native.map((f) => [f.key, f]));
       for (const flag of ofrep) {
         const n = byKey.get(flag.key);
         if (!n) {
-          status[name].check.fail(`${flag.key}${who}: missing from the native API's answer`);
+          status.ofrep.check.fail(`${flag.key}${who}: missing from the native API's answer`);
           continue;
         }
         const same =
@@ -419,7 +393,7 @@ async function verifyEndpoints(server, list, workload, getEvaluationResult) {
           (flag.variant ?? null) === n.variant &&
           flag.metadata?.reasonDetail === n.reason;
         if (!same) {
-          status[name].check.fail(
+          status.ofrep.check.fail(
             `${flag.key}${who}: ${JSON.stringify([flag.value, flag.variant, flag.metadata?.reasonDetail])}, native ${JSON.stringify([n.value, n.variant, n.reason])}`,
           );
         }
@@ -433,17 +407,15 @@ async function verifyEndpoints(server, list, workload, getEvaluationResult) {
 // Load.
 
 function cannon(server, endpoint, { connections, seconds }) {
-  const { bodies, keys } = endpoint;
+  const { bodies } = endpoint;
   let next = 0;
   const request = { method: endpoint.method, path: endpoint.path, headers: endpoint.headers };
   if (bodies) {
     const buffers = bodies.map((body) => Buffer.from(JSON.stringify(body)));
-    // Every request takes the next identity (and key), across all connections. autocannon
-    // hands setupRequest a fresh copy of the request and its headers each time.
+    // Every request takes the next identity, across all connections. autocannon hands
+    // setupRequest a fresh copy of the request each time.
     request.setupRequest = (req) => {
-      const i = next++;
-      req.body = buffers[i % buffers.length];
-      if (keys) req.headers.authorization = keys[i % keys.length];
+      req.body = buffers[next++ % buffers.length];
       return req;
     };
   }
@@ -521,23 +493,6 @@ function errorsOf(run) {
 
 // ---------------------------------------------------------------------------------------------
 
-async function createServerKeys(server, adminToken, environmentId, count) {
-  const keys = [];
-  for (let i = 0; i < count; i++) {
-    const response = await call(server, {
-      method: 'POST',
-      path: `/api/admin/v1/environments/${environmentId}/server-keys`,
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: { name: `http bench ${i + 1}` },
-    });
-    if (response.status !== 201) {
-      throw new Error(`creating a server key failed: ${response.status} ${response.text.slice(0, 300)}`);
-    }
-    keys.push(response.json.key);
-  }
-  return keys;
-}
-
 function loadAverage() {
   const [one] = loadavg();
   return `load average ${one.toFixed(2)} on ${availableParallelism()} cores`;
@@ -547,8 +502,7 @@ function loadAverage() {
  * Run the HTTP benchmark. Options: `seed`, `seconds` (timed run per endpoint, default 10),
  * `warmupSeconds` (default 3), `connections` (default 64), `profileDir` (run the server under
  * `node --cpu-prof`, keep its profile there and print its hot spots per endpoint), `only` (names
- * of endpoints to load), `log`. `ok` is false when an answer was wrong or a timed run had errors
- * other than rate limiting on the one-key OFREP row (reported, see OFREP_SPREAD_KEYS).
+ * of endpoints to load), `log`. `ok` is false when an answer was wrong or a timed run had errors.
  */
 export async function runHttpBenchmark(options = {}) {
   const {
@@ -597,8 +551,7 @@ export async function runHttpBenchmark(options = {}) {
   try {
     server = await startServerProcess({ dataDir, adminToken, profileDir });
     const imported = await importWorkload(server, adminToken, document);
-    const serverKeys = await createServerKeys(server, adminToken, imported.environment_id, OFREP_SPREAD_KEYS);
-    list = endpoints({ clientKey: imported.client_key, serverKeys, identities });
+    list = endpoints({ clientKey: imported.client_key, identities });
     log(`  server pid ${server.child.pid} at ${server.url}; imported environment ${imported.environment_id}`);
 
     status = await verifyEndpoints(server, list, workload, getEvaluationResult);
@@ -635,18 +588,10 @@ export async function runHttpBenchmark(options = {}) {
   const profile = profileDir ? reportProfile({ profileDir, pid: server.child.pid, results, log }) : undefined;
 
   const wrong = Object.values(status).reduce((n, s) => n + s.check.failures, 0);
-  const unexpectedErrors = Object.entries(results).reduce(
-    (n, [name, run]) =>
-      n +
-      run.non2xx -
-      (name === 'ofrep' ? (run.statusCodes['429'] ?? 0) : 0) +
-      run.socketErrors +
-      run.timeouts,
-    0,
-  );
+  const errors = Object.values(results).reduce((n, run) => n + errorCount(run), 0);
   return {
     name: 'http',
-    ok: wrong === 0 && unexpectedErrors === 0,
+    ok: wrong === 0 && errors === 0,
     seed,
     connections,
     seconds,

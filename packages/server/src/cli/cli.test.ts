@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,25 +90,11 @@ describe('pennon CLI', () => {
 
     it('creates and prints an admin token once, serves /health, and shuts down on SIGTERM', async () => {
       const dataDir = path.join(dir, 'served');
-      const port = 18000 + Math.floor(Math.random() * 1000);
-      child = spawn('node', [
-        main,
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--data-dir',
-        dataDir,
-        '--log-level',
-        'warn',
-      ]);
-      let out = '';
-      child.stdout?.on('data', (chunk) => {
-        out += chunk;
-      });
-      await waitFor(() => out.includes('pat_'), 20_000);
-      const token = /pat_[A-Za-z0-9_-]+/.exec(out)?.[0];
+      const port = await freePort();
+      const first = serve(dataDir, port);
+      child = first.child;
+      await waitFor(() => first.output().includes('pat_'), 20_000);
+      const token = /pat_[A-Za-z0-9_-]+/.exec(first.output())?.[0];
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
       const projects = await fetch(`http://127.0.0.1:${port}/api/admin/v1/projects`, {
@@ -120,30 +107,37 @@ describe('pennon CLI', () => {
       expect(await exited).toBe(0);
 
       // A second start on the same data prints no token: only the first start creates one.
-      child = spawn('node', [
-        main,
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--data-dir',
-        dataDir,
-        '--log-level',
-        'warn',
-      ]);
-      let secondOut = '';
-      child.stdout?.on('data', (chunk) => {
-        secondOut += chunk;
-      });
+      const second = serve(dataDir, port);
+      child = second.child;
       await waitForHealth(port, 20_000);
-      expect(secondOut).not.toContain('pat_');
+      expect(second.output()).not.toContain('pat_');
       const secondExit = new Promise<number | null>((resolve) => child?.on('exit', resolve));
       child.kill('SIGINT');
       expect(await secondExit).toBe(0);
     }, 40_000);
   });
 });
+
+/** A port nothing listens on right now: the kernel picks it for a moment's listener. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** Starts `pennon serve` on loopback and collects what it prints. */
+function serve(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
+  const child = spawn('node', [main, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn']);
+  let out = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  return { child, output: () => out };
+}
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
