@@ -28,6 +28,12 @@ describe('pennon CLI', () => {
     expect(stdout).toContain(`Usage: pennon ${command}`);
   });
 
+  it('refuses a bad flag value with a message naming the flag', async () => {
+    await expect(run('node', [main, 'serve', '--sdk-rate-limit', 'lots', '--data-dir', dir])).rejects.toMatchObject({
+      stderr: expect.stringContaining('--sdk-rate-limit'),
+    });
+  });
+
   it('migrates an empty SQLite directory, then reports it up to date', async () => {
     const first = await run('node', [main, 'migrate', '--data-dir', dir]);
     expect(first.stdout).toMatch(/Applied 1 migration\(s\)|Applied \d+ migration/);

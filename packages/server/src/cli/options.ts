@@ -18,6 +18,7 @@ export const serverOptions = [
     '--log-level <level>',
     'fatal|error|warn|info|debug|trace|silent (PENNON_LOG_LEVEL, default info)',
   ),
+  new Option('--sdk-rate-limit <n>', 'requests per second per key on OFREP, 0 for none (PENNON_SDK_RATE_LIMIT, default 1000)'),
 ];
 
 export interface CliFlags {
