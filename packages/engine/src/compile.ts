@@ -14,7 +14,7 @@ import type {
   SegmentContext,
   SegmentResult,
 } from './context.js';
-import { type CompiledFeature, compileFeature, DEFAULT_REASON, flagResult } from './features.js';
+import { compileFeature, DEFAULT_REASON, type FlagOutcomes, flagOutcomes, flagResult } from './features.js';
 import { segmentIdentifiers } from './identity-index.js';
 import type { Scope } from './properties.js';
 import { pyStr } from './py-values.js';
@@ -43,7 +43,8 @@ function entries<T>(record: Record<string, T> | undefined): [string, T][] {
 class Environment implements CompiledEnvironment {
   private readonly environmentKey: string;
   private readonly names: string[] = [];
-  private readonly features: CompiledFeature[] = [];
+  /** Each feature's own outcomes, when no segment overrides it. */
+  private readonly features: FlagOutcomes[] = [];
   private readonly segments: CompiledSegment[] = [];
   /** Segments tested one by one, in context order. */
   private readonly tested: number[] = [];
@@ -68,7 +69,7 @@ class Environment implements CompiledEnvironment {
       const name = typeof feature.name === 'string' ? feature.name : slot;
       featureIndex.set(name, this.features.length);
       this.names.push(name);
-      this.features.push(compileFeature(feature));
+      this.features.push(flagOutcomes(compileFeature(feature), name, DEFAULT_REASON));
     }
     this.winner = new Array(this.features.length).fill(undefined);
     this.winnerPriority = new Float64Array(this.features.length);
@@ -173,8 +174,8 @@ class Environment implements CompiledEnvironment {
       const override = winnerGeneration[i] === generation ? winner[i] : undefined;
       flags[names[i]] =
         override === undefined
-          ? flagResult(features[i], names[i], DEFAULT_REASON, identityKey)
-          : flagResult(override.state, names[i], override.reason, identityKey);
+          ? flagResult(features[i], identityKey)
+          : flagResult(override.outcomes, identityKey);
     }
     return flags;
   }

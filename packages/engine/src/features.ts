@@ -81,6 +81,21 @@ export function compileFeature(feature: FeatureContext): CompiledFeature {
   };
 }
 
+/**
+ * Every result one state can give under one name and reason: its own value, each variant, or
+ * the control value. Built once at compile time and frozen, so evaluation allocates no flag
+ * results and callers may recognise a result by identity (e.g. to cache its serialisation).
+ */
+export interface FlagOutcomes {
+  readonly state: CompiledFeature;
+  /** No identity or no variants. */
+  readonly plain: FlagResult;
+  /** One per variant, in priority order. */
+  readonly split: readonly FlagResult[];
+  /** Variants exist but the identity's percentage fell in none of them. */
+  readonly control: FlagResult;
+}
+
 function result(
   state: CompiledFeature,
   name: string,
@@ -89,31 +104,39 @@ function result(
   variant: string | null,
 ): FlagResult {
   const { enabled, metadata } = state;
-  return metadata === undefined
-    ? { name, enabled, value, reason, variant }
-    : { name, enabled, value, reason, variant, metadata };
+  return Object.freeze(
+    metadata === undefined
+      ? { name, enabled, value, reason, variant }
+      : { name, enabled, value, reason, variant, metadata },
+  );
 }
 
 /**
- * The flag `state` yields for an identity key: a variant's value when the key's percentage
- * falls in its band, else the state's own value with `reason` (and variant `"control"` when
- * there were variants to pick from).
+ * The outcomes of `state` for the feature `name`, reported with `reason` unless a variant decides.
+ * @example
+ * const outcomes = flagOutcomes(compileFeature(feature), 'dark_mode', 'DEFAULT');
  */
-export function flagResult(
-  state: CompiledFeature,
-  name: string,
-  reason: string,
-  identityKey: string | undefined,
-): FlagResult {
+export function flagOutcomes(state: CompiledFeature, name: string, reason: string): FlagOutcomes {
+  return {
+    state,
+    plain: result(state, name, state.value, reason, null),
+    split: state.variants.map((variant) => result(state, name, variant.value, variant.reason, variant.key)),
+    control: result(state, name, state.value, reason, 'control'),
+  };
+}
+
+/**
+ * The flag an identity key gets: a variant's result when the key's percentage falls in its
+ * band, else the state's own value (variant `"control"` when there were variants to pick from).
+ */
+export function flagResult(outcomes: FlagOutcomes, identityKey: string | undefined): FlagResult {
+  const { state } = outcomes;
   const variants = state.variants;
-  if (identityKey === undefined || variants.length === 0)
-    return result(state, name, state.value, reason, null);
+  if (identityKey === undefined || variants.length === 0) return outcomes.plain;
   const percentage = pairPercentage(state.key, identityKey);
   for (let i = 0; i < variants.length; i++) {
     const variant = variants[i];
-    if (variant.start <= percentage && percentage < variant.limit) {
-      return result(state, name, variant.value, variant.reason, variant.key);
-    }
+    if (variant.start <= percentage && percentage < variant.limit) return outcomes.split[i];
   }
-  return result(state, name, state.value, reason, 'control');
+  return outcomes.control;
 }

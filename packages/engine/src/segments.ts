@@ -6,7 +6,7 @@
 
 import type { Compiled } from './conditions.js';
 import type { EnvironmentEvaluationContext, Metadata, SegmentContext } from './context.js';
-import { type CompiledFeature, compileFeature, isTruthy, priorityOf } from './features.js';
+import { compileFeature, type FlagOutcomes, flagOutcomes, isTruthy, priorityOf } from './features.js';
 import { pyStr } from './py-values.js';
 import { compileSegmentMatch } from './rules.js';
 
@@ -16,8 +16,7 @@ export interface Override {
   readonly feature: number;
   /** Lower wins; a missing priority is +Infinity, identity overrides are -Infinity. */
   readonly priority: number;
-  readonly state: CompiledFeature;
-  readonly reason: string;
+  readonly outcomes: FlagOutcomes;
 }
 
 /** A segment ready for evaluation. */
@@ -49,8 +48,7 @@ export function compileSegment(
     overrides.push({
       feature,
       priority: priorityOf(override.priority),
-      state: compileFeature(override),
-      reason,
+      outcomes: flagOutcomes(compileFeature(override), override.name, reason),
     });
   }
   return {

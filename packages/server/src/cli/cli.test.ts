@@ -29,7 +29,9 @@ describe('pennon CLI', () => {
   });
 
   it('refuses a bad flag value with a message naming the flag', async () => {
-    await expect(run('node', [main, 'serve', '--sdk-rate-limit', 'lots', '--data-dir', dir])).rejects.toMatchObject({
+    await expect(
+      run('node', [main, 'serve', '--sdk-rate-limit', 'lots', '--data-dir', dir]),
+    ).rejects.toMatchObject({
       stderr: expect.stringContaining('--sdk-rate-limit'),
     });
   });
@@ -137,7 +139,18 @@ function freePort(): Promise<number> {
 
 /** Starts `pennon serve` on loopback and collects what it prints. */
 function serve(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
-  const child = spawn('node', [main, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn']);
+  const child = spawn('node', [
+    main,
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+  ]);
   let out = '';
   child.stdout?.on('data', (chunk) => {
     out += chunk;

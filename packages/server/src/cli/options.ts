@@ -18,7 +18,10 @@ export const serverOptions = [
     '--log-level <level>',
     'fatal|error|warn|info|debug|trace|silent (PENNON_LOG_LEVEL, default info)',
   ),
-  new Option('--sdk-rate-limit <n>', 'requests per second per key on OFREP, 0 for none (PENNON_SDK_RATE_LIMIT, default 1000)'),
+  new Option(
+    '--sdk-rate-limit <n>',
+    'requests per second per key on OFREP, 0 for none (PENNON_SDK_RATE_LIMIT, default 1000)',
+  ),
 ];
 
 export interface CliFlags {
@@ -41,7 +44,9 @@ export function toOverrides(flags: CliFlags): ConfigOverrides {
   if (flags.sdkRateLimit !== undefined) {
     const limit = Number(flags.sdkRateLimit);
     if (!Number.isInteger(limit) || limit < 0) {
-      throw new ConfigError(`--sdk-rate-limit must be a whole number, 0 for none (got '${flags.sdkRateLimit}').`);
+      throw new ConfigError(
+        `--sdk-rate-limit must be a whole number, 0 for none (got '${flags.sdkRateLimit}').`,
+      );
     }
     overrides.sdkRateLimit = limit;
   }

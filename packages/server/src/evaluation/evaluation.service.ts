@@ -57,7 +57,10 @@ export interface Evaluation {
  */
 export class EvaluationService {
   private readonly snapshots: SnapshotCache;
-  private readonly anonymous = new WeakMap<EnvironmentSnapshot, Partial<Record<EnvironmentKey['kind'], Evaluation>>>();
+  private readonly anonymous = new WeakMap<
+    EnvironmentSnapshot,
+    Partial<Record<EnvironmentKey['kind'], Evaluation>>
+  >();
   private identityStore?: IdentityStore;
 
   constructor(db: Kysely<Tables>, bus: ChangeBus) {

@@ -29,3 +29,13 @@ export function jsonText(value: unknown): string {
       return value === null ? 'null' : JSON.stringify(value);
   }
 }
+
+/**
+ * V8 keeps concatenated strings as ropes until something reads them. A text cached to be
+ * joined into many responses is flattened once here (reading a character flattens a rope in
+ * place), so each later join or socket write copies plain memory instead of walking a rope.
+ */
+export function flattened(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}

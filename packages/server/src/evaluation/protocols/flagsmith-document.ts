@@ -1,5 +1,5 @@
 import type { FeatureContext, SegmentContext } from '@pennon/engine';
-import { IDENTITY_OVERRIDE_SOURCE, type EnvironmentSnapshot, type FeatureInfo } from '../snapshot.js';
+import { type EnvironmentSnapshot, type FeatureInfo, IDENTITY_OVERRIDE_SOURCE } from '../snapshot.js';
 import { flagsmithValue } from './flagsmith-flags.js';
 
 const documents = new WeakMap<EnvironmentSnapshot, string>();
@@ -77,7 +77,11 @@ type Rule = SegmentContext['rules'][number];
 function rule(r: Rule): unknown {
   return {
     type: r.type,
-    conditions: (r.conditions ?? []).map((c) => ({ operator: c.operator, property_: c.property, value: c.value })),
+    conditions: (r.conditions ?? []).map((c) => ({
+      operator: c.operator,
+      property_: c.property,
+      value: c.value,
+    })),
     rules: (r.rules ?? []).map(rule),
   };
 }

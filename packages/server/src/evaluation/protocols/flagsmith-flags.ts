@@ -1,4 +1,5 @@
-import { jsonText } from '../../http/json-text.js';
+import type { FlagResult } from '@pennon/engine';
+import { flattened, jsonText } from '../../http/json-text.js';
 import type { EvaluatedFlag } from '../evaluation.service.js';
 import type { EnvironmentSnapshot, FeatureInfo } from '../snapshot.js';
 
@@ -43,6 +44,7 @@ export function flagsmithFlagsJson(snapshot: EnvironmentSnapshot): FlagsmithFlag
 
 export class FlagsmithFlagsJson {
   private readonly heads = new Map<string, string>();
+  private readonly texts = new WeakMap<FlagResult, string>();
 
   constructor(snapshot: EnvironmentSnapshot) {
     for (const feature of snapshot.features.values()) {
@@ -55,16 +57,27 @@ export class FlagsmithFlagsJson {
 
   /** One flag object: `{id, feature, feature_state_value, enabled, environment, identity, feature_segment, variant, reason}`. */
   flag({ feature, result }: EvaluatedFlag): string {
-    return (
-      `${this.heads.get(feature.key)}${jsonText(flagsmithValue(feature, result.value))},"enabled":${result.enabled ? 'true' : 'false'}` +
-      `,"environment":null,"identity":null,"feature_segment":null,"variant":${jsonText(result.variant ?? null)},"reason":${jsonText(result.reason)}}`
-    );
+    // The engine hands out one frozen result per outcome, so each outcome is written once.
+    let text = this.texts.get(result);
+    if (text === undefined) {
+      text = flattened(
+        `${this.heads.get(feature.key)}${jsonText(flagsmithValue(feature, result.value))},"enabled":${result.enabled ? 'true' : 'false'}` +
+          `,"environment":null,"identity":null,"feature_segment":null,"variant":${jsonText(result.variant ?? null)},"reason":${jsonText(result.reason)}}`,
+      );
+      this.texts.set(result, text);
+    }
+    return text;
   }
 
-  list(flags: readonly EvaluatedFlag[]): string {
-    // join builds one flat string; repeated += builds a rope that is flattened again on write.
-    const parts = new Array<string>(flags.length);
-    for (let i = 0; i < flags.length; i++) parts[i] = this.flag(flags[i]);
-    return `[${parts.join(',')}]`;
+  /**
+   * The flags as a JSON array between `before` and `after`, as one flat string: a single join
+   * copies each piece once, where concatenation would build a rope to be flattened on write.
+   */
+  list(flags: readonly EvaluatedFlag[], before = '', after = ''): string {
+    const parts = new Array<string>(flags.length + 2);
+    parts[0] = `${before}[`;
+    for (let i = 0; i < flags.length; i++) parts[i + 1] = (i === 0 ? '' : ',') + this.flag(flags[i]);
+    parts[flags.length + 1] = `]${after}`;
+    return parts.join('');
   }
 }

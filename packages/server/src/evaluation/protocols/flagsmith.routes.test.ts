@@ -24,10 +24,22 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
     if (!production) throw new Error('no production environment');
     environmentId = production.id;
     clientKey = production.clientKey;
-    serverKey = (await admin('POST', `/environments/${environmentId}/server-keys`, { name: 'sdk' })).json().key;
-    const colour = (await admin('POST', `/projects/${t.projectId}/features`, { key: 'colour', type: 'string', default_value: 'blue' })).json();
+    serverKey = (await admin('POST', `/environments/${environmentId}/server-keys`, { name: 'sdk' })).json()
+      .key;
+    const colour = (
+      await admin('POST', `/projects/${t.projectId}/features`, {
+        key: 'colour',
+        type: 'string',
+        default_value: 'blue',
+      })
+    ).json();
     await admin('POST', `/projects/${t.projectId}/features`, { key: 'beta', type: 'boolean' });
-    await admin('POST', `/projects/${t.projectId}/features`, { key: 'secret', type: 'boolean', server_key_only: true, default_enabled: true });
+    await admin('POST', `/projects/${t.projectId}/features`, {
+      key: 'secret',
+      type: 'boolean',
+      server_key_only: true,
+      default_enabled: true,
+    });
     await admin('PATCH', `/environments/${environmentId}/feature-states/${colour.id}`, {
       enabled: true,
       variants: [
@@ -41,8 +53,14 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
         rules: [{ type: 'ALL', conditions: [{ property: 'tester', operator: 'EQUAL', value: 'true' }] }],
       })
     ).json();
-    const beta = (await admin('GET', `/projects/${t.projectId}/features`)).json().items.find((f: { key: string }) => f.key === 'beta');
-    await admin('POST', `/environments/${environmentId}/segment-overrides`, { segment_id: segment.id, feature_id: beta.id, enabled: true });
+    const beta = (await admin('GET', `/projects/${t.projectId}/features`))
+      .json()
+      .items.find((f: { key: string }) => f.key === 'beta');
+    await admin('POST', `/environments/${environmentId}/segment-overrides`, {
+      segment_id: segment.id,
+      feature_id: beta.id,
+      enabled: true,
+    });
   });
   afterAll(() => t.close());
 
@@ -51,21 +69,34 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
     expect(response.statusCode).toBe(200);
     expect(Number(response.headers['x-flagsmith-document-updated-at'])).toBeGreaterThan(1.7e9);
     const flags = response.json();
-    expect(flags.map((f: { feature: { name: string } }) => f.feature.name).sort()).toEqual(['beta', 'colour']);
+    expect(flags.map((f: { feature: { name: string } }) => f.feature.name).sort()).toEqual([
+      'beta',
+      'colour',
+    ]);
     const colour = flags.find((f: { feature: { name: string } }) => f.feature.name === 'colour');
-    expect(colour).toMatchObject({ enabled: true, feature_state_value: 'blue', feature: { name: 'colour', type: 'STANDARD' } });
+    expect(colour).toMatchObject({
+      enabled: true,
+      feature_state_value: 'blue',
+      feature: { name: 'colour', type: 'STANDARD' },
+    });
     expect(typeof colour.id).toBe('number');
   });
 
   it('answers one flag with ?feature= and 404 for an unknown one', async () => {
-    expect((await sdk('GET', 'flags/?feature=beta')).json()).toMatchObject({ feature: { name: 'beta' }, enabled: false });
+    expect((await sdk('GET', 'flags/?feature=beta')).json()).toMatchObject({
+      feature: { name: 'beta' },
+      enabled: false,
+    });
     const missing = await sdk('GET', 'flags/?feature=nope');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().detail).toContain('nope');
   });
 
   it('identifies with traits, stores them, and reports the variant', async () => {
-    const response = await sdk('POST', 'identities/', { identifier: 'user-1', traits: [{ trait_key: 'tester', trait_value: 'true' }] });
+    const response = await sdk('POST', 'identities/', {
+      identifier: 'user-1',
+      traits: [{ trait_key: 'tester', trait_value: 'true' }],
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.identifier).toBe('user-1');
@@ -81,8 +112,14 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
   });
 
   it('deletes a stored trait sent with a null value', async () => {
-    await sdk('POST', 'identities/', { identifier: 'user-2', traits: [{ trait_key: 'tester', trait_value: 'true' }] });
-    const cleared = await sdk('POST', 'identities/', { identifier: 'user-2', traits: [{ trait_key: 'tester', trait_value: null }] });
+    await sdk('POST', 'identities/', {
+      identifier: 'user-2',
+      traits: [{ trait_key: 'tester', trait_value: 'true' }],
+    });
+    const cleared = await sdk('POST', 'identities/', {
+      identifier: 'user-2',
+      traits: [{ trait_key: 'tester', trait_value: null }],
+    });
     expect(cleared.json().traits).toEqual([]);
   });
 
@@ -94,10 +131,18 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
         { trait_key: 'plan', trait_value: 'pro' },
       ],
     });
-    await sdk('POST', 'identities/', { identifier: 'ghost', transient: true, traits: [{ trait_key: 'tester', trait_value: 'true' }] });
+    await sdk('POST', 'identities/', {
+      identifier: 'ghost',
+      transient: true,
+      traits: [{ trait_key: 'tester', trait_value: 'true' }],
+    });
     await sdk('GET', 'identities/?identifier=ghost-2&transient=true');
     const { db } = getDatabase();
-    const identities = await db.selectFrom('identities').select('identifier').where('environment_id', '=', environmentId).execute();
+    const identities = await db
+      .selectFrom('identities')
+      .select('identifier')
+      .where('environment_id', '=', environmentId)
+      .execute();
     const names = identities.map((i) => i.identifier);
     expect(names).toContain('user-3');
     expect(names).not.toContain('ghost');
@@ -117,7 +162,11 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
     expect(a.statusCode).toBe(200);
     expect(a.json().identifier).toBe(b.json().identifier);
     const { db } = getDatabase();
-    const found = await db.selectFrom('identities').select('id').where('identifier', '=', a.json().identifier).execute();
+    const found = await db
+      .selectFrom('identities')
+      .select('id')
+      .where('identifier', '=', a.json().identifier)
+      .execute();
     expect(found).toEqual([]);
   });
 
@@ -127,7 +176,11 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.api_key).toBe(clientKey);
-    expect(document.feature_states.map((f: { feature: { name: string } }) => f.feature.name).sort()).toEqual(['beta', 'colour', 'secret']);
+    expect(document.feature_states.map((f: { feature: { name: string } }) => f.feature.name).sort()).toEqual([
+      'beta',
+      'colour',
+      'secret',
+    ]);
     expect(document.project.segments[0].feature_states[0].feature_segment.priority).toBe(0);
     const lastModified = response.headers['last-modified'] as string;
     const again = await t.app.inject({
@@ -149,10 +202,26 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
     expect(unknownKey.statusCode).toBe(401);
     expect(unknownKey.json()).toHaveProperty('detail');
     expect((await sdk('POST', 'identities/', '{"identifier":')).statusCode).toBe(400);
-    expect((await sdk('POST', 'identities/', { identifier: 'bad', traits: [{ trait_key: 'k', trait_value: { deep: 1 } }] })).statusCode).toBe(400);
-    expect((await sdk('POST', 'identities/', { identifier: 'bad', traits: [{ trait_key: 'k', trait_value: 'v'.repeat(2001) }] })).statusCode).toBe(400);
+    expect(
+      (
+        await sdk('POST', 'identities/', {
+          identifier: 'bad',
+          traits: [{ trait_key: 'k', trait_value: { deep: 1 } }],
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await sdk('POST', 'identities/', {
+          identifier: 'bad',
+          traits: [{ trait_key: 'k', trait_value: 'v'.repeat(2001) }],
+        })
+      ).statusCode,
+    ).toBe(400);
     expect((await sdk('POST', 'analytics/flags/', { colour: -1 })).statusCode).toBe(400);
     const { db } = getDatabase();
-    expect(await db.selectFrom('identities').select('id').where('identifier', '=', 'bad').execute()).toEqual([]);
+    expect(await db.selectFrom('identities').select('id').where('identifier', '=', 'bad').execute()).toEqual(
+      [],
+    );
   });
 });

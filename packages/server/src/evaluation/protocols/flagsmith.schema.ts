@@ -1,7 +1,17 @@
 import { type Static, Type } from 'typebox';
-import { MAX_IDENTIFIER_LENGTH, MAX_TRAIT_KEY_LENGTH, MAX_TRAIT_STRING_LENGTH, MAX_TRAITS_PER_IDENTITY } from '../../identities/identity-limits.js';
+import {
+  MAX_IDENTIFIER_LENGTH,
+  MAX_TRAIT_KEY_LENGTH,
+  MAX_TRAIT_STRING_LENGTH,
+  MAX_TRAITS_PER_IDENTITY,
+} from '../../identities/identity-limits.js';
 
-const TraitValue = Type.Union([Type.String({ maxLength: MAX_TRAIT_STRING_LENGTH }), Type.Number(), Type.Boolean(), Type.Null()]);
+const TraitValue = Type.Union([
+  Type.String({ maxLength: MAX_TRAIT_STRING_LENGTH }),
+  Type.Number(),
+  Type.Boolean(),
+  Type.Null(),
+]);
 
 /** `POST /api/v1/identities/` as Flagsmith's SDKs send it. */
 export const FlagsmithIdentityBody = Type.Object({
@@ -28,9 +38,15 @@ export const FlagsmithIdentityQuery = Type.Object({
   transient: Type.Optional(Type.Boolean()),
 });
 
-export const FlagsmithFlagsQuery = Type.Object({ feature: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) });
+export const FlagsmithFlagsQuery = Type.Object({
+  feature: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
 
 /** `{feature_name: count}` from the SDKs' flag analytics. */
-export const FlagsmithAnalyticsBody = Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Integer({ minimum: 0, maximum: 1e9 }), {
-  maxProperties: 2000,
-});
+export const FlagsmithAnalyticsBody = Type.Record(
+  Type.String({ minLength: 1, maxLength: 200 }),
+  Type.Integer({ minimum: 0, maximum: 1e9 }),
+  {
+    maxProperties: 2000,
+  },
+);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FlagResult } from '@pennon/engine';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
@@ -7,9 +8,9 @@ import { jsonText } from '../../http/json-text.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import { environmentDocument } from '../environment-document.js';
-import type { Evaluation, TraitInput } from '../evaluation.service.js';
+import type { EvaluatedFlag, Evaluation, TraitInput } from '../evaluation.service.js';
 import { environmentKeyOf } from '../sdk-keys.js';
-import { type TypedFlag, typedFlag } from '../typed-value.js';
+import { typedFlag } from '../typed-value.js';
 import { NativeEvaluateBody, NativeEvaluateResponse } from './native.schema.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 413: ErrorResponse };
@@ -84,7 +85,7 @@ function sendNative(reply: FastifyReply, evaluation: Evaluation) {
   if (text === undefined) {
     text = '{"flags":{';
     evaluation.flags.forEach((flag, i) => {
-      text += (i === 0 ? '' : ',') + jsonText(flag.feature.key) + ':' + nativeFlagText(typedFlag(flag));
+      text += (i === 0 ? '' : ',') + jsonText(flag.feature.key) + ':' + nativeFlagText(flag);
     });
     text += `},${evaluation.identifier === undefined ? '' : `"identifier":${jsonText(evaluation.identifier)},`}"updated_at":${jsonText(evaluation.snapshot.updatedAt)}}`;
     if (evaluation.identifier === undefined) anonymousText.set(evaluation, text);
@@ -92,7 +93,16 @@ function sendNative(reply: FastifyReply, evaluation: Evaluation) {
   return reply.type('application/json').send(text);
 }
 
-function nativeFlagText(flag: TypedFlag): string {
-  const value = 'value' in flag ? `,"value":${jsonText(flag.value)}` : '';
-  return `{"key":${jsonText(flag.key)},"type":"${flag.type}","enabled":${flag.enabled}${value},"reason":${jsonText(flag.reason)},"variant":${jsonText(flag.variant)}}`;
+/** The engine hands out one frozen result per outcome, so each outcome is written once. */
+const flagTexts = new WeakMap<FlagResult, string>();
+
+function nativeFlagText(evaluated: EvaluatedFlag): string {
+  let text = flagTexts.get(evaluated.result);
+  if (text === undefined) {
+    const flag = typedFlag(evaluated);
+    const value = 'value' in flag ? `,"value":${jsonText(flag.value)}` : '';
+    text = `{"key":${jsonText(flag.key)},"type":"${flag.type}","enabled":${flag.enabled}${value},"reason":${jsonText(flag.reason)},"variant":${jsonText(flag.variant)}}`;
+    flagTexts.set(evaluated.result, text);
+  }
+  return text;
 }

@@ -120,7 +120,9 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
         // Tagged with the snapshot actually evaluated, in case a change landed in between.
         reply.header(
           'ETag',
-          checked?.snapshot === evaluation.snapshot ? checked.etag : bulkEtag(evaluation.snapshot, key.kind, identity),
+          checked?.snapshot === evaluation.snapshot
+            ? checked.etag
+            : bulkEtag(evaluation.snapshot, key.kind, identity),
         );
         return {
           flags: evaluation.flags.map(ofrepFlag),
