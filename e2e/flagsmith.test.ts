@@ -345,6 +345,8 @@ describe('the flagsmith JS client', () => {
         environmentID: clientKey,
         api,
         realtime: true,
+        // Pennon serves Flagsmith's stream at the host root, as realtime.flagsmith.com does:
+        // the client appends `sse/environments/<key>/stream`.
         eventSourceUrl: `${server.url}/`,
         onChange: () => banners.push(realtime.getValue('banner')),
       }),

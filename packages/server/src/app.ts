@@ -107,7 +107,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // SDK protocols: each a thin adapter over context.evaluation. Register new ones here.
   await app.register(eventsSdkRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(statsigRoutes(context), { prefix: '/v1' });
+  // Flagsmith's clients open the stream on their realtime host (`/sse/…`); under /api/v1 it
+  // serves clients configured with the API address.
   await app.register(flagsmithSseRoutes(context));
+  await app.register(flagsmithSseRoutes(context), { prefix: '/api/v1' });
   await app.register(nativeStreamRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(nativeSdkRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(flagsmithRoutes(context), { prefix: '/api/v1' });

@@ -48,10 +48,8 @@ export class FlagsmithFlagsJson {
 
   constructor(snapshot: EnvironmentSnapshot) {
     for (const feature of snapshot.features.values()) {
-      this.heads.set(
-        feature.key,
-        `{"id":${feature.number},"feature":${JSON.stringify(flagsmithFeature(feature))},"feature_state_value":`,
-      );
+      // Left open: each outcome closes it with its reason (see `flag`).
+      this.heads.set(feature.key, `{"id":${feature.number},"feature":${JSON.stringify(flagsmithFeature(feature)).slice(0, -1)}`);
     }
   }
 
@@ -60,8 +58,10 @@ export class FlagsmithFlagsJson {
     // The engine hands out one frozen result per outcome, so each outcome is written once.
     let text = this.texts.get(result);
     if (text === undefined) {
+      // flagsmith-nodejs reads a flag's reason from its feature; other clients from the flag.
       text = flattened(
-        `${this.heads.get(feature.key)}${jsonText(flagsmithValue(feature, result.value))},"enabled":${result.enabled ? 'true' : 'false'}` +
+        `${this.heads.get(feature.key)},"reason":${jsonText(result.reason)}},"feature_state_value":` +
+          `${jsonText(flagsmithValue(feature, result.value))},"enabled":${result.enabled ? 'true' : 'false'}` +
           `,"environment":null,"identity":null,"feature_segment":null,"variant":${jsonText(result.variant ?? null)},"reason":${jsonText(result.reason)}}`,
       );
       this.texts.set(result, text);

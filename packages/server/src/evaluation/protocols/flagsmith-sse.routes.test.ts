@@ -56,6 +56,13 @@ describeEachDialect('Flagsmith realtime stream', (getDatabase) => {
     expect(updatedAt(first.data)).toBe(await documentUpdatedAt(development.clientKey));
   });
 
+  it('serves the same stream under /api/v1, for clients configured with the API address', async () => {
+    const reader = await SseReader.open(`${url}/api/v1/sse/environments/${encodeURIComponent(development.clientKey)}/stream`);
+    readers.push(reader);
+    expect(reader.response.status).toBe(200);
+    expect((await reader.next()).event).toBe('environment_updated');
+  });
+
   it('sends environment_updated on a change of its environment, never older than what a refetch then reports', async () => {
     const reader = await stream(development.clientKey);
     const before = updatedAt((await reader.next()).data);

@@ -80,6 +80,8 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
       feature: { name: 'colour', type: 'STANDARD' },
     });
     expect(typeof colour.id).toBe('number');
+    // flagsmith-nodejs reads the reason from the feature object.
+    expect(colour.feature.reason).toBe(colour.reason);
   });
 
   it('answers one flag with ?feature= and 404 for an unknown one', async () => {
