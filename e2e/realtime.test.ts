@@ -60,9 +60,10 @@ const pgSkip = await postgresUnavailableReason();
     let a: Pennon;
     let b: Pennon;
     let environment: Environment;
+    let databaseUrl: string;
 
     beforeAll(async () => {
-      const databaseUrl = await freshDatabase();
+      databaseUrl = await freshDatabase();
       // One after the other: the first migrates and bootstraps, the second finds it done.
       a = await serve(['--database-url', databaseUrl]);
       b = await serve(['--database-url', databaseUrl]);
@@ -107,6 +108,18 @@ const pgSkip = await postgresUnavailableReason();
       expect(after).toBeGreaterThan(before);
       expect(await flagsmithDocumentTime(b, environment)).toBe(after);
     });
+
+    it('streams a `pennon import flagsmith` run from the command line to a running server', async () => {
+      const flagsmith = stream(
+        `${a.url}/sse/environments/${environment.clientKey}/stream`,
+        'environment_updated',
+      );
+      const before = (await flagsmith.next()).updated_at as number;
+      await importFromCli(environment, ['--database-url', databaseUrl]);
+      const after = (await flagsmith.next()).updated_at as number;
+      expect(after).toBeGreaterThan(before);
+      expect(await flagNames(a, environment)).toContain('imported_from_cli');
+    });
   },
 );
 
@@ -114,8 +127,10 @@ describe('one pennon process on SQLite', () => {
   let server: Pennon;
   let environment: Environment;
 
+  let dataDir: string;
+
   beforeAll(async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pennon-e2e-realtime-'));
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pennon-e2e-realtime-'));
     cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
     server = await serve(['--data-dir', dataDir]);
     environment = await developmentEnvironment(server);
@@ -137,7 +152,58 @@ describe('one pennon process on SQLite', () => {
     expect((await native.next()).etag).not.toBe(initialEtag);
     expect(await flagsmithDocumentTime(server, environment)).toBe(updated);
   });
+
+  it('notices a `pennon import flagsmith` that another process wrote to its data directory', async () => {
+    const flagsmith = stream(
+      `${server.url}/sse/environments/${environment.clientKey}/stream`,
+      'environment_updated',
+    );
+    const before = (await flagsmith.next()).updated_at as number;
+    await importFromCli(environment, ['--data-dir', dataDir]);
+    const after = (await flagsmith.next()).updated_at as number;
+    expect(after).toBeGreaterThan(before);
+    expect(await flagNames(server, environment)).toContain('imported_from_cli');
+  });
 });
+
+/**
+ * Runs the built CLI's `import flagsmith` with a one-feature document addressed to an existing
+ * environment (its `api_key` is the environment's client key), as an operator migrating would.
+ */
+async function importFromCli(environment: Environment, databaseArgs: string[]): Promise<void> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pennon-e2e-import-')), 'document.json');
+  cleanups.push(async () => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
+  const document = {
+    api_key: environment.clientKey,
+    name: 'Development',
+    project: { name: 'Default project', segments: [] },
+    feature_states: [
+      {
+        feature: { id: 9001, name: 'imported_from_cli', type: 'STANDARD' },
+        enabled: true,
+        feature_state_value: 'yes',
+        django_id: 424242,
+      },
+    ],
+    identity_overrides: [],
+  };
+  fs.writeFileSync(file, JSON.stringify(document));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PENNON_')));
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [path.join(root, 'packages/server/dist/main.js'), 'import', 'flagsmith', file, ...databaseArgs],
+    { cwd: root, env },
+  );
+  expect(JSON.parse(stdout).client_key).toBe(environment.clientKey);
+}
+
+async function flagNames(pennon: Pennon, environment: Environment): Promise<string[]> {
+  const response = await fetch(`${pennon.url}/api/v1/flags/`, {
+    headers: { 'x-environment-key': environment.clientKey },
+  });
+  const flags = (await response.json()) as { feature: { name: string } }[];
+  return flags.map((f) => f.feature.name);
+}
 
 /** A database of its own on the test server, dropped afterwards. */
 async function freshDatabase(): Promise<string> {

@@ -116,7 +116,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(flagsmithRoutes(context), { prefix: '/api/v1' });
   await app.register(
     ofrepRoutes(context, {
-      rateLimit: config.sdkRateLimit > 0 ? { perSecond: config.sdkRateLimit, burst: 2 * config.sdkRateLimit } : false,
+      rateLimit:
+        config.sdkRateLimit > 0 ? { perSecond: config.sdkRateLimit, burst: 2 * config.sdkRateLimit } : false,
     }),
     { prefix: '/ofrep/v1' },
   );

@@ -49,7 +49,9 @@ function parseRateLimit(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 1000;
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 0) {
-    throw new ConfigError(`PENNON_SDK_RATE_LIMIT must be a whole number of requests per second, 0 for none (got '${raw}').`);
+    throw new ConfigError(
+      `PENNON_SDK_RATE_LIMIT must be a whole number of requests per second, 0 for none (got '${raw}').`,
+    );
   }
   return limit;
 }

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { bootstrap } from './organisations/bootstrap.js';
-import { type ChangeBus, InProcessChangeBus } from './realtime/change-bus.js';
-import { type BusLog, PostgresChangeBus } from './realtime/postgres-change-bus.js';
-import { SqliteChangeWatcher } from './realtime/sqlite-change-watcher.js';
+import type { ChangeBus } from './realtime/change-bus.js';
+import { openChangeBus } from './realtime/open-change-bus.js';
+import type { BusLog } from './realtime/postgres-change-bus.js';
 import { type Database, migrateToLatest, openDatabase } from './storage/database.js';
 
 export interface RunningServer {
@@ -52,26 +52,6 @@ export async function startServer(config: Config, logger?: AppLogger): Promise<R
 }
 
 type AppLogger = boolean | { level: string };
-
-/**
- * PostgreSQL may be shared by several processes, which hear each other's changes through
- * LISTEN/NOTIFY. SQLite serves one server process, but the CLI may write the same file, so
- * the in-process bus also watches the database for changes made elsewhere.
- */
-async function openChangeBus(database: Database, log: BusLog): Promise<ChangeBus> {
-  if (database.pgPool) return PostgresChangeBus.start({ pool: database.pgPool, log });
-  const bus = new InProcessChangeBus();
-  const watcher = new SqliteChangeWatcher(database.db, bus);
-  await watcher.poll();
-  return {
-    publish: (change) => bus.publish(change),
-    subscribe: (listener) => bus.subscribe(listener),
-    close: async () => {
-      await watcher.close();
-      await bus.close();
-    },
-  };
-}
 
 async function closeQuietly(database: Database): Promise<void> {
   await database.close().catch(() => {});

@@ -6,7 +6,8 @@ import { invalid } from '../errors.js';
 import { FlagsmithEnvironmentDocument } from '../imports/flagsmith-document.schema.js';
 import { FlagsmithImportService } from '../imports/flagsmith-import.service.js';
 import { bootstrap } from '../organisations/bootstrap.js';
-import { InProcessChangeBus } from '../realtime/change-bus.js';
+import type { ChangeBus } from '../realtime/change-bus.js';
+import { openChangeBus } from '../realtime/open-change-bus.js';
 import { ChangeRecorder } from '../shared/changes.js';
 import { migrateToLatest, openDatabase } from '../storage/database.js';
 import { type CliFlags, databaseOptions, toOverrides } from './options.js';
@@ -27,9 +28,11 @@ export function importCommand(): Command {
     const document = readDocument(file);
     const config = loadConfig(process.env, toOverrides(flags));
     const database = openDatabase(config);
-    const bus = new InProcessChangeBus();
+    let bus: ChangeBus | undefined;
     try {
       await migrateToLatest(database);
+      // Servers running on the same database hear of the import like any other change.
+      bus = await openChangeBus(database);
       const boot = await bootstrap(database.db, { adminToken: config.adminToken });
       const organisation = await database.db
         .selectFrom('organisations')
@@ -50,7 +53,7 @@ export function importCommand(): Command {
         `${JSON.stringify(boot?.adminToken ? { ...output, admin_token: boot.adminToken } : output, null, 2)}\n`,
       );
     } finally {
-      await bus.close();
+      await bus?.close();
       await database.close();
     }
   });

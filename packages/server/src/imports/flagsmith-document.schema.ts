@@ -11,17 +11,29 @@ const MultivariateValue = Type.Object({
   id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   mv_fs_value_uuid: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
   percentage_allocation: Type.Number({ minimum: 0, maximum: 100 }),
-  multivariate_feature_option: Type.Object({ id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])), value: Scalar }),
+  multivariate_feature_option: Type.Object({
+    id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    value: Scalar,
+  }),
 });
 
 export const FlagsmithFeatureState = Type.Object({
-  feature: Type.Object({ id: Type.Integer({ minimum: 0 }), name: Type.String({ minLength: 1, maxLength: 100 }), type: Type.Optional(Type.String()) }),
+  feature: Type.Object({
+    id: Type.Integer({ minimum: 0 }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    type: Type.Optional(Type.String()),
+  }),
   enabled: Type.Boolean(),
   feature_state_value: Type.Optional(Scalar),
   django_id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   featurestate_uuid: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
   multivariate_feature_state_values: Type.Optional(Type.Array(MultivariateValue, { maxItems: 20 })),
-  feature_segment: Type.Optional(Type.Union([Type.Object({ priority: Type.Optional(Type.Union([Type.Integer(), Type.Null()])) }), Type.Null()])),
+  feature_segment: Type.Optional(
+    Type.Union([
+      Type.Object({ priority: Type.Optional(Type.Union([Type.Integer(), Type.Null()])) }),
+      Type.Null(),
+    ]),
+  ),
 });
 export type FlagsmithFeatureState = Static<typeof FlagsmithFeatureState>;
 

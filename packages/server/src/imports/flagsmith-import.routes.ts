@@ -31,9 +31,14 @@ export function flagsmithImportRoutes(ctx: AppContext): FastifyPluginAsyncTypebo
       '/imports/flagsmith',
       {
         bodyLimit: DOCUMENT_LIMIT_BYTES,
-        schema: { tags: ['imports'], body: FlagsmithEnvironmentDocument, response: { 201: ImportResult, ...adminErrors } },
+        schema: {
+          tags: ['imports'],
+          body: FlagsmithEnvironmentDocument,
+          response: { 201: ImportResult, ...adminErrors },
+        },
       },
-      async (request, reply) => reply.status(201).send(await service.import(principal(request).organisationId, request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await service.import(principal(request).organisationId, request.body)),
     );
   };
 }

@@ -38,14 +38,24 @@ describeEachDialect('Flagsmith import', (getDatabase) => {
     expect(result.counts).toEqual({
       features: 50,
       segments: 15,
-      segment_overrides: document.project.segments.reduce((n: number, s: { feature_states: unknown[] }) => n + s.feature_states.length, 0),
-      identity_overrides: document.identity_overrides.reduce((n: number, i: { identity_features: unknown[] }) => n + i.identity_features.length, 0),
+      segment_overrides: document.project.segments.reduce(
+        (n: number, s: { feature_states: unknown[] }) => n + s.feature_states.length,
+        0,
+      ),
+      identity_overrides: document.identity_overrides.reduce(
+        (n: number, i: { identity_features: unknown[] }) => n + i.identity_features.length,
+        0,
+      ),
     });
   });
 
   it('gives every user the same flags, buckets and variants as Flagsmith’s own engine', async () => {
     const { db } = getDatabase();
-    const environment = await db.selectFrom('environments').select('id').where('client_key', '=', document.api_key).executeTakeFirstOrThrow();
+    const environment = await db
+      .selectFrom('environments')
+      .select('id')
+      .where('client_key', '=', document.api_key)
+      .executeTakeFirstOrThrow();
     const loaded = await loadEnvironment(db, environment.id);
     if (!loaded) throw new Error('imported environment not found');
     const snapshot = buildSnapshot(loaded);
@@ -54,7 +64,10 @@ describeEachDialect('Flagsmith import', (getDatabase) => {
     for (const identity of generateIdentities({ seed: 7, count: 300 })) {
       const ours = snapshot.compiled.evaluate({ identifier: identity.identifier, traits: identity.traits });
       const theirs = getEvaluationResult({ ...flagsmithContext, identity: toIdentityContext(identity) });
-      for (const [name, expected] of Object.entries(theirs.flags) as [string, { enabled: boolean; value: unknown }][]) {
+      for (const [name, expected] of Object.entries(theirs.flags) as [
+        string,
+        { enabled: boolean; value: unknown },
+      ][]) {
         const feature = snapshot.features.get(name);
         const flag = ours.flags[name];
         if (!feature || !flag) throw new Error(`feature ${name} missing after import`);
@@ -76,7 +89,11 @@ describeEachDialect('Flagsmith import', (getDatabase) => {
     const again = await service.import(organisationId, changed);
     expect(again.created).toBe(false);
     const { db } = getDatabase();
-    const environments = await db.selectFrom('environments').select('id').where('client_key', '=', document.api_key).execute();
+    const environments = await db
+      .selectFrom('environments')
+      .select('id')
+      .where('client_key', '=', document.api_key)
+      .execute();
     expect(environments).toHaveLength(1);
     const features = await db.selectFrom('features').select('id').execute();
     expect(features).toHaveLength(50);

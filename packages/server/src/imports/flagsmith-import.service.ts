@@ -5,7 +5,13 @@ import { newId } from '../shared/ids.js';
 import { newServerKey } from '../shared/keys.js';
 import type { FeatureRow, Tables } from '../storage/tables.js';
 import type { FlagsmithEnvironmentDocument, FlagsmithFeatureState } from './flagsmith-document.schema.js';
-import { importedRule, importedValue, importedVariants, inferType, stateHashKey } from './flagsmith-mapping.js';
+import {
+  importedRule,
+  importedValue,
+  importedVariants,
+  inferType,
+  stateHashKey,
+} from './flagsmith-mapping.js';
 
 export interface ImportResult {
   project_id: string;
@@ -35,13 +41,37 @@ export class FlagsmithImportService {
     const types = featureTypes(document);
     const { result, change } = await this.db.transaction().execute(async (trx) => {
       const target = await this.environmentFor(trx, organisationId, document);
-      const features = await this.importFeatures(trx, target.projectId, target.environmentId, document, types);
-      const segments = await this.importSegments(trx, target.projectId, target.environmentId, document, features, types);
-      const identityOverrides = await this.importIdentityOverrides(trx, target.environmentId, document, features);
+      const features = await this.importFeatures(
+        trx,
+        target.projectId,
+        target.environmentId,
+        document,
+        types,
+      );
+      const segments = await this.importSegments(
+        trx,
+        target.projectId,
+        target.environmentId,
+        document,
+        features,
+        types,
+      );
+      const identityOverrides = await this.importIdentityOverrides(
+        trx,
+        target.environmentId,
+        document,
+        features,
+      );
       const serverKey = newServerKey();
       await trx
         .insertInto('server_keys')
-        .values({ id: newId(), environment_id: target.environmentId, key: serverKey, name: 'flagsmith import', created_at: now() })
+        .values({
+          id: newId(),
+          environment_id: target.environmentId,
+          key: serverKey,
+          name: 'flagsmith import',
+          created_at: now(),
+        })
         .execute();
       const change = await this.changes.touch(trx, { projectId: target.projectId });
       const result: ImportResult = {
@@ -50,7 +80,12 @@ export class FlagsmithImportService {
         client_key: document.api_key,
         server_key: serverKey,
         created: target.created,
-        counts: { features: features.size, segments: segments.segments, segment_overrides: segments.overrides, identity_overrides: identityOverrides },
+        counts: {
+          features: features.size,
+          segments: segments.segments,
+          segment_overrides: segments.overrides,
+          identity_overrides: identityOverrides,
+        },
       };
       return { result, change };
     });
@@ -68,9 +103,16 @@ export class FlagsmithImportService {
     const hideDisabled = document.project.hide_disabled_flags ? 1 : 0;
     if (existing) {
       if (existing.organisation_id !== organisationId) {
-        throw invalid('client_key_taken', 'Another organisation already has an environment with this api_key.');
+        throw invalid(
+          'client_key_taken',
+          'Another organisation already has an environment with this api_key.',
+        );
       }
-      await trx.updateTable('environments').set({ hide_disabled_flags: hideDisabled }).where('id', '=', existing.id).execute();
+      await trx
+        .updateTable('environments')
+        .set({ hide_disabled_flags: hideDisabled })
+        .where('id', '=', existing.id)
+        .execute();
       return { environmentId: existing.id, projectId: existing.project_id, created: false };
     }
     let project = await trx
@@ -83,7 +125,13 @@ export class FlagsmithImportService {
       project = { id: newId() };
       await trx
         .insertInto('projects')
-        .values({ id: project.id, organisation_id: organisationId, name: document.project.name, created_at: now(), updated_at: now() })
+        .values({
+          id: project.id,
+          organisation_id: organisationId,
+          name: document.project.name,
+          created_at: now(),
+          updated_at: now(),
+        })
         .execute();
     }
     const name = document.name || 'Imported';
@@ -103,13 +151,23 @@ export class FlagsmithImportService {
       })
       .execute();
     // Every environment has a state for every feature of its project.
-    const others = await trx.selectFrom('features').selectAll().where('project_id', '=', project.id).execute();
+    const others = await trx
+      .selectFrom('features')
+      .selectAll()
+      .where('project_id', '=', project.id)
+      .execute();
     for (const feature of others) await this.ensureState(trx, environmentId, feature);
     return { environmentId, projectId: project.id, created: true };
   }
 
   /** Upserts features by name and sets this environment's state for each. */
-  private async importFeatures(trx: Trx, projectId: string, environmentId: string, document: FlagsmithEnvironmentDocument, types: FeatureTypes) {
+  private async importFeatures(
+    trx: Trx,
+    projectId: string,
+    environmentId: string,
+    document: FlagsmithEnvironmentDocument,
+    types: FeatureTypes,
+  ) {
     const features = new Map<string, FeatureRow>();
     for (const state of document.feature_states) {
       const feature = await this.upsertFeature(trx, projectId, state, types);
@@ -128,13 +186,23 @@ export class FlagsmithImportService {
         .where('environment_id', '=', environmentId)
         .where('feature_id', '=', feature.id)
         .executeTakeFirst();
-      if (existing) await trx.updateTable('feature_states').set(values).where('id', '=', existing.id).execute();
-      else await trx.insertInto('feature_states').values({ id: newId(), environment_id: environmentId, feature_id: feature.id, ...values }).execute();
+      if (existing)
+        await trx.updateTable('feature_states').set(values).where('id', '=', existing.id).execute();
+      else
+        await trx
+          .insertInto('feature_states')
+          .values({ id: newId(), environment_id: environmentId, feature_id: feature.id, ...values })
+          .execute();
     }
     return features;
   }
 
-  private async upsertFeature(trx: Trx, projectId: string, state: FlagsmithFeatureState, types: FeatureTypes): Promise<FeatureRow> {
+  private async upsertFeature(
+    trx: Trx,
+    projectId: string,
+    state: FlagsmithFeatureState,
+    types: FeatureTypes,
+  ): Promise<FeatureRow> {
     const found = await trx
       .selectFrom('features')
       .selectAll()
@@ -169,7 +237,11 @@ export class FlagsmithImportService {
       updated_at: now(),
     };
     await trx.insertInto('features').values(row).execute();
-    const environments = await trx.selectFrom('environments').select('id').where('project_id', '=', projectId).execute();
+    const environments = await trx
+      .selectFrom('environments')
+      .select('id')
+      .where('project_id', '=', projectId)
+      .execute();
     for (const env of environments) await this.ensureState(trx, env.id, row);
     return row;
   }
@@ -186,7 +258,11 @@ export class FlagsmithImportService {
     let overrides = 0;
     const segments = document.project.segments ?? [];
     for (const segment of segments) {
-      const values = { hash_key: String(segment.id), rules: JSON.stringify(segment.rules.map(importedRule)), updated_at: now() };
+      const values = {
+        hash_key: String(segment.id),
+        rules: JSON.stringify(segment.rules.map(importedRule)),
+        updated_at: now(),
+      };
       let row = await trx
         .selectFrom('segments')
         .select('id')
@@ -198,11 +274,19 @@ export class FlagsmithImportService {
         row = { id: newId() };
         await trx
           .insertInto('segments')
-          .values({ id: row.id, project_id: projectId, name: segment.name, description: '', created_at: now(), ...values })
+          .values({
+            id: row.id,
+            project_id: projectId,
+            name: segment.name,
+            description: '',
+            created_at: now(),
+            ...values,
+          })
           .execute();
       }
       for (const state of segment.feature_states ?? []) {
-        const feature = features.get(state.feature.name) ?? (await this.upsertFeature(trx, projectId, state, types));
+        const feature =
+          features.get(state.feature.name) ?? (await this.upsertFeature(trx, projectId, state, types));
         await trx
           .insertInto('segment_overrides')
           .values({
@@ -224,11 +308,23 @@ export class FlagsmithImportService {
     return { segments: segments.length, overrides };
   }
 
-  private async importIdentityOverrides(trx: Trx, environmentId: string, document: FlagsmithEnvironmentDocument, features: Map<string, FeatureRow>) {
-    const identities = await trx.selectFrom('identities').select('id').where('environment_id', '=', environmentId).execute();
+  private async importIdentityOverrides(
+    trx: Trx,
+    environmentId: string,
+    document: FlagsmithEnvironmentDocument,
+    features: Map<string, FeatureRow>,
+  ) {
+    const identities = await trx
+      .selectFrom('identities')
+      .select('id')
+      .where('environment_id', '=', environmentId)
+      .execute();
     const ids = identities.map((i) => i.id);
     for (let i = 0; i < ids.length; i += 500) {
-      await trx.deleteFrom('identity_overrides').where('identity_id', 'in', ids.slice(i, i + 500)).execute();
+      await trx
+        .deleteFrom('identity_overrides')
+        .where('identity_id', 'in', ids.slice(i, i + 500))
+        .execute();
     }
     let count = 0;
     for (const identity of document.identity_overrides ?? []) {
@@ -240,7 +336,15 @@ export class FlagsmithImportService {
         .executeTakeFirst();
       if (!row) {
         row = { id: newId() };
-        await trx.insertInto('identities').values({ id: row.id, environment_id: environmentId, identifier: identity.identifier, created_at: now() }).execute();
+        await trx
+          .insertInto('identities')
+          .values({
+            id: row.id,
+            environment_id: environmentId,
+            identifier: identity.identifier,
+            created_at: now(),
+          })
+          .execute();
       }
       for (const state of identity.identity_features ?? []) {
         const feature = features.get(state.feature.name);
@@ -290,7 +394,12 @@ export class FlagsmithImportService {
   private async freeEnvironmentKey(trx: Trx, projectId: string, base: string): Promise<string> {
     for (let n = 1; ; n++) {
       const key = n === 1 ? base : `${base}-${n}`;
-      const taken = await trx.selectFrom('environments').select('id').where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
+      const taken = await trx
+        .selectFrom('environments')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (!taken) return key;
     }
   }
@@ -299,7 +408,8 @@ export class FlagsmithImportService {
 /** Every state of each feature in the document, so a feature's type is inferred from all its values. */
 function featureTypes(document: FlagsmithEnvironmentDocument): FeatureTypes {
   const states = new Map<string, FlagsmithFeatureState[]>();
-  const add = (state: FlagsmithFeatureState) => states.set(state.feature.name, [...(states.get(state.feature.name) ?? []), state]);
+  const add = (state: FlagsmithFeatureState) =>
+    states.set(state.feature.name, [...(states.get(state.feature.name) ?? []), state]);
   document.feature_states.forEach(add);
   for (const segment of document.project.segments ?? []) (segment.feature_states ?? []).forEach(add);
   for (const identity of document.identity_overrides ?? []) (identity.identity_features ?? []).forEach(add);
@@ -307,5 +417,11 @@ function featureTypes(document: FlagsmithEnvironmentDocument): FeatureTypes {
 }
 
 const now = () => new Date().toISOString();
-const serialise = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'imported';
+const serialise = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 50) || 'imported';

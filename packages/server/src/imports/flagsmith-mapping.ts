@@ -58,7 +58,11 @@ export function importedVariants(type: FeatureRow['type'], state: FlagsmithFeatu
  * Flagsmith orders variants by the value's id, or by its uuid read as a 128-bit integer.
  * Uuid-ordered values keep their relative order here through their leading 48 bits.
  */
-function variantPriority(id: number | null | undefined, uuid: string | null | undefined, index: number): number {
+function variantPriority(
+  id: number | null | undefined,
+  uuid: string | null | undefined,
+  index: number,
+): number {
   if (id !== undefined && id !== null) return id;
   if (uuid) return Number.parseInt(uuid.replace(/-/g, '').slice(0, 12), 16);
   return index;
@@ -73,7 +77,11 @@ export interface ImportedRule {
 export function importedRule(rule: FlagsmithRule): ImportedRule {
   return {
     type: rule.type,
-    conditions: (rule.conditions ?? []).map((c) => ({ property: c.property_ ?? '', operator: c.operator, value: c.value ?? null })),
+    conditions: (rule.conditions ?? []).map((c) => ({
+      property: c.property_ ?? '',
+      operator: c.operator,
+      value: c.value ?? null,
+    })),
     rules: (rule.rules ?? []).map(importedRule),
   };
 }

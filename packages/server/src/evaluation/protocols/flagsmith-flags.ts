@@ -49,7 +49,10 @@ export class FlagsmithFlagsJson {
   constructor(snapshot: EnvironmentSnapshot) {
     for (const feature of snapshot.features.values()) {
       // Left open: each outcome closes it with its reason (see `flag`).
-      this.heads.set(feature.key, `{"id":${feature.number},"feature":${JSON.stringify(flagsmithFeature(feature)).slice(0, -1)}`);
+      this.heads.set(
+        feature.key,
+        `{"id":${feature.number},"feature":${JSON.stringify(flagsmithFeature(feature)).slice(0, -1)}`,
+      );
     }
   }
 

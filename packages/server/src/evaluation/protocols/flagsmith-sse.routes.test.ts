@@ -57,7 +57,9 @@ describeEachDialect('Flagsmith realtime stream', (getDatabase) => {
   });
 
   it('serves the same stream under /api/v1, for clients configured with the API address', async () => {
-    const reader = await SseReader.open(`${url}/api/v1/sse/environments/${encodeURIComponent(development.clientKey)}/stream`);
+    const reader = await SseReader.open(
+      `${url}/api/v1/sse/environments/${encodeURIComponent(development.clientKey)}/stream`,
+    );
     readers.push(reader);
     expect(reader.response.status).toBe(200);
     expect((await reader.next()).event).toBe('environment_updated');
