@@ -2,6 +2,7 @@
 // identities with Pennon's compiled engine and with flagsmith-nodejs's engine, in one process,
 // after checking that both give the same answers.
 
+import { fmtInt, table } from './report.mjs';
 import { DEFAULT_SEED, flagsmithEngineModule, generateWorkload, WORKLOAD } from './workload.mjs';
 
 export const TARGET_RATIO = 50;
@@ -235,21 +236,7 @@ function timeInterleaved(engines, identityCount, { rounds, minRoundMs, warmupMs 
 // ---------------------------------------------------------------------------------------------
 // Reporting.
 
-const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
 const fmtUs = (rate) => (1e6 / rate).toFixed(rate > 1e5 ? 2 : 1);
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  return rows
-    .map((row, i) => {
-      const line = row.map((cell, c) =>
-        c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]),
-      );
-      const text = `  ${line.join('   ')}`;
-      return i === 0 ? `${text}\n  ${widths.map((w) => '-'.repeat(w)).join('   ')}` : text;
-    })
-    .join('\n');
-}
 
 function show(value) {
   return typeof value === 'string'

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadCpuProfile, printCpuProfileSummary, summarizeCpuProfile } from './cpu-profile.mjs';
+import { fmtInt, table } from './report.mjs';
 import { DEFAULT_SEED, flagsmithEngineModule, generateWorkload, WORKLOAD } from './workload.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -468,22 +469,8 @@ async function loadEndpoint(server, endpoint, { connections, seconds, warmupSeco
 // ---------------------------------------------------------------------------------------------
 // Reporting.
 
-const fmtInt = (x) => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
 const fmtMs = (x) => (x === undefined ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const fmtPct = (x) => (x === undefined ? '–' : `${Math.round(x * 100)}%`);
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  return rows
-    .map((row, i) => {
-      const line = row.map((cell, c) =>
-        c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]),
-      );
-      const text = `  ${line.join('   ')}`;
-      return i === 0 ? `${text}\n  ${widths.map((w) => '-'.repeat(w)).join('   ')}` : text;
-    })
-    .join('\n');
-}
 
 function errorsOf(run) {
   const failed = run.non2xx + run.socketErrors + run.timeouts;

@@ -1,17 +1,6 @@
 import { type Static, Type } from 'typebox';
-import {
-  MAX_IDENTIFIER_LENGTH,
-  MAX_TRAIT_KEY_LENGTH,
-  MAX_TRAIT_STRING_LENGTH,
-  MAX_TRAITS_PER_IDENTITY,
-} from '../../identities/identity-limits.js';
-
-const TraitValue = Type.Union([
-  Type.String({ maxLength: MAX_TRAIT_STRING_LENGTH }),
-  Type.Number(),
-  Type.Boolean(),
-  Type.Null(),
-]);
+import { MAX_IDENTIFIER_LENGTH, MAX_TRAITS_PER_IDENTITY } from '../../identities/identity-limits.js';
+import { IdentifierSchema, NullableTraitValueSchema, TraitKeySchema } from '../../identities/trait.schema.js';
 
 /** `POST /api/v1/identities/` as Flagsmith's SDKs send it. */
 export const FlagsmithIdentityBody = Type.Object({
@@ -21,8 +10,8 @@ export const FlagsmithIdentityBody = Type.Object({
     Type.Union([
       Type.Array(
         Type.Object({
-          trait_key: Type.String({ minLength: 1, maxLength: MAX_TRAIT_KEY_LENGTH }),
-          trait_value: TraitValue,
+          trait_key: TraitKeySchema,
+          trait_value: NullableTraitValueSchema,
           transient: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
         }),
         { maxItems: MAX_TRAITS_PER_IDENTITY },
@@ -34,7 +23,7 @@ export const FlagsmithIdentityBody = Type.Object({
 export type FlagsmithIdentityBody = Static<typeof FlagsmithIdentityBody>;
 
 export const FlagsmithIdentityQuery = Type.Object({
-  identifier: Type.String({ minLength: 1, maxLength: MAX_IDENTIFIER_LENGTH }),
+  identifier: IdentifierSchema,
   transient: Type.Optional(Type.Boolean()),
 });
 

@@ -1,30 +1,24 @@
 import { type Static, Type } from 'typebox';
+import { MAX_TRAITS_PER_IDENTITY } from '../../identities/identity-limits.js';
 import {
-  MAX_IDENTIFIER_LENGTH,
-  MAX_TRAIT_KEY_LENGTH,
-  MAX_TRAIT_STRING_LENGTH,
-  MAX_TRAITS_PER_IDENTITY,
-} from '../../identities/identity-limits.js';
-
-const TraitValue = Type.Union([
-  Type.String({ maxLength: MAX_TRAIT_STRING_LENGTH }),
-  Type.Number(),
-  Type.Boolean(),
-]);
-const TraitKey = { minLength: 1, maxLength: MAX_TRAIT_KEY_LENGTH };
+  IdentifierSchema,
+  NullableTraitValueSchema,
+  TraitKeySchema,
+  TraitValueSchema,
+} from '../../identities/trait.schema.js';
 
 export const NativeEvaluateBody = Type.Object(
   {
-    identifier: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_IDENTIFIER_LENGTH })),
+    identifier: Type.Optional(IdentifierSchema),
     /** Stored with the identity (unless it is transient); null deletes a stored trait. */
     traits: Type.Optional(
-      Type.Record(Type.String(TraitKey), Type.Union([TraitValue, Type.Null()]), {
+      Type.Record(TraitKeySchema, NullableTraitValueSchema, {
         maxProperties: MAX_TRAITS_PER_IDENTITY,
       }),
     ),
     /** Used for this evaluation only. */
     transient_traits: Type.Optional(
-      Type.Record(Type.String(TraitKey), TraitValue, { maxProperties: MAX_TRAITS_PER_IDENTITY }),
+      Type.Record(TraitKeySchema, TraitValueSchema, { maxProperties: MAX_TRAITS_PER_IDENTITY }),
     ),
     /** Nothing of this identity is read from or written to storage. */
     transient: Type.Optional(Type.Boolean()),
