@@ -23,12 +23,6 @@ export async function findEnvironmentForOrganisation(
     .executeTakeFirst();
 }
 
-/** True for a unique-constraint violation on either dialect, so a lost race becomes a 409. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
-}
-
 /** Rows per multi-row insert: keeps bound parameters far below SQLite's and PostgreSQL's limits. */
 const INSERT_CHUNK = 200;
 

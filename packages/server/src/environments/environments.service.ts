@@ -3,9 +3,10 @@ import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import { newClientKey } from '../shared/keys.js';
+import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { EnvironmentRow } from '../storage/tables.js';
-import { type EnvironmentsRepository, isUniqueViolation } from './environments.repository.js';
+import type { EnvironmentsRepository } from './environments.repository.js';
 import type { CreateEnvironment, Environment, UpdateEnvironment } from './environments.schema.js';
 
 /**

@@ -1,8 +1,8 @@
-import { isUniqueViolation } from '../environments/environments.repository.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { FeatureRow } from '../storage/tables.js';
 import { checkValue, parseValue, serialiseValue } from './feature-values.js';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { hashToken } from '../auth/tokens.js';
 import { newId } from '../shared/ids.js';
 import { newAdminToken, newClientKey } from '../shared/keys.js';
+import { isUniqueViolation } from '../storage/errors.js';
 import type { Tables } from '../storage/tables.js';
 
 export interface Bootstrap {
@@ -21,6 +22,20 @@ export async function bootstrap(
   db: Kysely<Tables>,
   options: { adminToken?: string } = {},
 ): Promise<Bootstrap | undefined> {
+  try {
+    return await bootstrapOnce(db, options);
+  } catch (error) {
+    // Replicas starting together on an empty database both try; the fixed organisation id
+    // (or the token's digest) lets exactly one win, and the other finds its work done.
+    if (!isUniqueViolation(error)) throw error;
+    return bootstrapOnce(db, options);
+  }
+}
+
+/** The id of the organisation the first start creates; fixed, so concurrent first starts collide. */
+export const FIRST_ORGANISATION_ID = '0'.repeat(32);
+
+function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Promise<Bootstrap | undefined> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('organisations').select('id').orderBy('id').executeTakeFirst();
     if (existing) {
@@ -28,7 +43,7 @@ export async function bootstrap(
       return undefined;
     }
     const now = new Date().toISOString();
-    const organisationId = newId();
+    const organisationId = FIRST_ORGANISATION_ID;
     const projectId = newId();
     await trx
       .insertInto('organisations')

@@ -1,10 +1,10 @@
-import { isUniqueViolation } from '../environments/environments.repository.js';
 import { conflict, notFound } from '../errors.js';
 import { requireEnvironment } from '../features/scope.js';
 import { stateChanges, stateFields } from '../features/state-values.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { SegmentOverrideRow } from '../storage/tables.js';
 import type { SegmentOverridesRepository, SegmentOverrideWithType } from './segment-overrides.repository.js';

@@ -1,8 +1,8 @@
-import { isUniqueViolation } from '../environments/environments.repository.js';
 import { conflict, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { SegmentRow } from '../storage/tables.js';
 import { normaliseRules } from './segment-rules.js';
