@@ -142,7 +142,7 @@ describe('Statsig client API with @statsig/js-client', () => {
 
     const banner = client.getDynamicConfig('banner');
     expect(banner.get('value', 'fallback')).toBe('welcome, pro');
-    expect(banner.ruleID).toBe('TARGETING_MATCH; segment=pro users');
+    expect(banner.ruleID).toBe('TARGETING_MATCH');
     expect(client.getDynamicConfig('limits').get('max', 0)).toBe(5);
 
     const experiment = client.getExperiment('checkout');
@@ -174,7 +174,7 @@ describe('Statsig client API with @statsig/js-client', () => {
     });
     expect(byKey.get('beta')).toMatchObject({ value: 'false' });
     expect(byKey.get('banner')).toMatchObject({
-      reason: 'TARGETING_MATCH; segment=pro users',
+      reason: 'TARGETING_MATCH',
       variant: null,
     });
     expect(byKey.get('checkout')).toMatchObject({

@@ -155,7 +155,24 @@ function visibleFlags(
     const flag = result.flags[feature.key];
     if (!flag) continue;
     if (snapshot.hideDisabledFlags && !flag.enabled) continue;
-    flags.push({ feature, result: flag });
+    flags.push({ feature, result: kind === 'client' ? withoutSegmentName(flag) : flag });
   }
   return flags;
+}
+
+const SEGMENT_REASON = 'TARGETING_MATCH; segment=';
+const redacted = new WeakMap<FlagResult, FlagResult>();
+
+/**
+ * A client key never learns which segments exist (DESIGN.md §7), so its reasons say that a
+ * segment matched, not which. Results are shared per outcome, and so are their redactions.
+ */
+function withoutSegmentName(result: FlagResult): FlagResult {
+  if (!result.reason.startsWith(SEGMENT_REASON)) return result;
+  let copy = redacted.get(result);
+  if (!copy) {
+    copy = Object.freeze({ ...result, reason: 'TARGETING_MATCH' });
+    redacted.set(result, copy);
+  }
+  return copy;
 }

@@ -89,11 +89,19 @@ describeEachDialect('native SDK API', (getDatabase) => {
     expect((await flags({}, serverKey)).json().flags.internal).toMatchObject({ enabled: true, value: true });
   });
 
+  it('names the matched segment to server keys only: client keys never learn which segments exist', async () => {
+    const payload = { identifier: 'dee', transient_traits: { plan: 'pro' } };
+    expect((await flags(payload)).json().flags.banner.reason).toBe('TARGETING_MATCH');
+    expect((await flags(payload, serverKey)).json().flags.banner.reason).toBe(
+      'TARGETING_MATCH; segment=pro users',
+    );
+  });
+
   it('stores traits of a persistent identity and uses them on later requests', async () => {
     const first = await flags({ identifier: 'ana', traits: { plan: 'pro' } });
     expect(first.json().flags.banner).toMatchObject({
       value: 'welcome, pro',
-      reason: 'TARGETING_MATCH; segment=pro users',
+      reason: 'TARGETING_MATCH',
     });
     const later = await flags({ identifier: 'ana' });
     expect(later.json().flags.banner.value).toBe('welcome, pro');

@@ -134,7 +134,7 @@ describeEachDialect('OFREP v1 API', (getDatabase) => {
       key: 'banner',
       value: 'welcome, pro',
       reason: 'TARGETING_MATCH',
-      metadata: { reasonDetail: 'TARGETING_MATCH; segment=pro users', type: 'string' },
+      metadata: { reasonDetail: 'TARGETING_MATCH', type: 'string' },
     });
     // Attributes without a targeting key still reach the rules.
     expect((await one('banner', { plan: 'pro' })).json()).toMatchObject({

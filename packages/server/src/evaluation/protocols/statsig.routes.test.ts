@@ -191,7 +191,7 @@ describeEachDialect('Statsig client API: initialize', (getDatabase) => {
     ).json();
     expect(custom.dynamic_configs.banner).toMatchObject({
       value: { value: 'welcome, pro' },
-      rule_id: 'TARGETING_MATCH; segment=pro users',
+      rule_id: 'TARGETING_MATCH',
     });
     const secret = (
       await initialize({
