@@ -97,6 +97,7 @@ export class EnvironmentsRepository {
       value: feature.default_value,
       variants: '[]',
       hash_key: newId(),
+      next_variant_priority: 0,
       updated_at: now,
     }));
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {

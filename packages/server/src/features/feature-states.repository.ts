@@ -35,7 +35,9 @@ export class FeatureStatesRepository {
 
   async update(
     id: string,
-    changes: Partial<Pick<FeatureStateRow, 'enabled' | 'value' | 'variants' | 'updated_at'>>,
+    changes: Partial<
+      Pick<FeatureStateRow, 'enabled' | 'value' | 'variants' | 'next_variant_priority' | 'updated_at'>
+    >,
   ) {
     await this.db.updateTable('feature_states').set(changes).where('id', '=', id).execute();
   }

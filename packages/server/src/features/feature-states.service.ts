@@ -38,7 +38,7 @@ export class FeatureStatesService {
     const { row, change } = await this.states.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
       const current = await requireState(repository, environmentId, featureId);
-      const columns = stateChanges(current.feature_type, current.variants, input);
+      const columns = stateChanges(current.feature_type, current, input);
       const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
       const changes = { ...columns, updated_at: change.at };
       await repository.update(current.id, changes);

@@ -62,14 +62,19 @@ export class FeaturesRepository {
       .executeTakeFirst();
   }
 
-  /** Numbers are never reused while the highest exists; a racing creation fails on the unique constraint. */
+  /**
+   * Takes the project's next feature number. The counter only grows, so a deleted feature's
+   * number is never handed out again (Flagsmith clients may have cached it as a feature id).
+   * Call inside the creating transaction.
+   */
   async nextNumber(projectId: string): Promise<number> {
     const row = await this.db
-      .selectFrom('features')
-      .select((eb) => eb.fn.max('number').as('max'))
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
-    return Number(row?.max ?? 0) + 1;
+      .updateTable('projects')
+      .set((eb) => ({ next_feature_number: eb('next_feature_number', '+', 1) }))
+      .where('id', '=', projectId)
+      .returning('next_feature_number')
+      .executeTakeFirstOrThrow();
+    return row.next_feature_number - 1;
   }
 
   async insert(row: FeatureRow): Promise<void> {
@@ -92,6 +97,7 @@ export class FeaturesRepository {
       value: feature.default_value,
       variants: '[]',
       hash_key: newId(),
+      next_variant_priority: 0,
       updated_at: feature.created_at,
     }));
     await this.db.insertInto('feature_states').values(rows).execute();

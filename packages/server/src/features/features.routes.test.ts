@@ -288,5 +288,11 @@ describeEachDialect('features routes', (getDatabase) => {
       expect((await api('DELETE', `/features/${gap.id}`)).statusCode).toBe(204);
       expect((await create({ key: 'after-gap', type: 'boolean' })).number).toBe(survivor.number + 1);
     });
+
+    it('never hands out a deleted feature’s number again, even the highest one', async () => {
+      const highest = await create({ key: 'highest', type: 'boolean' });
+      expect((await api('DELETE', `/features/${highest.id}`)).statusCode).toBe(204);
+      expect((await create({ key: 'next-one', type: 'boolean' })).number).toBe(highest.number + 1);
+    });
   });
 });

@@ -9,15 +9,16 @@ export interface StateInput {
   variants?: Variant[];
 }
 
-type StateColumns = Pick<FeatureStateRow, 'enabled' | 'value' | 'variants'>;
+type StateColumns = Pick<FeatureStateRow, 'enabled' | 'value' | 'variants' | 'next_variant_priority'>;
 
 /**
  * Validates an edit against the feature's type and turns it into column changes; absent fields
- * stay unchanged. `storedVariants` is the current column, so variant priorities survive edits.
+ * stay unchanged. `stored` holds the current variants and priority counter, so variant
+ * priorities survive edits and are never reused.
  */
 export function stateChanges(
   type: FeatureType,
-  storedVariants: string,
+  stored: Pick<StateColumns, 'variants' | 'next_variant_priority'>,
   input: StateInput,
 ): Partial<StateColumns> {
   const changes: Partial<StateColumns> = {};
@@ -27,13 +28,24 @@ export function stateChanges(
     changes.value = serialiseValue(input.value);
   }
   if (input.variants !== undefined) {
-    changes.variants = JSON.stringify(assignVariants(type, parseVariants(storedVariants), input.variants));
+    const assigned = assignVariants(
+      type,
+      parseVariants(stored.variants),
+      input.variants,
+      stored.next_variant_priority,
+    );
+    changes.variants = JSON.stringify(assigned.variants);
+    changes.next_variant_priority = assigned.nextPriority;
   }
   return changes;
 }
 
 /** The API view of the stored columns. */
-export function stateFields(row: StateColumns): { enabled: boolean; value: unknown; variants: Variant[] } {
+export function stateFields(row: Pick<StateColumns, 'enabled' | 'value' | 'variants'>): {
+  enabled: boolean;
+  value: unknown;
+  variants: Variant[];
+} {
   return {
     enabled: row.enabled === 1,
     value: parseValue(row.value),

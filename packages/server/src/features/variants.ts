@@ -24,18 +24,21 @@ const WEIGHT_EPSILON = 1e-9;
 
 /**
  * Validates the variants a client sent for a feature state or segment override and gives them
- * priorities. A key already in `stored` keeps its priority; a new key gets one more than the
- * highest priority stored so far, so new variants always sort after existing ones. The engine
- * walks variants in priority order with a fixed hash key, so editing weights or values never
- * moves users between the variants that stay.
+ * priorities. A key already in `stored` keeps its priority; a new key gets the next priority
+ * never used in this state (`nextPriority`, a counter that only grows), so new variants always
+ * sort after existing ones and a removed variant's priority is never reused. The engine walks
+ * variants in priority order with a fixed hash key, so editing weights or values never moves
+ * users between the variants that stay.
  *
- * Returns the variants in priority order, which is the order evaluation walks them.
+ * Returns the variants in priority order, which is the order evaluation walks them, and the
+ * counter to store.
  */
 export function assignVariants(
   type: FeatureType,
   stored: readonly StoredVariant[],
   input: readonly Variant[],
-): StoredVariant[] {
+  nextPriority = 0,
+): { variants: StoredVariant[]; nextPriority: number } {
   if (input.length > 0 && type === 'boolean') {
     throw invalid(
       'variants_not_supported',
@@ -65,8 +68,8 @@ export function assignVariants(
   }
 
   const kept = new Map(stored.map((variant) => [variant.key, variant.priority]));
-  let next = Math.max(-1, ...stored.map((variant) => variant.priority)) + 1;
-  return input
+  let next = Math.max(nextPriority, ...stored.map((variant) => variant.priority + 1));
+  const variants = input
     .map((variant) => ({
       key: variant.key,
       value: variant.value,
@@ -74,6 +77,7 @@ export function assignVariants(
       priority: kept.get(variant.key) ?? next++,
     }))
     .sort((a, b) => a.priority - b.priority);
+  return { variants, nextPriority: next };
 }
 
 export function parseVariants(text: string): StoredVariant[] {

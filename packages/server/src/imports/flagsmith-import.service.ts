@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { invalid } from '../errors.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
@@ -131,6 +131,7 @@ export class FlagsmithImportService {
           name: document.project.name,
           created_at: now(),
           updated_at: now(),
+          next_feature_number: 1,
         })
         .execute();
     }
@@ -173,10 +174,11 @@ export class FlagsmithImportService {
       const feature = await this.upsertFeature(trx, projectId, state, types);
       features.set(feature.key, feature);
       const type = feature.type;
+      const variants = importedVariants(type, state);
       const values = {
         enabled: state.enabled ? 1 : 0,
         value: serialise(importedValue(type, state.feature_state_value)),
-        variants: JSON.stringify(importedVariants(type, state)),
+        variants: JSON.stringify(variants),
         hash_key: stateHashKey(state),
         updated_at: now(),
       };
@@ -187,11 +189,21 @@ export class FlagsmithImportService {
         .where('feature_id', '=', feature.id)
         .executeTakeFirst();
       if (existing)
-        await trx.updateTable('feature_states').set(values).where('id', '=', existing.id).execute();
+        await trx
+          .updateTable('feature_states')
+          .set({ ...values, next_variant_priority: atLeast('next_variant_priority', nextPriority(variants)) })
+          .where('id', '=', existing.id)
+          .execute();
       else
         await trx
           .insertInto('feature_states')
-          .values({ id: newId(), environment_id: environmentId, feature_id: feature.id, ...values })
+          .values({
+            id: newId(),
+            environment_id: environmentId,
+            feature_id: feature.id,
+            ...values,
+            next_variant_priority: nextPriority(variants),
+          })
           .execute();
     }
     return features;
@@ -210,17 +222,18 @@ export class FlagsmithImportService {
       .where('key', '=', state.feature.name)
       .executeTakeFirst();
     if (found) return found;
-    const taken = await trx
-      .selectFrom('features')
-      .select('id')
-      .where('project_id', '=', projectId)
-      .where('number', '=', state.feature.id)
-      .executeTakeFirst();
-    const max = await trx
-      .selectFrom('features')
-      .select((eb) => eb.fn.max<number>('number').as('max'))
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
+    const { next_feature_number: counter } = await trx
+      .selectFrom('projects')
+      .select('next_feature_number')
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    // Keep Flagsmith's feature id when it was never handed out here: clients may have it cached.
+    const number = state.feature.id >= counter ? state.feature.id : counter;
+    await trx
+      .updateTable('projects')
+      .set({ next_feature_number: number + 1 })
+      .where('id', '=', projectId)
+      .execute();
     const row: FeatureRow = {
       id: newId(),
       project_id: projectId,
@@ -231,8 +244,7 @@ export class FlagsmithImportService {
       server_key_only: 0,
       default_enabled: 0,
       default_value: null,
-      // Keep Flagsmith's feature id where free: clients may have it cached.
-      number: taken ? Number(max?.max ?? 0) + 1 : state.feature.id,
+      number,
       created_at: now(),
       updated_at: now(),
     };
@@ -287,6 +299,7 @@ export class FlagsmithImportService {
       for (const state of segment.feature_states ?? []) {
         const feature =
           features.get(state.feature.name) ?? (await this.upsertFeature(trx, projectId, state, types));
+        const variants = importedVariants(feature.type, state);
         await trx
           .insertInto('segment_overrides')
           .values({
@@ -297,8 +310,9 @@ export class FlagsmithImportService {
             priority: state.feature_segment?.priority ?? 0,
             enabled: state.enabled ? 1 : 0,
             value: serialise(importedValue(feature.type, state.feature_state_value)),
-            variants: JSON.stringify(importedVariants(feature.type, state)),
+            variants: JSON.stringify(variants),
             hash_key: stateHashKey(state),
+            next_variant_priority: nextPriority(variants),
             updated_at: now(),
           })
           .execute();
@@ -386,6 +400,7 @@ export class FlagsmithImportService {
         value: feature.default_value,
         variants: '[]',
         hash_key: newId(),
+        next_variant_priority: 0,
         updated_at: now(),
       })
       .execute();
@@ -425,3 +440,13 @@ const slug = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 50) || 'imported';
+
+/** One more than the highest variant priority: where a variant added later starts. */
+function nextPriority(variants: readonly { priority: number }[]): number {
+  return Math.max(-1, ...variants.map((v) => v.priority)) + 1;
+}
+
+/** A counter column raised to at least `floor`, never lowered (portable SQL). */
+function atLeast(column: 'next_variant_priority', floor: number) {
+  return sql<number>`case when ${sql.ref(column)} > ${floor} then ${sql.ref(column)} else ${floor} end`;
+}

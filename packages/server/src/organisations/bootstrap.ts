@@ -57,6 +57,7 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
         name: 'Default project',
         created_at: now,
         updated_at: now,
+        next_feature_number: 1,
       })
       .execute();
     const environments = [];

@@ -29,6 +29,7 @@ export class ProjectsService {
       name: input.name,
       created_at: now,
       updated_at: now,
+      next_feature_number: 1,
     };
     await this.projects.insert(row);
     return row;

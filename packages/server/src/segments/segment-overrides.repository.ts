@@ -82,7 +82,12 @@ export class SegmentOverridesRepository {
 
   async update(
     id: string,
-    changes: Partial<Pick<SegmentOverrideRow, 'enabled' | 'value' | 'variants' | 'priority' | 'updated_at'>>,
+    changes: Partial<
+      Pick<
+        SegmentOverrideRow,
+        'enabled' | 'value' | 'variants' | 'next_variant_priority' | 'priority' | 'updated_at'
+      >
+    >,
   ): Promise<void> {
     await this.db.updateTable('segment_overrides').set(changes).where('id', '=', id).execute();
   }

@@ -56,11 +56,15 @@ export class SegmentOverridesService {
         if (!feature) throw notFound('feature', input.feature_id);
         if (await repository.findFor(environmentId, input.segment_id, input.feature_id))
           throw overrideExists();
-        const columns = stateChanges(feature.type, '[]', {
-          enabled: input.enabled,
-          value: input.value ?? null,
-          variants: input.variants ?? [],
-        });
+        const columns = stateChanges(
+          feature.type,
+          { variants: '[]', next_variant_priority: 0 },
+          {
+            enabled: input.enabled,
+            value: input.value ?? null,
+            variants: input.variants ?? [],
+          },
+        );
         const priority =
           input.priority ?? (await repository.highestPriority(environmentId, input.feature_id)) + 1;
         const change = await this.changes.touch(trx, { projectId, environmentId });
@@ -73,6 +77,7 @@ export class SegmentOverridesService {
           enabled: 0,
           value: null,
           variants: '[]',
+          next_variant_priority: 0,
           ...columns,
           // Seeds variant assignment: fixed for the override's life, so edits never reshuffle users.
           hash_key: newId(),
@@ -99,7 +104,7 @@ export class SegmentOverridesService {
     const { row, change } = await this.overrides.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
       const current = await requireOverride(repository, environmentId, id);
-      const columns = stateChanges(current.feature_type, current.variants, input);
+      const columns = stateChanges(current.feature_type, current, input);
       const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
       const changes = {
         ...columns,

@@ -32,6 +32,8 @@ export interface ProjectRow {
   name: string;
   created_at: string;
   updated_at: string;
+  /** Only grows: a deleted feature's number is never handed out again. */
+  next_feature_number: number;
 }
 
 export interface EnvironmentRow {
@@ -94,6 +96,8 @@ export interface FeatureStateRow {
   variants: string;
   /** Hashing seed for variant assignment; fixed at creation, survives every edit. */
   hash_key: string;
+  /** Only grows: a removed variant's priority is never given to a new one. */
+  next_variant_priority: number;
   updated_at: string;
 }
 
@@ -121,6 +125,7 @@ export interface SegmentOverrideRow {
   value: string | null;
   variants: string;
   hash_key: string;
+  next_variant_priority: number;
   updated_at: string;
 }
 

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as events from './0002-events.js';
 import * as flagAnalytics from './0003-flag-analytics.js';
+import * as counters from './0004-counters.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-events': events,
   '0003-flag-analytics': flagAnalytics,
+  '0004-counters': counters,
 };
 
 export const migrationProvider: MigrationProvider = {
