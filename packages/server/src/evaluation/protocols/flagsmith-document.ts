@@ -44,6 +44,12 @@ function buildDocument(snapshot: EnvironmentSnapshot) {
     api_key: snapshot.clientKey,
     name: snapshot.name,
     updated_at: snapshot.updatedAt,
+    // Our engine hashes `<environment key>_<identifier>`; SDKs on older Flagsmith engines read
+    // this flag to hash the same way instead of by a database id.
+    use_identity_composite_key_for_hashing: true,
+    use_identity_overrides_in_local_eval: true,
+    hide_disabled_flags: snapshot.hideDisabledFlags,
+    allow_client_traits: true,
     project: {
       id: snapshot.projectId,
       name: snapshot.projectId,
@@ -55,6 +61,9 @@ function buildDocument(snapshot: EnvironmentSnapshot) {
         persist_trait_data: true,
       },
       hide_disabled_flags: snapshot.hideDisabledFlags,
+      server_key_only_feature_ids: [...snapshot.features.values()]
+        .filter((f) => f.serverKeyOnly)
+        .map((f) => f.number),
       segments: segments
         .filter((s) => s.metadata?.source !== IDENTITY_OVERRIDE_SOURCE)
         .map((segment) => ({

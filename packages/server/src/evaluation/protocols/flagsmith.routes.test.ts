@@ -184,6 +184,11 @@ describeEachDialect('Flagsmith SDK API v1', (getDatabase) => {
       'secret',
     ]);
     expect(document.project.segments[0].feature_states[0].feature_segment.priority).toBe(0);
+    const secret = document.feature_states.find(
+      (f: { feature: { name: string } }) => f.feature.name === 'secret',
+    );
+    expect(document.project.server_key_only_feature_ids).toEqual([secret.feature.id]);
+    expect(document.use_identity_composite_key_for_hashing).toBe(true);
     const lastModified = response.headers['last-modified'] as string;
     const again = await t.app.inject({
       url: '/api/v1/environment-document/',
