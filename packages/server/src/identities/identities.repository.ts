@@ -16,14 +16,6 @@ export interface StoredOverride {
   updated_at: string;
 }
 
-export interface EnvironmentOverride {
-  identifier: string;
-  feature_id: string;
-  enabled: boolean;
-  value: unknown;
-  hash_key: string;
-}
-
 export type OverrideFeature = Pick<FeatureRow, 'id' | 'key' | 'type'>;
 
 /**
@@ -247,19 +239,6 @@ export class IdentitiesRepository {
       .where('feature_id', '=', featureId)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-
-  /** Every identity override of the environment, in a stable order (ids sort the same on both dialects). */
-  async overridesForEnvironment(environmentId: string): Promise<EnvironmentOverride[]> {
-    const rows = await this.db
-      .selectFrom('identity_overrides as o')
-      .innerJoin('identities as i', 'i.id', 'o.identity_id')
-      .select(['i.identifier', 'o.feature_id', 'o.enabled', 'o.value', 'o.hash_key'])
-      .where('i.environment_id', '=', environmentId)
-      .orderBy('i.id')
-      .orderBy('o.feature_id')
-      .execute();
-    return rows.map((r) => ({ ...r, enabled: r.enabled === 1, value: parseValue(r.value) }));
   }
 
   private overridesQuery() {

@@ -2,8 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigChange } from '../realtime/change-bus.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { describeEachDialect } from '../testing/databases.js';
-import { IdentitiesRepository } from './identities.repository.js';
-import { IdentitiesService } from './identities.service.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -274,27 +272,25 @@ describeEachDialect('identities admin API', (getDatabase) => {
       expect(left).toEqual([]);
     });
 
-    it('shows overrides made through the API in listOverridesForEnvironment', async () => {
+    it('applies an override made through the API to the next evaluation of that identity', async () => {
       const { id } = await createIdentity(prod, 'snapshot-user');
-      const put = (
-        await admin('PUT', `/environments/${prod}/identities/${id}/overrides/${banner}`, {
-          enabled: true,
-          value: 'v',
-        })
-      ).json();
-      const service = new IdentitiesService(new IdentitiesRepository(t.context.db), t.context.changes);
-      const mine = (await service.listOverridesForEnvironment(prod)).filter(
-        (o) => o.identifier === 'snapshot-user',
-      );
-      expect(mine).toEqual([
-        {
-          identifier: 'snapshot-user',
-          feature_id: banner,
-          enabled: true,
-          value: 'v',
-          hash_key: put.hash_key,
-        },
-      ]);
+      await admin('PUT', `/environments/${prod}/identities/${id}/overrides/${banner}`, {
+        enabled: true,
+        value: 'v',
+      });
+      const clientKey = t.environments.find((e) => e.id === prod)?.clientKey as string;
+      const evaluate = (identifier: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/sdk/v1/flags',
+          headers: { authorization: `Bearer ${clientKey}` },
+          payload: { identifier, transient: true },
+        });
+      expect((await evaluate('snapshot-user')).json().flags.banner).toMatchObject({
+        enabled: true,
+        value: 'v',
+      });
+      expect((await evaluate('someone-else')).json().flags.banner.value).not.toBe('v');
     });
   });
 });

@@ -1,12 +1,13 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isPennonError } from '../errors.js';
+import { loadEnvironment } from '../evaluation/environment-loader.js';
 import { bootstrap } from '../organisations/bootstrap.js';
 import { type ConfigChange, InProcessChangeBus } from '../realtime/change-bus.js';
 import { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import type { FeatureRow } from '../storage/tables.js';
 import { describeEachDialect } from '../testing/databases.js';
-import { type EnvironmentOverride, IdentitiesRepository } from './identities.repository.js';
+import { IdentitiesRepository } from './identities.repository.js';
 import { IdentitiesService } from './identities.service.js';
 import { MAX_TRAIT_STRING_LENGTH, MAX_TRAITS_PER_IDENTITY } from './identity-limits.js';
 
@@ -327,8 +328,8 @@ describeEachDialect('identities service', (getDatabase) => {
     });
   });
 
-  describe('listOverridesForEnvironment', () => {
-    it('lists every override of the environment and no other, with parsed values', async () => {
+  describe('overrides as evaluation loads them', () => {
+    it('are every override of the environment and no other, with parsed values', async () => {
       const flag = await addFeature('boolean');
       const colour = await addFeature('string');
       const config = await addFeature('json');
@@ -345,22 +346,37 @@ describeEachDialect('identities service', (getDatabase) => {
         value: { a: [1] },
       });
       await service.putOverride(organisationId, dev, o.id, flag, { enabled: true });
-      const listed = await service.listOverridesForEnvironment(prod);
-      const expected: EnvironmentOverride[] = [
-        { identifier: 'mia', feature_id: flag, enabled: true, value: null, hash_key: a.override.hash_key },
-        { identifier: 'mia', feature_id: colour, enabled: true, value: 'red', hash_key: b.override.hash_key },
+      const { db } = getDatabase();
+      const keyOf = async (featureId: string) =>
+        (await db.selectFrom('features').select('key').where('id', '=', featureId).executeTakeFirstOrThrow())
+          .key;
+      const listed = (await loadEnvironment(db, prod))?.identityOverrides ?? [];
+      const expected = [
+        {
+          identifier: 'mia',
+          featureKey: await keyOf(flag),
+          enabled: true,
+          value: null,
+          hashKey: a.override.hash_key,
+        },
+        {
+          identifier: 'mia',
+          featureKey: await keyOf(colour),
+          enabled: true,
+          value: 'red',
+          hashKey: b.override.hash_key,
+        },
         {
           identifier: 'noah',
-          feature_id: config,
+          featureKey: await keyOf(config),
           enabled: false,
           value: { a: [1] },
-          hash_key: c.override.hash_key,
+          hashKey: c.override.hash_key,
         },
       ];
-      const order = (x: { identifier: string; feature_id: string }) => `${x.identifier}/${x.feature_id}`;
+      const order = (x: { identifier: string; featureKey: string }) => `${x.identifier}/${x.featureKey}`;
       const sorted = (list: typeof expected) => [...list].sort((x, y) => order(x).localeCompare(order(y)));
       expect(sorted(listed)).toEqual(sorted(expected));
-      expect(await service.listOverridesForEnvironment(newId())).toEqual([]);
     });
   });
 });

@@ -5,7 +5,7 @@ import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { EnvironmentRow, IdentityRow } from '../storage/tables.js';
-import type { EnvironmentOverride, IdentitiesRepository, StoredOverride } from './identities.repository.js';
+import type { IdentitiesRepository, StoredOverride } from './identities.repository.js';
 import type {
   CreateIdentity,
   Identity,
@@ -30,8 +30,9 @@ export type Traits = Record<string, TraitValue>;
  * to them is recorded through `ChangeRecorder`).
  *
  * Admin methods take the caller's organisation and answer `<thing>_not_found` for anything
- * outside it. SDK methods (`loadForEvaluation`, `identifyAndStoreTraits`,
- * `listOverridesForEnvironment`) take an environment id the caller already resolved from a key.
+ * outside it. SDK methods (`loadForEvaluation`, `identifyAndStoreTraits`) take an environment
+ * id the caller already resolved from a key. Overrides reach evaluation through the
+ * environment snapshot (evaluation/environment-loader.ts), not through this service.
  */
 export class IdentitiesService {
   constructor(
@@ -78,11 +79,6 @@ export class IdentitiesService {
       return mergeTraits(repo, await repo.ensure(row), traits);
     });
     return { identifier, traits: stored };
-  }
-
-  /** Every identity override of the environment, for the evaluation layer's snapshot. */
-  listOverridesForEnvironment(environmentId: string): Promise<EnvironmentOverride[]> {
-    return this.identities.overridesForEnvironment(environmentId);
   }
 
   async list(

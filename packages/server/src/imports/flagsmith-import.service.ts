@@ -228,7 +228,7 @@ export class FlagsmithImportService {
       .where('id', '=', projectId)
       .executeTakeFirstOrThrow();
     // Keep Flagsmith's feature id when it was never handed out here: clients may have it cached.
-    const number = state.feature.id >= counter ? state.feature.id : counter;
+    const number = Math.max(state.feature.id, counter);
     await trx
       .updateTable('projects')
       .set({ next_feature_number: number + 1 })

@@ -85,7 +85,7 @@ function sendNative(reply: FastifyReply, evaluation: Evaluation) {
   if (text === undefined) {
     text = '{"flags":{';
     evaluation.flags.forEach((flag, i) => {
-      text += (i === 0 ? '' : ',') + jsonText(flag.feature.key) + ':' + nativeFlagText(flag);
+      text += `${(i === 0 ? '' : ',') + jsonText(flag.feature.key)}:${nativeFlagText(flag)}`;
     });
     text += `},${evaluation.identifier === undefined ? '' : `"identifier":${jsonText(evaluation.identifier)},`}"updated_at":${jsonText(evaluation.snapshot.updatedAt)}}`;
     if (evaluation.identifier === undefined) anonymousText.set(evaluation, text);
