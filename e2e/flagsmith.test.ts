@@ -244,12 +244,10 @@ describe('the flagsmith JS client', () => {
   beforeAll(async () => {
     server = await startE2eServer();
     api = `${server.url}/api/v1/`;
-    const projectId = (await server.admin('GET', '/projects')).items[0].id;
-    const development = (await server.admin('GET', `/projects/${projectId}/environments`)).items.find(
-      (e: { key: string }) => e.key === 'development',
-    );
-    environmentId = development.id;
-    clientKey = development.client_key;
+    const development = await server.development();
+    const { projectId } = development;
+    environmentId = development.environmentId;
+    clientKey = development.clientKey;
     const feature = async (body: object, state?: object) => {
       const created = await server.admin('POST', `/projects/${projectId}/features`, body);
       if (state)
@@ -427,12 +425,10 @@ describe('bad input, as the Flagsmith clients send it', () => {
   beforeAll(async () => {
     server = await startE2eServer();
     api = `${server.url}/api/v1/`;
-    const projectId = (await server.admin('GET', '/projects')).items[0].id;
-    const development = (await server.admin('GET', `/projects/${projectId}/environments`)).items.find(
-      (e: { key: string }) => e.key === 'development',
-    );
-    environmentId = development.id;
-    clientKey = development.client_key;
+    const development = await server.development();
+    const { projectId } = development;
+    environmentId = development.environmentId;
+    clientKey = development.clientKey;
     await server.admin('POST', `/projects/${projectId}/features`, {
       key: 'banner',
       type: 'string',

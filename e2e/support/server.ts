@@ -14,6 +14,8 @@ export interface E2eServer {
   /** Calls the admin API over real HTTP; throws with the response text unless it is a 2xx. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read admin payloads ad hoc; a caller may name T.
   admin<T = any>(method: string, route: string, body?: unknown): Promise<T>;
+  /** The bootstrapped project's development environment. */
+  development(): Promise<{ projectId: string; environmentId: string; clientKey: string }>;
   /** Stops the server, then removes the data directory if this helper created it. */
   close(): Promise<void>;
 }
@@ -49,6 +51,12 @@ export async function startE2eServer(
       const text = await response.text();
       if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
+    },
+    async development() {
+      const projectId = (await this.admin('GET', '/projects')).items[0].id;
+      const environments = await this.admin('GET', `/projects/${projectId}/environments`);
+      const development = environments.items.find((e: { key: string }) => e.key === 'development');
+      return { projectId, environmentId: development.id, clientKey: development.client_key };
     },
     async close() {
       await running.close();

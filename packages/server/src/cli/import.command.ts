@@ -39,10 +39,11 @@ export function importCommand(): Command {
         .select('id')
         .orderBy('id')
         .executeTakeFirstOrThrow();
-      const result = await new FlagsmithImportService(database.db, new ChangeRecorder(bus)).import(
-        organisation.id,
-        document,
-      );
+      const result = await new FlagsmithImportService(
+        database.db,
+        database.dialect,
+        new ChangeRecorder(bus),
+      ).import(organisation.id, document);
       const output = {
         client_key: result.client_key,
         server_key: result.server_key,

@@ -172,36 +172,16 @@ describeEachDialect('feature states routes', (getDatabase) => {
       expect(await storedPriorities('banner')).toEqual({ b: 1, c: 2, d: 3 });
 
       // Drop a middle one later, then add another: still after everything that remains.
-      await patch('banner', {
-        variants: [
-          { key: 'b', value: 'B2', weight: 10 },
-          { key: 'd', value: 'D', weight: 20 },
-        ],
-      });
-      await patch('banner', {
-        variants: [
-          { key: 'b', value: 'B2', weight: 10 },
-          { key: 'd', value: 'D', weight: 20 },
-          { key: 'e', value: 'E', weight: 20 },
-        ],
-      });
+      const b = { key: 'b', value: 'B2', weight: 10 };
+      const d = { key: 'd', value: 'D', weight: 20 };
+      await patch('banner', { variants: [b, d] });
+      await patch('banner', { variants: [b, d, { key: 'e', value: 'E', weight: 20 }] });
       expect(await storedPriorities('banner')).toEqual({ b: 1, d: 3, e: 4 });
       expect((await storedState('banner')).hash_key).toBe(hash_key);
 
       // Drop the highest, then add another in a later edit: the dropped priority is not reused.
-      await patch('banner', {
-        variants: [
-          { key: 'b', value: 'B2', weight: 10 },
-          { key: 'd', value: 'D', weight: 20 },
-        ],
-      });
-      await patch('banner', {
-        variants: [
-          { key: 'b', value: 'B2', weight: 10 },
-          { key: 'd', value: 'D', weight: 20 },
-          { key: 'f', value: 'F', weight: 20 },
-        ],
-      });
+      await patch('banner', { variants: [b, d] });
+      await patch('banner', { variants: [b, d, { key: 'f', value: 'F', weight: 20 }] });
       expect(await storedPriorities('banner')).toEqual({ b: 1, d: 3, f: 5 });
 
       expect((await patch('banner', { variants: [] })).variants).toEqual([]);

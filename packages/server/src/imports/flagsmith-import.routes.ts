@@ -25,7 +25,7 @@ const ImportResult = Type.Object({
 
 /** Admin API: `POST /imports/flagsmith` takes a Flagsmith environment document. */
 export function flagsmithImportRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const service = new FlagsmithImportService(ctx.db, ctx.changes);
+  const service = new FlagsmithImportService(ctx.db, ctx.database.dialect, ctx.changes);
   return async (app) => {
     app.post(
       '/imports/flagsmith',

@@ -27,7 +27,11 @@ describeEachDialect('Flagsmith import', (getDatabase) => {
     const { db } = getDatabase();
     await bootstrap(db, {});
     organisationId = (await db.selectFrom('organisations').select('id').executeTakeFirstOrThrow()).id;
-    service = new FlagsmithImportService(db, new ChangeRecorder(new InProcessChangeBus()));
+    service = new FlagsmithImportService(
+      db,
+      getDatabase().dialect,
+      new ChangeRecorder(new InProcessChangeBus()),
+    );
   });
 
   it('creates the project and environment, keeping the api_key as client key', async () => {
@@ -83,19 +87,61 @@ describeEachDialect('Flagsmith import', (getDatabase) => {
     expect(compared).toBe(300 * 50);
   });
 
+  it('gives every environment of the project a state for every feature', async () => {
+    const staging = structuredClone(document);
+    staging.api_key = `${document.api_key}-staging`;
+    staging.name = 'Staging';
+    staging.feature_states = staging.feature_states.slice(0, 10);
+    staging.feature_states.push({
+      feature: { id: 999_999, name: 'staging_only', type: 'STANDARD' },
+      enabled: true,
+      feature_state_value: 'x',
+      django_id: 999_999,
+    });
+    staging.project.segments = [];
+    staging.identity_overrides = [];
+    const result = await service.import(organisationId, staging);
+    expect(result.created).toBe(true);
+    const { db } = getDatabase();
+    const environments = await db
+      .selectFrom('environments')
+      .select('id')
+      .where('project_id', '=', result.project_id)
+      .execute();
+    const features = await db
+      .selectFrom('features')
+      .select('id')
+      .where('project_id', '=', result.project_id)
+      .execute();
+    expect(environments).toHaveLength(2);
+    expect(features).toHaveLength(51);
+    const states = await db
+      .selectFrom('feature_states')
+      .select('id')
+      .where(
+        'environment_id',
+        'in',
+        environments.map((e) => e.id),
+      )
+      .execute();
+    expect(states).toHaveLength(2 * 51);
+  });
+
   it('updates in place when the same document is imported again', async () => {
     const changed = structuredClone(document);
     changed.feature_states[0].enabled = !changed.feature_states[0].enabled;
+    const { db } = getDatabase();
+    const before = await db.selectFrom('features').select('id').execute();
     const again = await service.import(organisationId, changed);
     expect(again.created).toBe(false);
-    const { db } = getDatabase();
     const environments = await db
       .selectFrom('environments')
       .select('id')
       .where('client_key', '=', document.api_key)
       .execute();
     expect(environments).toHaveLength(1);
+    // No feature is created twice: features are matched by name.
     const features = await db.selectFrom('features').select('id').execute();
-    expect(features).toHaveLength(50);
+    expect(features).toHaveLength(before.length);
   });
 });

@@ -1,8 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { EnvironmentsRepository } from '../environments/environments.repository.js';
 import { invalid } from '../errors.js';
+import { FeaturesRepository } from '../features/features.repository.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import { newServerKey } from '../shared/keys.js';
+import type { DialectName } from '../storage/database.js';
 import type { FeatureRow, Tables } from '../storage/tables.js';
 import type { FlagsmithEnvironmentDocument, FlagsmithFeatureState } from './flagsmith-document.schema.js';
 import {
@@ -34,6 +37,7 @@ type FeatureTypes = ReadonlyMap<string, FeatureRow['type']>;
 export class FlagsmithImportService {
   constructor(
     private readonly db: Kysely<Tables>,
+    private readonly dialect: DialectName,
     private readonly changes: ChangeRecorder,
   ) {}
 
@@ -151,13 +155,7 @@ export class FlagsmithImportService {
         updated_at: now(),
       })
       .execute();
-    // Every environment has a state for every feature of its project.
-    const others = await trx
-      .selectFrom('features')
-      .selectAll()
-      .where('project_id', '=', project.id)
-      .execute();
-    for (const feature of others) await this.ensureState(trx, environmentId, feature);
+    await new EnvironmentsRepository(trx).createFeatureStates(environmentId, project.id, now());
     return { environmentId, projectId: project.id, created: true };
   }
 
@@ -182,29 +180,14 @@ export class FlagsmithImportService {
         hash_key: stateHashKey(state),
         updated_at: now(),
       };
-      const existing = await trx
-        .selectFrom('feature_states')
-        .select('id')
+      // Every feature has a state in every environment (created with the feature or the
+      // environment), so importing one is always an update.
+      await trx
+        .updateTable('feature_states')
+        .set({ ...values, next_variant_priority: atLeast('next_variant_priority', nextPriority(variants)) })
         .where('environment_id', '=', environmentId)
         .where('feature_id', '=', feature.id)
-        .executeTakeFirst();
-      if (existing)
-        await trx
-          .updateTable('feature_states')
-          .set({ ...values, next_variant_priority: atLeast('next_variant_priority', nextPriority(variants)) })
-          .where('id', '=', existing.id)
-          .execute();
-      else
-        await trx
-          .insertInto('feature_states')
-          .values({
-            id: newId(),
-            environment_id: environmentId,
-            feature_id: feature.id,
-            ...values,
-            next_variant_priority: nextPriority(variants),
-          })
-          .execute();
+        .execute();
     }
     return features;
   }
@@ -249,12 +232,7 @@ export class FlagsmithImportService {
       updated_at: now(),
     };
     await trx.insertInto('features').values(row).execute();
-    const environments = await trx
-      .selectFrom('environments')
-      .select('id')
-      .where('project_id', '=', projectId)
-      .execute();
-    for (const env of environments) await this.ensureState(trx, env.id, row);
+    await new FeaturesRepository(trx, this.dialect).createStates(row);
     return row;
   }
 
@@ -328,18 +306,12 @@ export class FlagsmithImportService {
     document: FlagsmithEnvironmentDocument,
     features: Map<string, FeatureRow>,
   ) {
-    const identities = await trx
-      .selectFrom('identities')
-      .select('id')
-      .where('environment_id', '=', environmentId)
+    await trx
+      .deleteFrom('identity_overrides')
+      .where('identity_id', 'in', (eb) =>
+        eb.selectFrom('identities').select('id').where('environment_id', '=', environmentId),
+      )
       .execute();
-    const ids = identities.map((i) => i.id);
-    for (let i = 0; i < ids.length; i += 500) {
-      await trx
-        .deleteFrom('identity_overrides')
-        .where('identity_id', 'in', ids.slice(i, i + 500))
-        .execute();
-    }
     let count = 0;
     for (const identity of document.identity_overrides ?? []) {
       let row = await trx
@@ -380,30 +352,6 @@ export class FlagsmithImportService {
       }
     }
     return count;
-  }
-
-  private async ensureState(trx: Trx, environmentId: string, feature: FeatureRow): Promise<void> {
-    const found = await trx
-      .selectFrom('feature_states')
-      .select('id')
-      .where('environment_id', '=', environmentId)
-      .where('feature_id', '=', feature.id)
-      .executeTakeFirst();
-    if (found) return;
-    await trx
-      .insertInto('feature_states')
-      .values({
-        id: newId(),
-        environment_id: environmentId,
-        feature_id: feature.id,
-        enabled: feature.default_enabled,
-        value: feature.default_value,
-        variants: '[]',
-        hash_key: newId(),
-        next_variant_priority: 0,
-        updated_at: now(),
-      })
-      .execute();
   }
 
   private async freeEnvironmentKey(trx: Trx, projectId: string, base: string): Promise<string> {
