@@ -98,6 +98,7 @@ export class EnvironmentsRepository {
       variants: '[]',
       hash_key: newId(),
       next_variant_priority: 0,
+      rollout_percentage: null,
       updated_at: now,
     }));
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {

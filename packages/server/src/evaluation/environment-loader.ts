@@ -10,7 +10,13 @@ export interface StoredVariant {
 
 export interface LoadedFeature {
   row: FeatureRow;
-  state: { enabled: boolean; value: unknown; variants: StoredVariant[]; hashKey: string };
+  state: {
+    enabled: boolean;
+    value: unknown;
+    variants: StoredVariant[];
+    hashKey: string;
+    rolloutPercentage: number | null;
+  };
 }
 
 export interface LoadedSegment {
@@ -26,6 +32,7 @@ export interface LoadedSegment {
     value: unknown;
     variants: StoredVariant[];
     hashKey: string;
+    rolloutPercentage: number | null;
   }[];
 }
 
@@ -108,6 +115,7 @@ export async function loadEnvironment(
               value: parseJson(state.value),
               variants: JSON.parse(state.variants) as StoredVariant[],
               hashKey: state.hash_key,
+              rolloutPercentage: state.rollout_percentage,
             }
           : // A feature created while this environment was being created may lack a state for a moment.
             {
@@ -115,6 +123,7 @@ export async function loadEnvironment(
               value: parseJson(row.default_value),
               variants: [],
               hashKey: row.id,
+              rolloutPercentage: null,
             },
       };
     });
@@ -133,6 +142,7 @@ export async function loadEnvironment(
           value: parseJson(o.value),
           variants: JSON.parse(o.variants) as StoredVariant[],
           hashKey: o.hash_key,
+          rolloutPercentage: o.rollout_percentage,
         })),
     }));
     return {

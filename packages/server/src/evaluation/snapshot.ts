@@ -8,6 +8,7 @@ import {
 } from '@pennon/engine';
 import type { FeatureRow } from '../storage/tables.js';
 import type { LoadedEnvironment, LoadedIdentityOverride, StoredVariant } from './environment-loader.js';
+import { environmentRolloutSegment, rolloutPlan, segmentRolloutSegment } from './rollouts.js';
 
 export interface FeatureInfo {
   id: string;
@@ -50,6 +51,7 @@ export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
   const { environment } = loaded;
   const features = new Map<string, FeatureInfo>();
   const featureContexts: Record<string, FeatureContext> = {};
+  const rollouts: SegmentContext[] = [];
   for (const { row, state } of loaded.features) {
     const info: FeatureInfo = {
       id: row.id,
@@ -61,35 +63,41 @@ export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
       serverKeyOnly: row.server_key_only === 1,
     };
     features.set(row.key, info);
-    featureContexts[row.key] = featureContext(
-      info,
-      state.hashKey,
-      state.enabled,
-      state.value,
-      state.variants,
-    );
+    const full = featureContext(info, state.hashKey, state.enabled, state.value, state.variants);
+    const plan = state.enabled ? rolloutPlan(state.rolloutPercentage) : 'everyone';
+    featureContexts[row.key] = plan === 'everyone' ? full : { ...full, enabled: false };
+    if (plan === 'split') rollouts.push(environmentRolloutSegment(full, state.rolloutPercentage as number));
   }
   const segments: Record<string, SegmentContext> = {};
   for (const segment of loaded.segments) {
-    segments[segment.hashKey] = {
+    const context: SegmentContext = {
       key: segment.hashKey,
       name: segment.name,
       rules: segment.rules as SegmentContext['rules'],
-      overrides: segment.overrides
-        .filter((o) => features.has(o.featureKey))
-        .map((o) => ({
-          ...featureContext(
-            features.get(o.featureKey) as FeatureInfo,
-            o.hashKey,
-            o.enabled,
-            o.value,
-            o.variants,
-          ),
-          priority: o.priority,
-        })),
+      overrides: [],
       metadata: { id: segment.id },
     };
+    // A rolled-out override sits in a segment of its own right after this one, so ties
+    // between equal priorities still break in this segment's place.
+    const split: SegmentContext[] = [];
+    for (const o of segment.overrides) {
+      const info = features.get(o.featureKey);
+      if (!info) continue;
+      const override = {
+        ...featureContext(info, o.hashKey, o.enabled, o.value, o.variants),
+        priority: o.priority,
+      };
+      const plan = rolloutPlan(o.rolloutPercentage);
+      if (plan === 'everyone') context.overrides?.push(override);
+      else if (plan === 'split') {
+        const rollout = segmentRolloutSegment(context, override, o.rolloutPercentage as number);
+        if (rollout) split.push(rollout);
+      }
+    }
+    segments[context.key] = context;
+    for (const rollout of split) segments[rollout.key] = rollout;
   }
+  for (const rollout of rollouts) segments[rollout.key] = rollout;
   Object.assign(segments, identityOverrideSegments(loaded.identityOverrides, features));
 
   const context: EvaluationContext = {

@@ -36,7 +36,10 @@ export class FeatureStatesRepository {
   async update(
     id: string,
     changes: Partial<
-      Pick<FeatureStateRow, 'enabled' | 'value' | 'variants' | 'next_variant_priority' | 'updated_at'>
+      Pick<
+        FeatureStateRow,
+        'enabled' | 'value' | 'variants' | 'next_variant_priority' | 'rollout_percentage' | 'updated_at'
+      >
     >,
   ) {
     await this.db.updateTable('feature_states').set(changes).where('id', '=', id).execute();

@@ -98,6 +98,7 @@ export class FeaturesRepository {
       variants: '[]',
       hash_key: newId(),
       next_variant_priority: 0,
+      rollout_percentage: null,
       updated_at: feature.created_at,
     }));
     await this.db.insertInto('feature_states').values(rows).execute();

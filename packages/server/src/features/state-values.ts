@@ -7,9 +7,14 @@ export interface StateInput {
   enabled?: boolean;
   value?: unknown;
   variants?: Variant[];
+  /** Null takes the rollout away: the state applies to everyone again. */
+  rollout_percentage?: number | null;
 }
 
-type StateColumns = Pick<FeatureStateRow, 'enabled' | 'value' | 'variants' | 'next_variant_priority'>;
+type StateColumns = Pick<
+  FeatureStateRow,
+  'enabled' | 'value' | 'variants' | 'next_variant_priority' | 'rollout_percentage'
+>;
 
 /**
  * Validates an edit against the feature's type and turns it into column changes; absent fields
@@ -37,18 +42,23 @@ export function stateChanges(
     changes.variants = JSON.stringify(assigned.variants);
     changes.next_variant_priority = assigned.nextPriority;
   }
+  if (input.rollout_percentage !== undefined) changes.rollout_percentage = input.rollout_percentage;
   return changes;
 }
 
 /** The API view of the stored columns. */
-export function stateFields(row: Pick<StateColumns, 'enabled' | 'value' | 'variants'>): {
+export function stateFields(
+  row: Pick<StateColumns, 'enabled' | 'value' | 'variants' | 'rollout_percentage'>,
+): {
   enabled: boolean;
   value: unknown;
   variants: Variant[];
+  rollout_percentage: number | null;
 } {
   return {
     enabled: row.enabled === 1,
     value: parseValue(row.value),
     variants: toApiVariants(parseVariants(row.variants)),
+    rollout_percentage: row.rollout_percentage,
   };
 }

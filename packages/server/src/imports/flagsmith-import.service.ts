@@ -178,6 +178,8 @@ export class FlagsmithImportService {
         value: serialise(importedValue(type, state.feature_state_value)),
         variants: JSON.stringify(variants),
         hash_key: stateHashKey(state),
+        // A Flagsmith document expresses rollouts as segments, so an imported state has none.
+        rollout_percentage: null,
         updated_at: now(),
       };
       // Every feature has a state in every environment (created with the feature or the

@@ -85,7 +85,13 @@ export class SegmentOverridesRepository {
     changes: Partial<
       Pick<
         SegmentOverrideRow,
-        'enabled' | 'value' | 'variants' | 'next_variant_priority' | 'priority' | 'updated_at'
+        | 'enabled'
+        | 'value'
+        | 'variants'
+        | 'next_variant_priority'
+        | 'rollout_percentage'
+        | 'priority'
+        | 'updated_at'
       >
     >,
   ): Promise<void> {

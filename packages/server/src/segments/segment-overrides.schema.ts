@@ -5,6 +5,15 @@ import { Id, JsonValue, PageQuery } from '../http/schemas.js';
 /** Lower wins when an identity is in several segments that override the same feature. */
 const Priority = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 
+/**
+ * The share of the segment's identities (stable per identity) that get this override; the
+ * others are evaluated as if it did not exist (the next override, or the environment's state).
+ */
+const SegmentRolloutPercentage = Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], {
+  description:
+    "Share of the segment's identities (0–100) this override applies to; the rest fall through to the next override or the environment's state. Null: all of them.",
+});
+
 export const SegmentOverride = Type.Object(
   {
     id: Type.String(),
@@ -16,6 +25,7 @@ export const SegmentOverride = Type.Object(
     value: JsonValue,
     /** In evaluation order. */
     variants: Type.Array(Variant),
+    rollout_percentage: Type.Union([Type.Number(), Type.Null()]),
     updated_at: Type.String(),
   },
   { $id: 'SegmentOverride' },
@@ -31,6 +41,7 @@ export const CreateSegmentOverride = Type.Object(
     variants: Type.Optional(Variants),
     /** Default: after every override of this feature in this environment. */
     priority: Type.Optional(Priority),
+    rollout_percentage: Type.Optional(SegmentRolloutPercentage),
   },
   { additionalProperties: false },
 );
@@ -43,6 +54,7 @@ export const UpdateSegmentOverride = Type.Object(
     value: Type.Optional(JsonValue),
     variants: Type.Optional(Variants),
     priority: Type.Optional(Priority),
+    rollout_percentage: Type.Optional(SegmentRolloutPercentage),
   },
   { additionalProperties: false },
 );

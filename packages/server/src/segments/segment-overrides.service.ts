@@ -63,6 +63,7 @@ export class SegmentOverridesService {
             enabled: input.enabled,
             value: input.value ?? null,
             variants: input.variants ?? [],
+            rollout_percentage: input.rollout_percentage ?? null,
           },
         );
         const priority =
@@ -78,6 +79,7 @@ export class SegmentOverridesService {
           value: null,
           variants: '[]',
           next_variant_priority: 0,
+          rollout_percentage: null,
           ...columns,
           // Seeds variant assignment: fixed for the override's life, so edits never reshuffle users.
           hash_key: newId(),

@@ -98,6 +98,8 @@ export interface FeatureStateRow {
   hash_key: string;
   /** Only grows: a removed variant's priority is never given to a new one. */
   next_variant_priority: number;
+  /** Share of identities (0–100) that get this state enabled; null for everyone. */
+  rollout_percentage: number | null;
   updated_at: string;
 }
 
@@ -126,6 +128,8 @@ export interface SegmentOverrideRow {
   variants: string;
   hash_key: string;
   next_variant_priority: number;
+  /** Share of the segment's identities (0–100) this override applies to; null for all. */
+  rollout_percentage: number | null;
   updated_at: string;
 }
 

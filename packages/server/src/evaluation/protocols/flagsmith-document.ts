@@ -89,10 +89,26 @@ function rule(r: Rule): unknown {
     conditions: (r.conditions ?? []).map((c) => ({
       operator: c.operator,
       property_: c.property,
-      value: c.value,
+      value: conditionValue(c.value),
     })),
     rules: (r.rules ?? []).map(rule),
   };
+}
+
+/**
+ * Flagsmith's documents hold every condition value as text, and its importers (ours too)
+ * refuse anything else. An IN list becomes comma-separated text, or a JSON array when commas
+ * could not say it (an empty list, an item with a comma, text that would read as JSON); both
+ * engines read both forms.
+ */
+function conditionValue(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (!Array.isArray(value)) return typeof value === 'string' ? value : JSON.stringify(value);
+  const items = value.map(String);
+  const csv = items.join(',');
+  const ambiguous =
+    items.length === 0 || items.some((item) => item.includes(',')) || /^[ \t\n\r]*\[/.test(csv);
+  return ambiguous ? JSON.stringify(items) : csv;
 }
 
 function featureState(info: FeatureInfo, state: FeatureContext) {

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as events from './0002-events.js';
 import * as flagAnalytics from './0003-flag-analytics.js';
 import * as counters from './0004-counters.js';
+import * as rollouts from './0005-rollouts.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-events': events,
   '0003-flag-analytics': flagAnalytics,
   '0004-counters': counters,
+  '0005-rollouts': rollouts,
 };
 
 export const migrationProvider: MigrationProvider = {
