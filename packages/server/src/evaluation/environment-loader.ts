@@ -47,6 +47,7 @@ export interface LoadedIdentityOverride {
 /** Everything evaluation in one environment depends on, read in one consistent pass. */
 export interface LoadedEnvironment {
   environment: EnvironmentRow;
+  projectName: string;
   features: LoadedFeature[];
   segments: LoadedSegment[];
   identityOverrides: LoadedIdentityOverride[];
@@ -69,6 +70,11 @@ export async function loadEnvironment(
       .where('id', '=', environmentId)
       .executeTakeFirst();
     if (!environment) return undefined;
+    const project = await trx
+      .selectFrom('projects')
+      .select('name')
+      .where('id', '=', environment.project_id)
+      .executeTakeFirstOrThrow();
     const [features, states, segments, overrides, identityOverrides] = await Promise.all([
       trx
         .selectFrom('features')
@@ -147,6 +153,7 @@ export async function loadEnvironment(
     }));
     return {
       environment,
+      projectName: project.name,
       features: loadedFeatures,
       segments: loadedSegments,
       identityOverrides: identityOverrides

@@ -28,6 +28,7 @@ export interface FeatureInfo {
 export interface EnvironmentSnapshot {
   environmentId: string;
   projectId: string;
+  projectName: string;
   clientKey: string;
   name: string;
   hideDisabledFlags: boolean;
@@ -109,6 +110,7 @@ export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
   return {
     environmentId: environment.id,
     projectId: environment.project_id,
+    projectName: loaded.projectName,
     clientKey: environment.client_key,
     name: environment.name,
     hideDisabledFlags: environment.hide_disabled_flags === 1,

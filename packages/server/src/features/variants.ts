@@ -8,7 +8,7 @@ export const MAX_VARIANTS = 20;
 /** The engine names the unsplit remainder `control`; a variant may not take that name. */
 const CONTROL = 'control';
 
-const VariantKey = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' });
+export const VariantKey = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' });
 
 /** A variant as the API shows and takes it; priorities are kept by the server, never sent. */
 export const Variant = Type.Object(

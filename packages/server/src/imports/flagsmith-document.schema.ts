@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { VariantKey } from '../features/variants.js';
 
 /**
  * The parts of a Flagsmith environment document (as `/api/v1/environment-document/` serves
@@ -14,6 +15,8 @@ const MultivariateValue = Type.Object({
   multivariate_feature_option: Type.Object({
     id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     value: Scalar,
+    /** Pennon's name for the variant, where its documents carry one; Flagsmith's have none. */
+    key: Type.Optional(VariantKey),
   }),
 });
 

@@ -43,9 +43,10 @@ export function stateHashKey(state: FlagsmithFeatureState): string {
 export function importedVariants(type: FeatureRow['type'], state: FlagsmithFeatureState): StoredVariant[] {
   return (state.multivariate_feature_state_values ?? [])
     .map((mv, index) => {
-      const optionId = mv.multivariate_feature_option.id;
+      const { id: optionId, key } = mv.multivariate_feature_option;
       return {
-        key: optionId !== undefined && optionId !== null ? `option-${optionId}` : `option-${index + 1}`,
+        key:
+          key ?? (optionId !== undefined && optionId !== null ? `option-${optionId}` : `option-${index + 1}`),
         value: importedValue(type, mv.multivariate_feature_option.value),
         weight: mv.percentage_allocation,
         priority: variantPriority(mv.id, mv.mv_fs_value_uuid, index),

@@ -52,7 +52,7 @@ function buildDocument(snapshot: EnvironmentSnapshot) {
     allow_client_traits: true,
     project: {
       id: snapshot.projectId,
-      name: snapshot.projectId,
+      name: snapshot.projectName,
       organisation: {
         id: snapshot.projectId,
         name: '',
@@ -122,11 +122,22 @@ function featureState(info: FeatureInfo, state: FeatureContext) {
     featurestate_uuid: numeric ? null : state.key,
     multivariate_feature_state_values: variants.map((v) => ({
       id: v.priority,
-      multivariate_feature_option: { id: v.priority, value: flagsmithValue(info, v.value) },
+      multivariate_feature_option: option(v, flagsmithValue(info, v.value)),
       percentage_allocation: v.weight,
       mv_fs_value_uuid: null,
     })),
   };
+}
+
+/**
+ * A variant imported from Flagsmith is named after its option id and gives that id back; one
+ * named in Pennon keeps its name in a `key` field that Flagsmith's SDKs ignore and our
+ * importer reads, so export and import give the same variants.
+ */
+function option(variant: NonNullable<FeatureContext['variants']>[number], value: unknown) {
+  const imported = /^option-(\d+)$/.exec(String(variant.key ?? ''));
+  if (imported) return { id: Number(imported[1]), value };
+  return { id: variant.priority, value, key: variant.key };
 }
 
 function numericOr(key: string): number | string {
