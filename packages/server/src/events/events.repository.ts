@@ -17,16 +17,30 @@ export class EventsRepository {
   /**
    * Writes every row of a batch in one transaction, so a batch is stored whole or not at
    * all; rows go in as multi-row inserts, as few statements as the parameter limit allows.
+   * A row whose idempotency key is already stored (or earlier in the batch) is skipped.
+   * Returns how many rows were stored.
    */
-  async insertBatch(events: readonly EventRow[], exposures: readonly ExposureRow[]): Promise<void> {
-    if (events.length === 0 && exposures.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+  async insertBatch(events: readonly EventRow[], exposures: readonly ExposureRow[]): Promise<number> {
+    if (events.length === 0 && exposures.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      let stored = 0;
       for (const rows of chunks(events, this.rowsPerStatement(events[0]))) {
-        await trx.insertInto('events').values(rows).execute();
+        const [result] = await trx
+          .insertInto('events')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['environment_id', 'idempotency_key']).doNothing())
+          .execute();
+        stored += Number(result?.numInsertedOrUpdatedRows ?? 0);
       }
       for (const rows of chunks(exposures, this.rowsPerStatement(exposures[0]))) {
-        await trx.insertInto('exposures').values(rows).execute();
+        const [result] = await trx
+          .insertInto('exposures')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['environment_id', 'idempotency_key']).doNothing())
+          .execute();
+        stored += Number(result?.numInsertedOrUpdatedRows ?? 0);
       }
+      return stored;
     });
   }
 

@@ -62,7 +62,7 @@ describeEachDialect('native events API', (getDatabase) => {
       ],
     });
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ accepted: 3 });
+    expect(response.json()).toEqual({ accepted: 3, duplicates: 0 });
 
     const { events, exposures } = await rows('ana');
     expect(events.map((e) => [e.name, e.value, e.source, e.environment_id])).toEqual([
@@ -146,7 +146,7 @@ describeEachDialect('native events API', (getDatabase) => {
     }));
     const accepted = await post({ events: full });
     expect(accepted.statusCode).toBe(202);
-    expect(accepted.json()).toEqual({ accepted: 1000 });
+    expect(accepted.json()).toEqual({ accepted: 1000, duplicates: 0 });
     expect((await rows('dee')).events).toHaveLength(1000);
 
     const huge = Array.from({ length: 200 }, () => ({

@@ -48,6 +48,7 @@ function eventInput(event: NativeEvent): EventInput {
     value: event.value,
     properties: event.properties,
     time: epochMillis(event.time),
+    idempotencyKey: event.idempotency_key,
   };
 }
 
@@ -59,6 +60,7 @@ function exposureInput(exposure: NativeExposure): ExposureInput {
     value: exposure.value,
     reason: exposure.reason,
     time: epochMillis(exposure.time),
+    idempotencyKey: exposure.idempotency_key,
   };
 }
 

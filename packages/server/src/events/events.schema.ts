@@ -1,6 +1,11 @@
 import { type Static, Type } from 'typebox';
 import { MAX_IDENTIFIER_LENGTH } from '../identities/identity-limits.js';
-import { MAX_BATCH_ITEMS, MAX_NAME_LENGTH, MAX_REASON_LENGTH } from './events.service.js';
+import {
+  MAX_BATCH_ITEMS,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_REASON_LENGTH,
+} from './events.service.js';
 
 /**
  * Event batches are the one SDK payload that is not small: 1000 items with properties of up
@@ -13,6 +18,8 @@ const UnitId = Type.String({ minLength: 1, maxLength: MAX_IDENTIFIER_LENGTH });
 const Name = Type.String({ minLength: 1, maxLength: MAX_NAME_LENGTH });
 /** Epoch milliseconds, or an ISO-8601 date-time. */
 const Time = Type.Union([Type.Number(), Type.String({ format: 'date-time', maxLength: 40 })]);
+/** Set by the SDK once per item and kept across retries, so a retried batch is stored once. */
+const IdempotencyKey = Type.String({ minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH });
 
 export const NativeEvent = Type.Object(
   {
@@ -21,6 +28,7 @@ export const NativeEvent = Type.Object(
     value: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     properties: Type.Optional(Type.Record(Type.String({ maxLength: MAX_NAME_LENGTH }), Type.Unknown())),
     time: Type.Optional(Time),
+    idempotency_key: Type.Optional(IdempotencyKey),
   },
   { additionalProperties: false },
 );
@@ -35,6 +43,7 @@ export const NativeExposure = Type.Object(
     value: Type.Optional(Type.Unknown()),
     reason: Type.Optional(Type.Union([Type.String({ maxLength: MAX_REASON_LENGTH }), Type.Null()])),
     time: Type.Optional(Time),
+    idempotency_key: Type.Optional(IdempotencyKey),
   },
   { additionalProperties: false },
 );
@@ -49,4 +58,5 @@ export const NativeEventsBody = Type.Object(
 );
 export type NativeEventsBody = Static<typeof NativeEventsBody>;
 
-export const AcceptedResponse = Type.Object({ accepted: Type.Integer() });
+/** `accepted` counts every item of the batch; `duplicates` those already stored before. */
+export const AcceptedResponse = Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() });

@@ -94,7 +94,7 @@ describeEachDialect('events service', (getDatabase) => {
       },
       'native',
     );
-    expect(result).toEqual({ accepted: 3 });
+    expect(result).toEqual({ accepted: 3, duplicates: 0 });
 
     const events = await eventsOf('ana');
     expect(events).toHaveLength(2);
@@ -131,7 +131,7 @@ describeEachDialect('events service', (getDatabase) => {
   });
 
   it('accepts an empty batch without writing', async () => {
-    expect(await service.ingest(environmentId, {}, 'native')).toEqual({ accepted: 0 });
+    expect(await service.ingest(environmentId, {}, 'native')).toEqual({ accepted: 0, duplicates: 0 });
   });
 
   it('stores a full batch, in several statements when the parameter limit demands it', async () => {
@@ -139,7 +139,10 @@ describeEachDialect('events service', (getDatabase) => {
     const chunked = new EventsService(new EventsRepository(getDatabase().db, 20), () => NOW);
     const events = Array.from({ length: 7 }, (_, i) => ({ unitId: 'cy', name: `e${i}`, value: i }));
     const exposures = Array.from({ length: 5 }, (_, i) => ({ unitId: 'cy', featureKey: `f${i}` }));
-    expect(await chunked.ingest(environmentId, { events, exposures }, 'native')).toEqual({ accepted: 12 });
+    expect(await chunked.ingest(environmentId, { events, exposures }, 'native')).toEqual({
+      accepted: 12,
+      duplicates: 0,
+    });
     expect((await eventsOf('cy')).map((e) => e.value)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(await exposuresOf('cy')).toHaveLength(5);
 
@@ -150,8 +153,32 @@ describeEachDialect('events service', (getDatabase) => {
     }));
     expect(await service.ingest(environmentId, { events: full }, 'native')).toEqual({
       accepted: MAX_BATCH_ITEMS,
+      duplicates: 0,
     });
     expect(await eventsOf('dee')).toHaveLength(MAX_BATCH_ITEMS);
+  });
+
+  it('stores a retried batch once: items with a stored idempotency key are dropped and counted', async () => {
+    const batch = {
+      events: [
+        { unitId: 'ida', name: 'purchase', value: 5, idempotencyKey: 'evt-1' },
+        { unitId: 'ida', name: 'purchase', value: 5 },
+      ],
+      exposures: [{ unitId: 'ida', featureKey: 'checkout', variant: 'b', idempotencyKey: 'exp-1' }],
+    };
+    expect(await service.ingest(environmentId, batch, 'native')).toEqual({ accepted: 3, duplicates: 0 });
+    // The retry: keyed items are already there; the unkeyed event cannot be told apart, so it counts again.
+    expect(await service.ingest(environmentId, batch, 'native')).toEqual({ accepted: 3, duplicates: 2 });
+    const keys = (await eventsOf('ida')).map((e) => e.idempotency_key);
+    expect(keys.filter((key) => key === 'evt-1')).toHaveLength(1);
+    expect(keys).toHaveLength(3);
+    expect(await exposuresOf('ida')).toHaveLength(1);
+    // The same key twice in one batch is one item too.
+    const twice = { unitId: 'ida', name: 'refund', idempotencyKey: 'evt-2' };
+    expect(await service.ingest(environmentId, { events: [twice, twice] }, 'native')).toEqual({
+      accepted: 2,
+      duplicates: 1,
+    });
   });
 
   it('rejects the whole batch when one item is bad, and stores nothing of it', async () => {

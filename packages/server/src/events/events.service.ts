@@ -9,6 +9,7 @@ export const MAX_BATCH_ITEMS = 1000;
 /** Event names, feature keys, variant keys. */
 export const MAX_NAME_LENGTH = 200;
 export const MAX_REASON_LENGTH = 500;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 /** An event's properties, serialised as JSON. */
 export const MAX_PROPERTIES_BYTES = 8 * 1024;
 /** An exposure's value, serialised: as large as a feature's value may be. */
@@ -28,6 +29,8 @@ export interface EventInput {
   properties?: Record<string, unknown> | null;
   /** Epoch milliseconds; the time of receipt when absent. */
   time?: number;
+  /** The sender's key for this event: a retried item with the same key is stored once. */
+  idempotencyKey?: string | null;
 }
 
 export interface ExposureInput {
@@ -39,6 +42,8 @@ export interface ExposureInput {
   reason?: string | null;
   /** Epoch milliseconds; the time of receipt when absent. */
   time?: number;
+  /** The sender's key for this exposure: a retried item with the same key is stored once. */
+  idempotencyKey?: string | null;
 }
 
 export interface IngestBatch {
@@ -50,7 +55,8 @@ export interface IngestBatch {
  * Ingestion of events and exposures, the one path every SDK and protocol uses (DESIGN.md §6).
  * A batch is validated whole and stored whole: one bad item rejects it and nothing is kept,
  * and `{accepted}` is returned only after the transaction committed, so an SDK that hears
- * back may drop its copy and one that does not may safely retry.
+ * back may drop its copy and one that does not may safely retry: items that carry an
+ * idempotency key already stored are dropped, and counted in `duplicates`.
  */
 export class EventsService {
   constructor(
@@ -63,13 +69,13 @@ export class EventsService {
    * await events.ingest(environmentId, {
    *   events: [{ unitId: 'user-1', name: 'purchase', value: 9.99, properties: { sku: 'a1' } }],
    *   exposures: [{ unitId: 'user-1', featureKey: 'checkout', variant: 'blue', value: 'blue' }],
-   * }, 'native'); // → { accepted: 2 }
+   * }, 'native'); // → { accepted: 2, duplicates: 0 }
    */
   async ingest(
     environmentId: string,
     batch: IngestBatch,
     source: EventSource,
-  ): Promise<{ accepted: number }> {
+  ): Promise<{ accepted: number; duplicates: number }> {
     const events = batch.events ?? [];
     const exposures = batch.exposures ?? [];
     const total = events.length + exposures.length;
@@ -87,8 +93,8 @@ export class EventsService {
     const exposureRows = exposures.map((exposure, index) =>
       exposureRow(environmentId, exposure, `exposures[${index}]`, now, receivedAt, source),
     );
-    await this.repository.insertBatch(eventRows, exposureRows);
-    return { accepted: total };
+    const stored = await this.repository.insertBatch(eventRows, exposureRows);
+    return { accepted: total, duplicates: total - stored };
   }
 }
 
@@ -132,6 +138,7 @@ function eventRow(
     occurred_at: occurredAt(input.time, `${where}.time`, now, receivedAt),
     received_at: receivedAt,
     source,
+    idempotency_key: idempotencyKey(input.idempotencyKey, where, 'invalid_event'),
   };
 }
 
@@ -169,7 +176,13 @@ function exposureRow(
     occurred_at: occurredAt(input.time, `${where}.time`, now, receivedAt),
     received_at: receivedAt,
     source,
+    idempotency_key: idempotencyKey(input.idempotencyKey, where, 'invalid_exposure'),
   };
+}
+
+function idempotencyKey(raw: string | null | undefined, where: string, code: string): string | null {
+  if (raw === undefined || raw === null) return null;
+  return text(raw, `${where}.idempotency_key`, MAX_IDEMPOTENCY_KEY_LENGTH, code);
 }
 
 function unitId(raw: unknown, where: string): string {

@@ -18,6 +18,10 @@ export interface Tables {
   flag_analytics: FlagAnalyticsRow;
   events: EventRow;
   exposures: ExposureRow;
+  metrics: MetricRow;
+  experiments: ExperimentRow;
+  experiment_metrics: ExperimentMetricRow;
+  experiment_changes: ExperimentChangeRow;
 }
 
 export interface OrganisationRow {
@@ -179,6 +183,8 @@ export interface EventRow {
   received_at: string;
   /** The protocol it arrived by: 'native', 'statsig', 'flagsmith', ... */
   source: string;
+  /** The sender's key for this item; a second item with the same key is dropped. */
+  idempotency_key: string | null;
 }
 
 /** The record that a unit saw a flag's value (or a variant of it). */
@@ -194,4 +200,70 @@ export interface ExposureRow {
   occurred_at: string;
   received_at: string;
   source: string;
+  idempotency_key: string | null;
+}
+
+export type MetricKind = 'conversion' | 'count' | 'sum' | 'mean' | 'ratio';
+
+/** How an experiment's events become one number per unit (DESIGN.md §2, Metric). */
+export interface MetricRow {
+  id: string;
+  project_id: string;
+  /** Unique within the project. */
+  key: string;
+  name: string;
+  description: string;
+  kind: MetricKind;
+  event_name: string;
+  /** Ratio metrics only: the event counted in the denominator. */
+  denominator_event_name: string | null;
+  direction: 'higher' | 'lower';
+  /** Per-unit values above this percentile (0–100) are capped to it; null: no cap. */
+  winsorize_percentile: number | null;
+  /** Events count up to this long after the unit's first exposure; null: until the end. */
+  conversion_window_hours: number | null;
+  /** JSON `{property, operator, value}` over event properties, or null. */
+  property_filter: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ExperimentStatus = 'draft' | 'running' | 'stopped';
+
+export interface ExperimentRow {
+  id: string;
+  environment_id: string;
+  feature_id: string;
+  /** Unique within the environment. */
+  key: string;
+  name: string;
+  hypothesis: string;
+  control_variant: string;
+  status: ExperimentStatus;
+  method: 'frequentist' | 'sequential' | 'bayesian';
+  alpha: number;
+  correction: 'holm' | 'benjamini-hochberg';
+  cuped: number;
+  cuped_window_days: number;
+  started_at: string | null;
+  stopped_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExperimentMetricRow {
+  experiment_id: string;
+  metric_id: string;
+  role: 'primary' | 'secondary' | 'guardrail';
+  position: number;
+}
+
+/** What happened to an experiment and when: lifecycle actions and forced changes. */
+export interface ExperimentChangeRow {
+  id: string;
+  experiment_id: string;
+  at: string;
+  action: string;
+  /** JSON object. */
+  details: string;
 }

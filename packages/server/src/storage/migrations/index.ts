@@ -4,6 +4,7 @@ import * as events from './0002-events.js';
 import * as flagAnalytics from './0003-flag-analytics.js';
 import * as counters from './0004-counters.js';
 import * as rollouts from './0005-rollouts.js';
+import * as experiments from './0006-experiments.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-flag-analytics': flagAnalytics,
   '0004-counters': counters,
   '0005-rollouts': rollouts,
+  '0006-experiments': experiments,
 };
 
 export const migrationProvider: MigrationProvider = {
