@@ -22,6 +22,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerValidation } from './http/validation.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 import { IdentitiesRepository } from './identities/identities.repository.js';
 import { identitiesRoutes } from './identities/identities.routes.js';
 import { IdentitiesService } from './identities/identities.service.js';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       await admin.register(segmentOverridesRoutes(context));
       await admin.register(identitiesRoutes(context));
       await admin.register(flagsmithImportRoutes(context));
+      await admin.register(metricsRoutes(context));
     },
     { prefix: '/api/admin/v1' },
   );

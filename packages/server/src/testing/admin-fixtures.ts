@@ -126,6 +126,9 @@ export async function snapshotTables(db: Kysely<Tables>): Promise<Record<string,
     'feature_states',
     'segments',
     'segment_overrides',
+    'metrics',
+    'experiments',
+    'experiment_changes',
   ] as const;
   const snapshot: Record<string, unknown[]> = {};
   for (const table of tables)
