@@ -2,19 +2,28 @@
 import { Command } from 'commander';
 import { evalCommand } from './cli/eval.command.js';
 import { importCommand } from './cli/import.command.js';
+import { keysCommand } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
 import { serveCommand } from './cli/serve.command.js';
+import { tokenCommand } from './cli/token.command.js';
+import { ConfigError } from './config.js';
+import { isPennonError } from './errors.js';
 
 const program = new Command('pennon')
   .description('Pennon: feature flags, remote config and experiments')
   .version('0.1.0')
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
+  .addCommand(keysCommand())
+  .addCommand(tokenCommand())
   .addCommand(evalCommand())
   .addCommand(importCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const { code, message } = error as { code?: string; message?: string };
   process.stderr.write(`pennon: ${message ?? String(error)}${code ? ` (${code})` : ''}\n`);
-  process.exit(1);
+  // Exit code 2 means "what you gave me is wrong" (a file or a flag value), as for usage errors;
+  // 1 is everything else, so scripts can tell a bad input from a failure.
+  const badInput = error instanceof ConfigError || (isPennonError(error) && error.kind === 'invalid');
+  process.exit(badInput ? 2 : 1);
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { bootstrap } from './organisations/bootstrap.js';
+import { type Bootstrap, bootstrap } from './organisations/bootstrap.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import { openChangeBus } from './realtime/open-change-bus.js';
 import type { BusLog } from './realtime/postgres-change-bus.js';
@@ -10,8 +10,11 @@ import { type Database, migrateToLatest, openDatabase } from './storage/database
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
-  /** Set only on the first start of an empty database without PENNON_ADMIN_TOKEN. */
-  createdAdminToken?: string;
+  /**
+   * Set only on the start that created the organisation (the first start of an empty
+   * database); its `adminToken` only when no PENNON_ADMIN_TOKEN was given.
+   */
+  firstStart?: Bootstrap;
   close(): Promise<void>;
 }
 
@@ -37,7 +40,7 @@ export async function startServer(config: Config, logger?: AppLogger): Promise<R
     return {
       app,
       url,
-      createdAdminToken: boot?.adminToken,
+      firstStart: boot,
       close: async () => {
         await app.close();
         await busToClose.close();

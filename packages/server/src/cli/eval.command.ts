@@ -1,32 +1,31 @@
-import fs from 'node:fs';
 import { evaluate } from '@pennon/engine';
 import { Command } from 'commander';
 import { invalid } from '../errors.js';
+import { evaluationInput } from './eval-input.js';
+import { readJsonFile } from './read-json.js';
 
 /**
- * `pennon eval --context FILE`: the engine's answer for one evaluation context, with every
- * flag's reason and the matched segments, to answer "why did this user get this value?".
+ * `pennon eval --context FILE`: the engine's answer for what a user has at hand (an evaluation
+ * context, Pennon's or Flagsmith's environment document), with every flag's reason and the
+ * matched segments, to answer "why did this user get this value?".
  */
 export function evalCommand(): Command {
   return new Command('eval')
-    .description('evaluate an evaluation context (JSON file, or - for stdin) and print the result')
+    .description(
+      'evaluate an evaluation context, a Pennon environment document or a Flagsmith environment document ' +
+        '(JSON file, or - for stdin) and print the result',
+    )
     .requiredOption(
       '--context <file>',
-      'evaluation context as JSON: {environment, identity?, segments?, features?}',
+      'JSON: an evaluation context {environment, identity?, segments?, features?}, ' +
+        'GET /api/sdk/v1/environment-document, or Flagsmith /api/v1/environment-document/',
     )
     .option('--identifier <id>', 'evaluate for this identifier instead of the context identity')
     .option('--trait <key=value...>', 'set a trait (repeatable); numbers and true/false are typed')
     .action((flags: { context: string; identifier?: string; trait?: string[] }) => {
-      const text = fs.readFileSync(flags.context === '-' ? 0 : flags.context, 'utf8');
-      let context: Parameters<typeof evaluate>[0];
-      try {
-        context = JSON.parse(text);
-      } catch (error) {
-        throw invalid('malformed_json', `${flags.context} is not valid JSON: ${(error as Error).message}`);
-      }
-      if (typeof context !== 'object' || context === null || typeof context.environment !== 'object') {
-        throw invalid('invalid_context', 'The context must be an object with an "environment" object.');
-      }
+      const input = evaluationInput(readJsonFile(flags.context), flags.context);
+      process.stderr.write(`pennon eval: read ${flags.context} as ${article(input.kind)} ${input.kind}\n`);
+      let context = input.context;
       if (flags.identifier || flags.trait) {
         const traits = { ...(context.identity?.traits ?? {}) };
         for (const pair of flags.trait ?? []) {
@@ -42,6 +41,8 @@ export function evalCommand(): Command {
       process.stdout.write(`${JSON.stringify(evaluate(context), null, 2)}\n`);
     });
 }
+
+const article = (kind: string) => (/^[aeiou]/i.test(kind) ? 'an' : 'a');
 
 function typedTrait(raw: string): string | number | boolean {
   if (raw === 'true') return true;

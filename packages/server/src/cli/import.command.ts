@@ -1,16 +1,17 @@
-import fs from 'node:fs';
-import { Ajv } from 'ajv';
 import { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { invalid } from '../errors.js';
+import { PennonError } from '../errors.js';
 import { FlagsmithEnvironmentDocument } from '../imports/flagsmith-document.schema.js';
 import { FlagsmithImportService } from '../imports/flagsmith-import.service.js';
 import { bootstrap } from '../organisations/bootstrap.js';
+import { OrganisationsRepository } from '../organisations/organisations.repository.js';
 import type { ChangeBus } from '../realtime/change-bus.js';
 import { openChangeBus } from '../realtime/open-change-bus.js';
 import { ChangeRecorder } from '../shared/changes.js';
 import { migrateToLatest, openDatabase } from '../storage/database.js';
+import { checkSchema } from './check-schema.js';
 import { type CliFlags, databaseOptions, toOverrides } from './options.js';
+import { readJsonFile } from './read-json.js';
 
 /**
  * `pennon import flagsmith FILE`: imports a Flagsmith environment document straight into the
@@ -34,11 +35,9 @@ export function importCommand(): Command {
       // Servers running on the same database hear of the import like any other change.
       bus = await openChangeBus(database);
       const boot = await bootstrap(database.db, { adminToken: config.adminToken });
-      const organisation = await database.db
-        .selectFrom('organisations')
-        .select('id')
-        .orderBy('id')
-        .executeTakeFirstOrThrow();
+      const organisation = await new OrganisationsRepository(database.db).first();
+      if (!organisation)
+        throw new PennonError('internal', 'no_organisation', 'The first start left no organisation.');
       const result = await new FlagsmithImportService(
         database.db,
         database.dialect,
@@ -61,21 +60,12 @@ export function importCommand(): Command {
   return new Command('import').description('import configuration from another system').addCommand(flagsmith);
 }
 
+/** The same schema the admin endpoint validates with, so both paths accept the same documents. */
 function readDocument(file: string): FlagsmithEnvironmentDocument {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8'));
-  } catch (error) {
-    throw invalid('malformed_json', `${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  // The same schema the admin endpoint validates with, so both paths accept the same documents.
-  const validate = new Ajv({ strict: false, allErrors: false }).compile(FlagsmithEnvironmentDocument);
-  if (!validate(parsed)) {
-    const first = validate.errors?.[0];
-    throw invalid(
-      'invalid_document',
-      `Not a Flagsmith environment document: ${first?.instancePath || '/'} ${first?.message ?? ''}`,
-    );
-  }
-  return parsed as FlagsmithEnvironmentDocument;
+  return checkSchema(
+    FlagsmithEnvironmentDocument,
+    readJsonFile(file),
+    'invalid_document',
+    'Not a Flagsmith environment document',
+  );
 }

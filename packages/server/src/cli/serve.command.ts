@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { startServer } from '../server.js';
+import { gettingStarted, whereToLook } from './getting-started.js';
 import { type CliFlags, databaseOptions, serverOptions, toOverrides } from './options.js';
 
 export function serveCommand(): Command {
@@ -9,13 +10,10 @@ export function serveCommand(): Command {
   return command.action(async (flags: CliFlags) => {
     const config = loadConfig(process.env, toOverrides(flags));
     const server = await startServer(config);
-    if (server.createdAdminToken) {
-      // Printed once, to stdout and not the log: the database keeps only its digest.
-      process.stdout.write(
-        `\nPennon created an admin token. Keep it; it will not be shown again:\n\n  ${server.createdAdminToken}\n\n` +
-          `Use it as "Authorization: Bearer <token>" on ${server.url}/api/admin/v1/ (docs: ${server.url}/api/docs)\n\n`,
-      );
-    }
+    // To stdout and not the log: the admin token in the first-start block is shown only there.
+    process.stdout.write(
+      server.firstStart ? gettingStarted(server.url, server.firstStart) : whereToLook(server.url),
+    );
     let closing = false;
     const shutdown = (signal: string) => {
       if (closing) return;

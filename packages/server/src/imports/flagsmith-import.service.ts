@@ -9,6 +9,8 @@ import type { DialectName } from '../storage/database.js';
 import type { FeatureRow, Tables } from '../storage/tables.js';
 import type { FlagsmithEnvironmentDocument, FlagsmithFeatureState } from './flagsmith-document.schema.js';
 import {
+  type FeatureTypes,
+  featureTypes,
   importedRule,
   importedValue,
   importedVariants,
@@ -26,7 +28,6 @@ export interface ImportResult {
 }
 
 type Trx = Transaction<Tables>;
-type FeatureTypes = ReadonlyMap<string, FeatureRow['type']>;
 
 /**
  * Brings a Flagsmith environment document into Pennon so running applications keep working:
@@ -368,17 +369,6 @@ export class FlagsmithImportService {
       if (!taken) return key;
     }
   }
-}
-
-/** Every state of each feature in the document, so a feature's type is inferred from all its values. */
-function featureTypes(document: FlagsmithEnvironmentDocument): FeatureTypes {
-  const states = new Map<string, FlagsmithFeatureState[]>();
-  const add = (state: FlagsmithFeatureState) =>
-    states.set(state.feature.name, [...(states.get(state.feature.name) ?? []), state]);
-  document.feature_states.forEach(add);
-  for (const segment of document.project.segments ?? []) (segment.feature_states ?? []).forEach(add);
-  for (const identity of document.identity_overrides ?? []) (identity.identity_features ?? []).forEach(add);
-  return new Map([...states].map(([name, list]) => [name, inferType(list)]));
 }
 
 const now = () => new Date().toISOString();

@@ -1,6 +1,10 @@
 import type { StoredVariant } from '../evaluation/environment-loader.js';
 import type { FeatureRow } from '../storage/tables.js';
-import type { FlagsmithFeatureState, FlagsmithRule } from './flagsmith-document.schema.js';
+import type {
+  FlagsmithEnvironmentDocument,
+  FlagsmithFeatureState,
+  FlagsmithRule,
+} from './flagsmith-document.schema.js';
 
 /**
  * Pure translation of Flagsmith's document pieces into Pennon's stored shapes, keeping every
@@ -23,6 +27,19 @@ export function inferType(states: readonly FlagsmithFeatureState[]): FeatureRow[
   if (present.every((v) => typeof v === 'number')) return 'number';
   if (present.every((v) => typeof v === 'string')) return 'string';
   return 'json';
+}
+
+export type FeatureTypes = ReadonlyMap<string, FeatureRow['type']>;
+
+/** Every state of each feature in the document, so a feature's type is inferred from all its values. */
+export function featureTypes(document: FlagsmithEnvironmentDocument): FeatureTypes {
+  const states = new Map<string, FlagsmithFeatureState[]>();
+  const add = (state: FlagsmithFeatureState) =>
+    states.set(state.feature.name, [...(states.get(state.feature.name) ?? []), state]);
+  document.feature_states.forEach(add);
+  for (const segment of document.project.segments ?? []) (segment.feature_states ?? []).forEach(add);
+  for (const identity of document.identity_overrides ?? []) (identity.identity_features ?? []).forEach(add);
+  return new Map([...states].map(([name, list]) => [name, inferType(list)]));
 }
 
 /** The value as stored for a feature of `type`. */

@@ -8,7 +8,8 @@ import type { Tables } from '../storage/tables.js';
 export interface Bootstrap {
   organisationId: string;
   projectId: string;
-  environments: { id: string; key: string; clientKey: string }[];
+  projectName: string;
+  environments: { id: string; key: string; name: string; clientKey: string }[];
   /** Present only when this call created the token; it is never stored in clear. */
   adminToken?: string;
 }
@@ -45,6 +46,7 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
     const now = new Date().toISOString();
     const organisationId = FIRST_ORGANISATION_ID;
     const projectId = newId();
+    const projectName = 'Default project';
     await trx
       .insertInto('organisations')
       .values({ id: organisationId, name: 'Default organisation', created_at: now })
@@ -54,7 +56,7 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
       .values({
         id: projectId,
         organisation_id: organisationId,
-        name: 'Default project',
+        name: projectName,
         created_at: now,
         updated_at: now,
         next_feature_number: 1,
@@ -65,7 +67,7 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
       ['development', 'Development'],
       ['production', 'Production'],
     ] as const) {
-      const env = { id: newId(), key, clientKey: newClientKey() };
+      const env = { id: newId(), key, name, clientKey: newClientKey() };
       await trx
         .insertInto('environments')
         .values({
@@ -86,6 +88,7 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
     return {
       organisationId,
       projectId,
+      projectName,
       environments,
       adminToken: options.adminToken ? undefined : adminToken,
     };

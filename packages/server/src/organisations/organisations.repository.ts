@@ -9,6 +9,14 @@ export class OrganisationsRepository {
     return this.db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /**
+   * The organisation of this installation: only the first start creates one, so commands run
+   * beside the server (`pennon keys`, `pennon token create`) act on it.
+   */
+  first(): Promise<OrganisationRow | undefined> {
+    return this.db.selectFrom('organisations').selectAll().orderBy('id').limit(1).executeTakeFirst();
+  }
+
   async update(id: string, changes: Partial<Pick<OrganisationRow, 'name'>>): Promise<void> {
     await this.db.updateTable('organisations').set(changes).where('id', '=', id).execute();
   }

@@ -24,3 +24,15 @@ export async function paginate<DB, TB extends keyof DB, O extends { id: string }
   const items = rows.slice(0, limit);
   return { items, next_cursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
 }
+
+/** Every item of a paged listing, page after page; for small listings such as a CLI's. */
+export async function everyPage<T>(list: (page: PageRequest) => Promise<PageResult<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit: 200, cursor });
+    items.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return items;
+}
