@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,13 @@ describe('OpenAPI document', () => {
   afterAll(async () => {
     await t.close();
     await database.dispose();
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(document as object);
+    expect(result.errors ?? []).toEqual([]);
+    expect(validator.version).toBe('3.1');
   });
 
   it('documents every operation: summary, security, success and request examples', () => {
