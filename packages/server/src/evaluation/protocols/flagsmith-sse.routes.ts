@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { security, withExample } from '../../http/openapi.js';
-import { exampleUpdatedAtSeconds } from '../../http/openapi-examples.js';
+import { exampleUpdatedAtSeconds } from '../../http/openapi-sdk-examples.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
 
 const StreamParams = Type.Object({ clientKey: Type.String({ minLength: 1, maxLength: 200 }) });

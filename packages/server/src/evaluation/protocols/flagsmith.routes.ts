@@ -11,7 +11,7 @@ import {
   flagsmithDocumentExample,
   flagsmithFlagsExample,
   flagsmithIdentityExample,
-} from '../../http/openapi-examples.js';
+} from '../../http/openapi-sdk-examples.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import type { Evaluation, TraitInput } from '../evaluation.service.js';
 import { environmentKeyOf } from '../sdk-keys.js';

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import { invalid } from '../../errors.js';
 import { jsonText } from '../../http/json-text.js';
 import { security, withExample, withExamples } from '../../http/openapi.js';
-import { nativeDocumentExample, nativeFlagsExample } from '../../http/openapi-examples.js';
+import { nativeDocumentExample, nativeFlagsExample } from '../../http/openapi-sdk-examples.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import { environmentDocument } from '../environment-document.js';

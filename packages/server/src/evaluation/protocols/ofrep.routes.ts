@@ -10,7 +10,7 @@ import {
   ofrepBulkExample,
   ofrepContextExample,
   ofrepFlagExample,
-} from '../../http/openapi-examples.js';
+} from '../../http/openapi-sdk-examples.js';
 import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../../http/rate-limit.js';
 import type { SseMessage } from '../../realtime/sse-hub.js';
 import { environmentKeyOf } from '../sdk-keys.js';
