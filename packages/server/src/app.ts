@@ -20,7 +20,7 @@ import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { featuresRoutes } from './features/features.routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
-import { registerOpenApi } from './http/openapi.js';
+import { documentSecurity, registerOpenApi, security } from './http/openapi.js';
 import { registerValidation } from './http/validation.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { IdentitiesRepository } from './identities/identities.repository.js';
@@ -91,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', adminAuthHook(database.db));
+      documentSecurity(admin, security.admin);
       await admin.register(organisationsRoutes(context));
       await admin.register(adminTokensRoutes(context));
       await admin.register(projectsRoutes(context));

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { adminTokenExample, exampleKeys, pageExample } from '../http/openapi-examples.js';
 import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
 import { principal } from './admin-auth.js';
 import { AdminTokensRepository } from './admin-tokens.repository.js';
@@ -14,18 +16,48 @@ export function adminTokensRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     const tags = ['admin tokens'];
     app.get(
       '/admin-tokens',
-      { schema: { tags, querystring: PageQuery, response: { 200: Page(AdminToken), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: "List the organisation's admin tokens",
+          description: 'Names and creation times only: a token is shown once, when it is created.',
+          querystring: PageQuery,
+          response: { 200: withExample(Page(AdminToken), pageExample(adminTokenExample)), ...adminErrors },
+        },
+      },
       (request) => service.list(principal(request).organisationId, request.query),
     );
     app.post(
       '/admin-tokens',
-      { schema: { tags, body: CreateAdminToken, response: { 201: CreatedAdminToken, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create an admin token',
+          description:
+            'The answer carries the token itself, the only time it is shown; the server keeps its ' +
+            'digest. The token has the same rights as the one that created it.',
+          body: withExample(CreateAdminToken, { name: 'ci-deploy' }),
+          response: {
+            201: withExample(CreatedAdminToken, { ...adminTokenExample, token: exampleKeys.adminToken }),
+            ...adminErrors,
+          },
+        },
+      },
       async (request, reply) =>
         reply.status(201).send(await service.create(principal(request).organisationId, request.body)),
     );
     app.delete(
       '/admin-tokens/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Revoke an admin token',
+          description:
+            'Requests with the token fail from now on. The last token of an organisation cannot go (409).',
+          params: IdParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);

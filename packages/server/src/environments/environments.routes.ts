@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { environmentExample, exampleKeys, pageExample } from '../http/openapi-examples.js';
 import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
 import { EnvironmentsRepository } from './environments.repository.js';
 import { CreateEnvironment, Environment, ProjectParams, UpdateEnvironment } from './environments.schema.js';
@@ -18,9 +20,10 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'List the environments of a project',
           params: ProjectParams,
           querystring: PageQuery,
-          response: { 200: Page(Environment), ...adminErrors },
+          response: { 200: withExample(Page(Environment), pageExample(environmentExample)), ...adminErrors },
         },
       },
       (request) => service.list(principal(request).organisationId, request.params.projectId, request.query),
@@ -30,9 +33,13 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'Create an environment',
+          description:
+            'Gives it a client key and a state for every feature of the project, from the ' +
+            "features' defaults. The key (e.g. `production`) is fixed: identity keys are derived from it.",
           params: ProjectParams,
-          body: CreateEnvironment,
-          response: { 201: Environment, ...adminErrors },
+          body: withExample(CreateEnvironment, { key: 'production', name: 'Production' }),
+          response: { 201: withExample(Environment, environmentExample), ...adminErrors },
         },
       },
       async (request, reply) =>
@@ -44,7 +51,15 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/environments/:id',
-      { schema: { tags, params: IdParams, response: { 200: Environment, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Get an environment',
+          description: 'Includes its client key, which is public by design.',
+          params: IdParams,
+          response: { 200: withExample(Environment, environmentExample), ...adminErrors },
+        },
+      },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
@@ -52,16 +67,34 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'Rename an environment or change its settings',
+          description: '`hide_disabled_flags`: SDKs are not sent the flags that are off in this environment.',
           params: IdParams,
-          body: UpdateEnvironment,
-          response: { 200: Environment, ...adminErrors },
+          body: withExample(UpdateEnvironment, { name: 'Production (EU)', hide_disabled_flags: true }),
+          response: {
+            200: withExample(Environment, {
+              ...environmentExample,
+              name: 'Production (EU)',
+              hide_disabled_flags: true,
+            }),
+            ...adminErrors,
+          },
         },
       },
       (request) => service.update(principal(request).organisationId, request.params.id, request.body),
     );
     app.delete(
       '/environments/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete an environment',
+          description:
+            'Deletes its feature states, overrides, identities, keys and events; its keys stop working at once.',
+          params: IdParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);
@@ -69,7 +102,20 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.post(
       '/environments/:id/client-key/rotate',
-      { schema: { tags, params: IdParams, response: { 200: Environment, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Rotate the client key',
+          description:
+            'Issues a new client key and revokes the old one at once, e.g. after a copy leaked. ' +
+            'Web and mobile apps must ship the new key; server keys are not affected.',
+          params: IdParams,
+          response: {
+            200: withExample(Environment, { ...environmentExample, client_key: exampleKeys.rotatedClient }),
+            ...adminErrors,
+          },
+        },
+      },
       (request) => service.rotateClientKey(principal(request).organisationId, request.params.id),
     );
     await app.register(serverKeysRoutes(ctx));

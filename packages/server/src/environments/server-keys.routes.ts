@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { pageExample, serverKeyExample } from '../http/openapi-examples.js';
 import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
 import { ServerKeysRepository } from './server-keys.repository.js';
 import { CreateServerKey, ServerKey, ServerKeyParams } from './server-keys.schema.js';
-import { ServerKeysService } from './server-keys.service.js';
+import { maskKey, ServerKeysService } from './server-keys.service.js';
 
 /** Admin API: `/environments/:id/server-keys`; registered by `environmentsRoutes`. */
 export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -17,9 +19,17 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: "List an environment's server keys",
+          description: 'Keys are masked but for their last 4 characters: only creation shows a key whole.',
           params: IdParams,
           querystring: PageQuery,
-          response: { 200: Page(ServerKey), ...adminErrors },
+          response: {
+            200: withExample(
+              Page(ServerKey),
+              pageExample({ ...serverKeyExample, key: maskKey(serverKeyExample.key) }),
+            ),
+            ...adminErrors,
+          },
         },
       },
       (request) => service.list(principal(request).organisationId, request.params.id, request.query),
@@ -29,9 +39,13 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'Create a server key',
+          description:
+            'A secret `ser.…` key for backends: server SDKs use it to download the environment ' +
+            'document (every rule) and evaluate locally. The answer is the only time it is shown whole.',
           params: IdParams,
-          body: CreateServerKey,
-          response: { 201: ServerKey, ...adminErrors },
+          body: withExample(CreateServerKey, { name: 'checkout-service' }),
+          response: { 201: withExample(ServerKey, serverKeyExample), ...adminErrors },
         },
       },
       async (request, reply) =>
@@ -41,7 +55,15 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.delete(
       '/environments/:id/server-keys/:keyId',
-      { schema: { tags, params: ServerKeyParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Revoke a server key',
+          description: 'The key stops working at once, on every replica.',
+          params: ServerKeyParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id, request.params.keyId);
         return reply.status(204).send(null);

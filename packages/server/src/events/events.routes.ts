@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { environmentKeyOf } from '../evaluation/sdk-keys.js';
+import { security, withExample, withExamples } from '../http/openapi.js';
 import { ErrorResponse } from '../http/schemas.js';
 import { EventsRepository } from './events.repository.js';
 import {
@@ -25,7 +26,48 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/events',
       {
         bodyLimit: EVENTS_BODY_LIMIT_BYTES,
-        schema: { tags: ['sdk'], body: NativeEventsBody, response: { 202: AcceptedResponse, ...errors } },
+        schema: {
+          tags: ['sdk'],
+          summary: 'Log events and exposures',
+          description:
+            'A batch of events (`purchase`, with an optional value) and exposures (a unit saw a variant ' +
+            'of a flag), for experiment results. 202 only once the whole batch is stored; a refused ' +
+            'batch stores nothing, so it can be retried whole. Up to 1000 items in all.',
+          security: security.anyKey,
+          body: withExamples(NativeEventsBody, {
+            both: {
+              summary: 'A purchase and the exposure before it',
+              value: {
+                events: [
+                  {
+                    unit_id: 'user-4821',
+                    name: 'purchase',
+                    value: 49.9,
+                    properties: { currency: 'EUR' },
+                    time: '2026-03-09T14:31:07.000Z',
+                  },
+                ],
+                exposures: [
+                  {
+                    unit_id: 'user-4821',
+                    flag: 'checkout-v2',
+                    variant: 'express',
+                    value: 'express',
+                    reason: 'SPLIT; weight=25',
+                    time: 1773066612000,
+                  },
+                ],
+              },
+            },
+            events: {
+              summary: 'Events only',
+              value: {
+                events: [{ unit_id: 'user-4821', name: 'add_to_cart', properties: { sku: 'TS-042' } }],
+              },
+            },
+          }),
+          response: { 202: withExample(AcceptedResponse, { accepted: 2 }), ...errors },
+        },
       },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');

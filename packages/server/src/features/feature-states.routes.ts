@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample, withExamples } from '../http/openapi.js';
+import { featureStateExample, pageExample, variantsExample } from '../http/openapi-examples.js';
 import { adminErrors, Page, PageQuery } from '../http/schemas.js';
 import { FeatureStatesRepository } from './feature-states.repository.js';
 import {
@@ -21,9 +23,14 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
       {
         schema: {
           tags,
+          summary: 'List the state of every feature in one environment',
+          description: 'Whether each feature is on here, its value and its variants, before any override.',
           params: EnvironmentParams,
           querystring: PageQuery,
-          response: { 200: Page(FeatureState), ...adminErrors },
+          response: {
+            200: withExample(Page(FeatureState), pageExample(featureStateExample)),
+            ...adminErrors,
+          },
         },
       },
       (request) =>
@@ -31,7 +38,14 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
     );
     app.get(
       '/environments/:environmentId/feature-states/:featureId',
-      { schema: { tags, params: FeatureStateParams, response: { 200: FeatureState, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Get the state of one feature in one environment',
+          params: FeatureStateParams,
+          response: { 200: withExample(FeatureState, featureStateExample), ...adminErrors },
+        },
+      },
       (request) =>
         service.get(
           principal(request).organisationId,
@@ -44,9 +58,21 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
       {
         schema: {
           tags,
+          summary: 'Roll out or change a feature in one environment',
+          description:
+            'Turns the feature on or off here, sets its value, or splits identities between variants ' +
+            'by weight (percentages; the rest get `value`). Absent fields stay as they are; `variants` ' +
+            'replaces the whole list, and a kept variant keeps its users. SDKs see the change at once.',
           params: FeatureStateParams,
-          body: UpdateFeatureState,
-          response: { 200: FeatureState, ...adminErrors },
+          body: withExamples(UpdateFeatureState, {
+            enable: { summary: 'Turn it on for everyone', value: { enabled: true } },
+            value: { summary: 'Change the value', value: { value: 'one-page' } },
+            split: {
+              summary: 'Split identities between variants',
+              value: { enabled: true, value: 'classic', variants: variantsExample },
+            },
+          }),
+          response: { 200: withExample(FeatureState, featureStateExample), ...adminErrors },
         },
       },
       (request) =>

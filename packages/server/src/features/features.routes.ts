@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
+import { withExample } from '../http/openapi.js';
+import { featureExample, pageExample } from '../http/openapi-examples.js';
 import { adminErrors, IdParams, Page } from '../http/schemas.js';
 import { FeaturesRepository } from './features.repository.js';
 import { CreateFeature, Feature, FeaturesQuery, UpdateFeature } from './features.schema.js';
@@ -18,9 +20,11 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'List the features of a project',
+          description: 'Features are project-wide; their per-environment state is under feature-states.',
           params: ProjectParams,
           querystring: FeaturesQuery,
-          response: { 200: Page(Feature), ...adminErrors },
+          response: { 200: withExample(Page(Feature), pageExample(featureExample)), ...adminErrors },
         },
       },
       (request) => service.list(principal(request).organisationId, request.params.projectId, request.query),
@@ -30,9 +34,20 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'Create a feature',
+          description:
+            'Creates the flag in the project and a state for it in every environment, from ' +
+            '`default_enabled` and `default_value`. The key is what SDKs ask for and cannot change.',
           params: ProjectParams,
-          body: CreateFeature,
-          response: { 201: Feature, ...adminErrors },
+          body: withExample(CreateFeature, {
+            key: 'checkout-v2',
+            type: 'string',
+            description: 'Which checkout flow a shopper sees.',
+            tags: ['checkout', 'web'],
+            default_enabled: false,
+            default_value: 'classic',
+          }),
+          response: { 201: withExample(Feature, featureExample), ...adminErrors },
         },
       },
       async (request, reply) =>
@@ -44,17 +59,54 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/features/:id',
-      { schema: { tags, params: IdParams, response: { 200: Feature, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Get a feature',
+          params: IdParams,
+          response: { 200: withExample(Feature, featureExample), ...adminErrors },
+        },
+      },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
       '/features/:id',
-      { schema: { tags, params: IdParams, body: UpdateFeature, response: { 200: Feature, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Update a feature',
+          description:
+            'Changes the description, tags, server-only flag or defaults; absent fields stay. ' +
+            '`key` and `type` are accepted only unchanged. Enabling it in an environment is a ' +
+            'feature-state change instead.',
+          params: IdParams,
+          body: withExample(UpdateFeature, {
+            description: 'One-page checkout, rolling out.',
+            tags: ['checkout'],
+          }),
+          response: {
+            200: withExample(Feature, {
+              ...featureExample,
+              description: 'One-page checkout, rolling out.',
+              tags: ['checkout'],
+            }),
+            ...adminErrors,
+          },
+        },
+      },
       (request) => service.update(principal(request).organisationId, request.params.id, request.body),
     );
     app.delete(
       '/features/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete a feature',
+          description: 'Removes the flag with its state, overrides and variants in every environment.',
+          params: IdParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);

@@ -2,6 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import {
+  identityDetailExample,
+  identityExample,
+  identityOverrideExample,
+  pageExample,
+  traitsExample,
+} from '../http/openapi-examples.js';
 import { adminErrors, Page, PageQuery } from '../http/schemas.js';
 import { IdentitiesRepository } from './identities.repository.js';
 import {
@@ -31,9 +39,13 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'List or search the identities of an environment',
+          description:
+            'Identities are the users SDKs have identified (or that were created here); `q` finds ' +
+            'those whose identifier starts with it. Transient identities are never stored, so never listed.',
           params: EnvironmentParams,
           querystring: IdentityListQuery,
-          response: { 200: Page(Identity), ...adminErrors },
+          response: { 200: withExample(Page(Identity), pageExample(identityExample)), ...adminErrors },
         },
       },
       (request) =>
@@ -44,9 +56,16 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'Create an identity with traits',
+          description:
+            'Usually SDKs create identities when they first evaluate for a user; create one here to ' +
+            'override flags for it beforehand. 409 when the identifier is taken in the environment.',
           params: EnvironmentParams,
-          body: CreateIdentity,
-          response: { 201: IdentityDetail, ...adminErrors },
+          body: withExample(CreateIdentity, { identifier: 'user-4821', traits: traitsExample }),
+          response: {
+            201: withExample(IdentityDetail, { ...identityDetailExample, overrides: [] }),
+            ...adminErrors,
+          },
         },
       },
       async (request, reply) =>
@@ -62,13 +81,30 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       `${base}/:id`,
-      { schema: { tags, params: IdentityParams, response: { 200: IdentityDetail, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Get an identity with its traits and overrides',
+          params: IdentityParams,
+          response: { 200: withExample(IdentityDetail, identityDetailExample), ...adminErrors },
+        },
+      },
       (request) =>
         service.get(principal(request).organisationId, request.params.environmentId, request.params.id),
     );
     app.delete(
       `${base}/:id`,
-      { schema: { tags, params: IdentityParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete an identity',
+          description:
+            'Removes its stored traits and overrides, e.g. to forget a user. An SDK that identifies ' +
+            'the same user again creates a fresh identity.',
+          params: IdentityParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         await service.delete(
           principal(request).organisationId,
@@ -83,9 +119,11 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: "Replace an identity's traits",
+          description: 'The identity ends with exactly these traits; segments are matched against them.',
           params: IdentityParams,
-          body: ReplaceTraits,
-          response: { 200: TraitsResponse, ...adminErrors },
+          body: withExample(ReplaceTraits, { traits: traitsExample }),
+          response: { 200: withExample(TraitsResponse, { traits: traitsExample }), ...adminErrors },
         },
       },
       async (request) => {
@@ -101,9 +139,14 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: "Set or delete some of an identity's traits",
+          description: 'Merges into the stored traits: listed keys are set, a null value deletes the trait.',
           params: IdentityParams,
-          body: PatchTraits,
-          response: { 200: TraitsResponse, ...adminErrors },
+          body: withExample(PatchTraits, { traits: { plan: 'enterprise', beta_tester: null } }),
+          response: {
+            200: withExample(TraitsResponse, { traits: { plan: 'enterprise', country: 'DE', seats: 12 } }),
+            ...adminErrors,
+          },
         },
       },
       async (request) => {
@@ -117,9 +160,13 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: "List an identity's overrides",
           params: IdentityParams,
           querystring: PageQuery,
-          response: { 200: Page(IdentityOverride), ...adminErrors },
+          response: {
+            200: withExample(Page(IdentityOverride), pageExample(identityOverrideExample)),
+            ...adminErrors,
+          },
         },
       },
       (request) =>
@@ -135,10 +182,17 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          description: 'Creates (201) or replaces (200) the identity override of the feature.',
+          summary: 'Override a feature for one identity',
+          description:
+            'Creates (201) or replaces (200) the identity override of the feature: this user gets this ' +
+            'state whatever the segments and the environment say, e.g. to let a tester in early.',
           params: OverrideParams,
-          body: PutOverride,
-          response: { 200: IdentityOverride, 201: IdentityOverride, ...adminErrors },
+          body: withExample(PutOverride, { enabled: true, value: 'express' }),
+          response: {
+            200: withExample(IdentityOverride, identityOverrideExample),
+            201: withExample(IdentityOverride, identityOverrideExample),
+            ...adminErrors,
+          },
         },
       },
       async (request, reply) => {
@@ -156,7 +210,15 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.delete(
       `${base}/:id/overrides/:featureId`,
-      { schema: { tags, params: OverrideParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: "Remove an identity's override of a feature",
+          description: 'The identity is evaluated by segments and the environment again.',
+          params: OverrideParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         const { environmentId, id, featureId } = request.params;
         await service.deleteOverride(principal(request).organisationId, environmentId, id, featureId);

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { organisationExample } from '../http/openapi-examples.js';
 import { adminErrors } from '../http/schemas.js';
 import { OrganisationsRepository } from './organisations.repository.js';
 import { Organisation, UpdateOrganisation } from './organisations.schema.js';
@@ -13,12 +15,28 @@ export function organisationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
     const tags = ['organisation'];
     app.get(
       '/organisation',
-      { schema: { tags, response: { 200: Organisation, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: "Get the calling token's organisation",
+          response: { 200: withExample(Organisation, organisationExample), ...adminErrors },
+        },
+      },
       (request) => service.get(principal(request).organisationId),
     );
     app.patch(
       '/organisation',
-      { schema: { tags, body: UpdateOrganisation, response: { 200: Organisation, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Rename the organisation',
+          body: withExample(UpdateOrganisation, { name: 'Acme Retail' }),
+          response: {
+            200: withExample(Organisation, { ...organisationExample, name: 'Acme Retail' }),
+            ...adminErrors,
+          },
+        },
+      },
       (request) => service.update(principal(request).organisationId, request.body),
     );
   };

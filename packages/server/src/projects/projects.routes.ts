@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { pageExample, projectExample } from '../http/openapi-examples.js';
 import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
 import { ProjectsRepository } from './projects.repository.js';
 import { CreateProject, Project, UpdateProject } from './projects.schema.js';
@@ -14,28 +16,73 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     const tags = ['projects'];
     app.get(
       '/projects',
-      { schema: { tags, querystring: PageQuery, response: { 200: Page(Project), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'List projects',
+          querystring: PageQuery,
+          response: { 200: withExample(Page(Project), pageExample(projectExample)), ...adminErrors },
+        },
+      },
       (request) => service.list(principal(request).organisationId, request.query),
     );
     app.post(
       '/projects',
-      { schema: { tags, body: CreateProject, response: { 201: Project, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create a project',
+          description:
+            'A project holds features and segments, shared by its environments. It starts with no ' +
+            'environment: create `development`, `production`… next.',
+          body: withExample(CreateProject, { name: 'Storefront' }),
+          response: { 201: withExample(Project, projectExample), ...adminErrors },
+        },
+      },
       async (request, reply) =>
         reply.status(201).send(await service.create(principal(request).organisationId, request.body)),
     );
     app.get(
       '/projects/:id',
-      { schema: { tags, params: IdParams, response: { 200: Project, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Get a project',
+          params: IdParams,
+          response: { 200: withExample(Project, projectExample), ...adminErrors },
+        },
+      },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
       '/projects/:id',
-      { schema: { tags, params: IdParams, body: UpdateProject, response: { 200: Project, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Rename a project',
+          params: IdParams,
+          body: withExample(UpdateProject, { name: 'Storefront (EU)' }),
+          response: {
+            200: withExample(Project, { ...projectExample, name: 'Storefront (EU)' }),
+            ...adminErrors,
+          },
+        },
+      },
       (request) => service.update(principal(request).organisationId, request.params.id, request.body),
     );
     app.delete(
       '/projects/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete a project',
+          description:
+            'Deletes everything in it: environments and their keys, features, segments, identities ' +
+            'and events. SDKs using its keys get 401 from then on.',
+          params: IdParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { EnvironmentParams } from '../features/feature-states.schema.js';
+import { withExample } from '../http/openapi.js';
+import { exampleIds, pageExample, segmentOverrideExample } from '../http/openapi-examples.js';
 import { adminErrors, Page } from '../http/schemas.js';
 import { SegmentOverridesRepository } from './segment-overrides.repository.js';
 import {
@@ -26,9 +28,15 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
       {
         schema: {
           tags,
+          summary: 'List the segment overrides of an environment',
+          description:
+            'In creation order; `feature_id` narrows the list to one feature. Evaluation goes by `priority`.',
           params: EnvironmentParams,
           querystring: SegmentOverridesQuery,
-          response: { 200: Page(SegmentOverride), ...adminErrors },
+          response: {
+            200: withExample(Page(SegmentOverride), pageExample(segmentOverrideExample)),
+            ...adminErrors,
+          },
         },
       },
       (request) =>
@@ -39,9 +47,19 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
       {
         schema: {
           tags,
+          summary: 'Target a segment: override a feature for its members in one environment',
+          description:
+            "Members of the segment get this state instead of the feature's own. When an identity " +
+            'is in several segments overriding the same feature, the lowest `priority` wins; ' +
+            "without one, the override goes after this feature's existing ones.",
           params: EnvironmentParams,
-          body: CreateSegmentOverride,
-          response: { 201: SegmentOverride, ...adminErrors },
+          body: withExample(CreateSegmentOverride, {
+            segment_id: exampleIds.segment,
+            feature_id: exampleIds.feature,
+            enabled: true,
+            value: 'one-page',
+          }),
+          response: { 201: withExample(SegmentOverride, segmentOverrideExample), ...adminErrors },
         },
       },
       async (request, reply) =>
@@ -57,7 +75,14 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     );
     app.get(
       item,
-      { schema: { tags, params: SegmentOverrideParams, response: { 200: SegmentOverride, ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Get a segment override',
+          params: SegmentOverrideParams,
+          response: { 200: withExample(SegmentOverride, segmentOverrideExample), ...adminErrors },
+        },
+      },
       (request) =>
         service.get(principal(request).organisationId, request.params.environmentId, request.params.id),
     );
@@ -66,9 +91,16 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
       {
         schema: {
           tags,
+          summary: 'Change a segment override',
+          description:
+            'Its state, variants or priority; absent fields stay. The segment and feature are fixed: ' +
+            'delete and create to move an override.',
           params: SegmentOverrideParams,
-          body: UpdateSegmentOverride,
-          response: { 200: SegmentOverride, ...adminErrors },
+          body: withExample(UpdateSegmentOverride, { value: 'express', priority: 1 }),
+          response: {
+            200: withExample(SegmentOverride, { ...segmentOverrideExample, value: 'express', priority: 1 }),
+            ...adminErrors,
+          },
         },
       },
       (request) =>
@@ -81,7 +113,15 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     );
     app.delete(
       item,
-      { schema: { tags, params: SegmentOverrideParams, response: { 204: Type.Null(), ...adminErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete a segment override',
+          description: "Members of the segment get the feature's own state again (or the next override).",
+          params: SegmentOverrideParams,
+          response: { 204: Type.Null(), ...adminErrors },
+        },
+      },
       async (request, reply) => {
         await service.delete(
           principal(request).organisationId,

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { toErrorResponse } from '../../http/error-handler.js';
+import { security, withExample } from '../../http/openapi.js';
+import { exampleUpdatedAtSeconds } from '../../http/openapi-sdk-examples.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
 
 const StreamParams = Type.Object({ clientKey: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -30,10 +32,21 @@ export function flagsmithSseRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         exposeHeadRoute: false,
         schema: {
           tags: ['flagsmith'],
+          summary: 'Flagsmith: stream environment changes (server-sent events)',
+          description:
+            "Flagsmith's realtime stream: an `environment_updated` event after every change, carrying " +
+            'the time of the new state; clients refetch flags when it is newer than theirs. The client ' +
+            'key travels in the path (EventSource cannot send headers), which is why no security ' +
+            'scheme is declared: an unknown key still gets 401.',
+          // OpenAPI has no scheme for a key in the path; `clientKey` in the path is the credential.
+          security: security.none,
           params: StreamParams,
           produces: ['text/event-stream'],
           response: {
-            200: Type.String({ description: 'text/event-stream of `environment_updated` events' }),
+            200: withExample(
+              Type.String({ description: 'text/event-stream of `environment_updated` events' }),
+              `event: environment_updated\ndata: {"updated_at":${exampleUpdatedAtSeconds}}\n\n`,
+            ),
             400: FlagsmithError,
             401: FlagsmithError,
             429: FlagsmithError,

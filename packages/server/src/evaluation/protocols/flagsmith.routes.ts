@@ -6,6 +6,12 @@ import type { AppContext } from '../../context.js';
 import { invalid, PennonError } from '../../errors.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { jsonText } from '../../http/json-text.js';
+import { anyOf, withExample, withExamples } from '../../http/openapi.js';
+import {
+  flagsmithDocumentExample,
+  flagsmithFlagsExample,
+  flagsmithIdentityExample,
+} from '../../http/openapi-sdk-examples.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import type { Evaluation, TraitInput } from '../evaluation.service.js';
 import { environmentKeyOf } from '../sdk-keys.js';
@@ -22,6 +28,14 @@ import { flagsmithFlagsJson } from './flagsmith-flags.js';
 const UPDATED_AT = 'X-Flagsmith-Document-Updated-At';
 const Detail = Type.Object({ detail: Type.String() });
 const errors = { 400: Detail, 401: Detail, 403: Detail, 404: Detail, 413: Detail };
+/** Flagsmith's SDKs send the key in `X-Environment-Key`, a client key unless said otherwise. */
+const anyKey = anyOf('clientKey', 'serverKey');
+const updatedAtHeader = {
+  [UPDATED_AT]: {
+    type: 'string',
+    description: 'Epoch seconds of the last change; Flagsmith clients compare it with realtime events.',
+  },
+};
 
 /**
  * Flagsmith's SDK API v1, so Flagsmith's clients work unchanged against `/api/v1/`.
@@ -37,7 +51,21 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/flags/',
-      { schema: { tags, querystring: FlagsmithFlagsQuery, response: { 200: Type.Unknown(), ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "Flagsmith: the environment's flags",
+          description:
+            'Every flag of the environment without an identity, as Flagsmith clients read them; ' +
+            '`?feature=<name>` answers that one flag (404 when there is none).',
+          security: anyKey,
+          querystring: FlagsmithFlagsQuery,
+          response: {
+            200: withExample(Type.Unknown({ headers: updatedAtHeader }), flagsmithFlagsExample),
+            ...errors,
+          },
+        },
+      },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
         const evaluation = await ctx.evaluation.evaluate(key);
@@ -66,7 +94,21 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/identities/',
-      { schema: { tags, querystring: FlagsmithIdentityQuery, response: { 200: Type.Unknown(), ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Flagsmith: the flags and stored traits of one identity',
+          description:
+            'Evaluates for the identity with its stored traits, creating it on first sight unless ' +
+            '`transient=true`.',
+          security: anyKey,
+          querystring: FlagsmithIdentityQuery,
+          response: {
+            200: withExample(Type.Unknown({ headers: updatedAtHeader }), flagsmithIdentityExample),
+            ...errors,
+          },
+        },
+      },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
         const { identifier, transient } = request.query;
@@ -77,7 +119,37 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/identities/',
-      { schema: { tags, body: FlagsmithIdentityBody, response: { 200: Type.Unknown(), ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Flagsmith: identify a user with traits and get their flags',
+          description:
+            'Stores the traits (a null `trait_value` deletes one; `transient` ones are used for this ' +
+            'call only) and evaluates. Without an identifier the identity is anonymous: named after ' +
+            'its traits and never stored.',
+          security: anyKey,
+          body: withExamples(FlagsmithIdentityBody, {
+            identify: {
+              summary: 'Identify a user and store a trait',
+              value: { identifier: 'user-4821', traits: [{ trait_key: 'plan', trait_value: 'pro' }] },
+            },
+            transient: {
+              summary: 'A trait for this evaluation only',
+              value: {
+                identifier: 'user-4821',
+                traits: [
+                  { trait_key: 'plan', trait_value: 'pro' },
+                  { trait_key: 'cart_total', trait_value: 129.5, transient: true },
+                ],
+              },
+            },
+          }),
+          response: {
+            200: withExample(Type.Unknown({ headers: updatedAtHeader }), flagsmithIdentityExample),
+            ...errors,
+          },
+        },
+      },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
         const body = request.body;
@@ -102,7 +174,21 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/environment-document/',
-      { schema: { tags, response: { 200: Type.Unknown(), 304: Type.Null(), ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Flagsmith: download the environment document for local evaluation',
+          description:
+            "What Flagsmith's server SDKs in local-evaluation mode poll: every feature state, segment " +
+            'and identity override. Server keys (`ser.…`) only. Honours `If-Modified-Since` (304).',
+          security: anyOf('serverKey'),
+          response: {
+            200: withExample(Type.Unknown({ headers: updatedAtHeader }), flagsmithDocumentExample),
+            304: Type.Null(),
+            ...errors,
+          },
+        },
+      },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'server');
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
@@ -118,7 +204,17 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/analytics/flags/',
-      { schema: { tags, body: FlagsmithAnalyticsBody, response: { 200: Type.Unknown(), ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Flagsmith: report how often each flag was read',
+          description:
+            "Flagsmith SDKs' flag analytics: evaluation counts per feature name since the last report.",
+          security: anyKey,
+          body: withExample(FlagsmithAnalyticsBody, { 'checkout-v2': 1280, 'dark-mode': 342 }),
+          response: { 200: withExample(Type.Unknown(), {}), ...errors },
+        },
+      },
       async (request) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
         await ctx.flagAnalytics.record(key.environmentId, request.body);

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { forbidden } from '../../errors.js';
+import { anyOf, withExample } from '../../http/openapi.js';
+import { exampleTimes } from '../../http/openapi-examples.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
 import { environmentKeyOf } from '../sdk-keys.js';
@@ -37,9 +39,22 @@ export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         exposeHeadRoute: false,
         schema: {
           tags: ['sdk'],
+          summary: 'Stream environment changes (server-sent events)',
+          description:
+            'A `change` event on connect and after every change to the environment, its project or ' +
+            'segments, carrying the new document `etag`: SDKs refetch when it differs from theirs. ' +
+            'The event id is the etag, so a reconnect with `Last-Event-ID` skips a state already seen. ' +
+            'Browsers (EventSource) pass the client key as `?key=`; server keys only in a header.',
+          security: anyOf('clientKey', 'serverKey', 'bearerKey', 'clientKeyQuery'),
           querystring: StreamQuery,
           produces: ['text/event-stream'],
-          response: { 200: Type.String({ description: 'text/event-stream of `change` events' }), ...errors },
+          response: {
+            200: withExample(
+              Type.String({ description: 'text/event-stream of `change` events' }),
+              `event: change\nid: "caIt-aF8lMRxAYBzMfxA"\ndata: {"updated_at":"${exampleTimes.updated}","etag":"\\"caIt-aF8lMRxAYBzMfxA\\""}\n\n`,
+            ),
+            ...errors,
+          },
         },
       },
       async (request, reply) => {

@@ -5,6 +5,8 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { invalid } from '../../errors.js';
 import { jsonText } from '../../http/json-text.js';
+import { security, withExample, withExamples } from '../../http/openapi.js';
+import { nativeDocumentExample, nativeFlagsExample } from '../../http/openapi-sdk-examples.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import { environmentDocument } from '../environment-document.js';
@@ -24,7 +26,29 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     const tags = ['sdk'];
     app.post(
       '/flags',
-      { schema: { tags, body: NativeEvaluateBody, response: { 200: NativeEvaluateResponse, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Evaluate every flag for one user',
+          description:
+            'Precomputed flags for the identity: value, reason and variant of each. `traits` are ' +
+            'stored with the identity (a null deletes one), `transient_traits` count for this ' +
+            'evaluation only, and `transient: true` reads and writes nothing. Without an identifier: ' +
+            "the environment's flags for a visitor with no identity.",
+          security: security.anyKey,
+          body: withExamples(NativeEvaluateBody, {
+            identified: {
+              summary: 'A signed-in user with traits',
+              value: { identifier: 'user-4821', traits: { plan: 'pro', country: 'DE' } },
+            },
+            transient: {
+              summary: 'Keep nothing about this user',
+              value: { identifier: 'user-4821', transient_traits: { plan: 'pro' }, transient: true },
+            },
+          }),
+          response: { 200: withExample(NativeEvaluateResponse, nativeFlagsExample), ...errors },
+        },
+      },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
         const body = request.body;
@@ -44,7 +68,35 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/flags',
-      { schema: { tags, response: { 200: NativeEvaluateResponse, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Evaluate every flag without a user',
+          description:
+            "The environment's flags for a visitor with no identity or traits, e.g. before sign-in.",
+          security: security.anyKey,
+          response: {
+            200: withExample(NativeEvaluateResponse, {
+              flags: {
+                'checkout-v2': {
+                  ...nativeFlagsExample.flags['checkout-v2'],
+                  value: 'classic',
+                  reason: 'DEFAULT',
+                  variant: null,
+                },
+                'dark-mode': {
+                  ...nativeFlagsExample.flags['dark-mode'],
+                  enabled: true,
+                  value: true,
+                  reason: 'DEFAULT',
+                },
+              },
+              updated_at: nativeFlagsExample.updated_at,
+            }),
+            ...errors,
+          },
+        },
+      },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'any');
         return sendNative(reply, await ctx.evaluation.evaluate(key));
@@ -53,7 +105,18 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/environment-document',
-      { schema: { tags, response: { 200: Type.Unknown(), 304: Type.Null(), ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Download the environment document (every rule) for local evaluation',
+          description:
+            "Server SDKs evaluate from this: the engine's evaluation context with every feature, " +
+            'segment and override of the environment. Server keys only, since it reveals every rule. ' +
+            'Send the last `ETag` as `If-None-Match` to get 304 while nothing changed.',
+          security: security.serverKey,
+          response: { 200: withExample(Type.Unknown(), nativeDocumentExample), 304: Type.Null(), ...errors },
+        },
+      },
       async (request, reply) => {
         const key = await ctx.keys.require(environmentKeyOf(request), 'server');
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);

@@ -4,6 +4,13 @@ import { Type } from 'typebox';
 import type { EnvironmentKey } from '../../auth/environment-keys.js';
 import type { AppContext } from '../../context.js';
 import { forbidden, notFound, unauthorized } from '../../errors.js';
+import { anyOf, withExample } from '../../http/openapi.js';
+import {
+  exampleUpdatedAtSeconds,
+  ofrepBulkExample,
+  ofrepContextExample,
+  ofrepFlagExample,
+} from '../../http/openapi-sdk-examples.js';
 import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../../http/rate-limit.js';
 import type { SseMessage } from '../../realtime/sse-hub.js';
 import { environmentKeyOf } from '../sdk-keys.js';
@@ -59,6 +66,8 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
 
   return async (app) => {
     const tags = ['ofrep'];
+    // OFREP providers send `Authorization: Bearer` or `X-API-Key`; `X-Environment-Key` works too.
+    const anyKey = anyOf('bearerKey', 'apiKeyHeader', 'clientKey', 'serverKey');
 
     app.setErrorHandler((error, request, reply) => {
       const { status, errorCode, errorDetails, metadata } = ofrepError(error);
@@ -77,9 +86,16 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
         onRequest: authenticate,
         schema: {
           tags,
+          summary: 'OFREP: evaluate one flag',
+          description:
+            'OpenFeature Remote Evaluation Protocol, for `@openfeature/ofrep-provider`: the context ' +
+            '(`targetingKey` and attributes) is evaluated as a transient identity and never stored. ' +
+            'An unknown key is 404 `FLAG_NOT_FOUND`; a disabled non-boolean flag has no `value`, so ' +
+            "the caller's default applies. Rate-limited per key (429 with Retry-After).",
+          security: anyKey,
           params: OfrepFlagParams,
-          body: OfrepEvaluateBody,
-          response: { 200: OfrepFlag, ...ofrepFlagErrors },
+          body: withExample(OfrepEvaluateBody, ofrepContextExample),
+          response: { 200: withExample(OfrepFlag, ofrepFlagExample), ...ofrepFlagErrors },
         },
       },
       async (request) => {
@@ -96,9 +112,19 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
         onRequest: authenticate,
         schema: {
           tags,
+          summary: 'OFREP: evaluate every flag',
+          description:
+            'All flags for the context, for `@openfeature/ofrep-web-provider`. The answer carries an ' +
+            '`ETag` (send it back as `If-None-Match` for a 304 while nothing changed) and the SSE ' +
+            'stream that tells the client when to refetch.',
+          security: anyKey,
           querystring: OfrepBulkQuery,
-          body: OfrepEvaluateBody,
-          response: { 200: OfrepBulkResponse, 304: Type.Null(), ...ofrepBulkErrors },
+          body: withExample(OfrepEvaluateBody, ofrepContextExample),
+          response: {
+            200: withExample(OfrepBulkResponse, ofrepBulkExample),
+            304: Type.Null(),
+            ...ofrepBulkErrors,
+          },
         },
       },
       async (request, reply) => {
@@ -134,7 +160,24 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
     app.get(
       '/events',
       {
-        schema: { tags, querystring: OfrepStreamQuery, response: { 200: Type.String(), ...ofrepBulkErrors } },
+        schema: {
+          tags,
+          summary: 'OFREP: stream refetch notices (server-sent events)',
+          description:
+            'The stream listed in bulk answers: a `refetchEvaluation` message on connect and after ' +
+            'every change, never any flag. Takes the public client key in the URL; server keys are ' +
+            'refused (403).',
+          security: anyOf('clientKeyQuery'),
+          querystring: OfrepStreamQuery,
+          produces: ['text/event-stream'],
+          response: {
+            200: withExample(
+              Type.String({ description: 'text/event-stream of `refetchEvaluation` messages' }),
+              `data: {"type":"refetchEvaluation","etag":"\\"caIt-aF8lMRxAYBzMfxA\\"","lastModified":${exampleUpdatedAtSeconds}}\n\n`,
+            ),
+            ...ofrepBulkErrors,
+          },
+        },
       },
       async (request, reply) => {
         const presented = request.query.key;

@@ -5,6 +5,8 @@ import { EventsRepository } from '../../events/events.repository.js';
 import { EVENTS_BODY_LIMIT_BYTES } from '../../events/events.schema.js';
 import { EventsService } from '../../events/events.service.js';
 import { toErrorResponse } from '../../http/error-handler.js';
+import { anyOf, withExample, withExamples } from '../../http/openapi.js';
+import { exampleTimes } from '../../http/openapi-examples.js';
 import { environmentKeyOf } from '../sdk-keys.js';
 import {
   InitializeBody,
@@ -18,6 +20,10 @@ import { acceptStatsigBodies } from './statsig-body.js';
 import { initializeResponse, rgstrBatch, statsigIdentity, statsigUnit } from './statsig-mapping.js';
 
 const errors = { 400: StatsigError, 401: StatsigError, 413: StatsigError };
+/** `@statsig/js-client` sends the key as `?k=`; Statsig's other SDKs in `STATSIG-API-KEY`. */
+const statsigKey = anyOf('statsigKeyQuery', 'statsigKeyHeader');
+const exampleUser = { userID: 'user-4821', custom: { plan: 'pro' } };
+const exampleTime = Date.parse(exampleTimes.updated);
 
 /**
  * Statsig's client API (register under `/v1`), so `@statsig/js-client` works with
@@ -42,9 +48,67 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          summary: 'Statsig: initialize a client with every gate and config for one user',
+          description:
+            'For `@statsig/js-client` with `networkConfig.api` at `<host>/v1`. Boolean features ' +
+            'become gates, other features dynamic configs (multivariate ones as experiments with ' +
+            '`group_name`), keyed by the name hashed as `hash` asks (`djb2`, `sha256` or `none`). ' +
+            'With `sinceTime` at or after the last change the answer is `has_updates: false`. ' +
+            'Bodies may be Statsig-encoded (`se=1`) or gzipped (`gz=1`).',
+          security: statsigKey,
           querystring: StatsigQuery,
-          body: InitializeBody,
-          response: { 200: InitializeResponse, ...errors },
+          body: withExamples(InitializeBody, {
+            initialize: {
+              summary: 'First load',
+              value: {
+                user: exampleUser,
+                hash: 'djb2',
+                statsigMetadata: { stableID: '6f1c2e0a-9b7d-4c8e-a5f3-2d4b6e8a0c1f' },
+              },
+            },
+            revalidate: {
+              summary: 'Check for changes since the values held',
+              value: { user: exampleUser, hash: 'djb2', sinceTime: exampleTime },
+            },
+          }),
+          response: {
+            200: withExample(InitializeResponse, {
+              has_updates: true,
+              time: exampleTime,
+              feature_gates: {
+                '2396497306': {
+                  name: '2396497306',
+                  value: false,
+                  rule_id: 'TARGETING_MATCH',
+                  secondary_exposures: [],
+                  id_type: 'userID',
+                },
+              },
+              dynamic_configs: {
+                '1571167331': {
+                  name: '1571167331',
+                  value: { value: 'express' },
+                  rule_id: 'SPLIT; weight=25; variant=express',
+                  group: 'SPLIT; weight=25; variant=express',
+                  group_name: 'express',
+                  secondary_exposures: [],
+                  id_type: 'userID',
+                  is_device_based: false,
+                  is_experiment_active: true,
+                  is_user_in_experiment: true,
+                  passed: true,
+                },
+              },
+              layer_configs: {},
+              hash_used: 'djb2',
+              user: exampleUser,
+              evaluated_keys: { userID: 'user-4821', customIDs: {} },
+              sdk_flags: { enable_log_event_compression: true },
+              sdkParams: {},
+              generator: 'pennon',
+            }),
+            ...errors,
+          },
         },
       },
       async (request) => {
@@ -69,9 +133,33 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           bodyLimit: EVENTS_BODY_LIMIT_BYTES,
           schema: {
             tags,
+            summary:
+              url === '/rgstr'
+                ? 'Statsig: log events and exposures (JS client)'
+                : "Statsig: log events and exposures (Statsig's server SDKs)",
+            description:
+              'A batch of custom events and `statsig::gate_exposure` / `statsig::config_exposure` ' +
+              'records, stored for experiment results. 202 only once the whole batch is stored.',
+            security: statsigKey,
             querystring: StatsigQuery,
-            body: RgstrBody,
-            response: { 202: RgstrResponse, ...errors },
+            body: withExample(RgstrBody, {
+              events: [
+                {
+                  eventName: 'statsig::config_exposure',
+                  user: exampleUser,
+                  metadata: { config: 'checkout-v2', ruleID: 'SPLIT; weight=25; variant=express' },
+                  time: exampleTime + 12_000,
+                },
+                {
+                  eventName: 'purchase',
+                  user: exampleUser,
+                  value: 49.9,
+                  metadata: { currency: 'EUR' },
+                  time: exampleTime + 67_000,
+                },
+              ],
+            }),
+            response: { 202: withExample(RgstrResponse, { success: true }), ...errors },
           },
         },
         async (request, reply) => {
