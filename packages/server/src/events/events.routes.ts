@@ -66,7 +66,7 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
               },
             },
           }),
-          response: { 202: withExample(AcceptedResponse, { accepted: 2 }), ...errors },
+          response: { 202: withExample(AcceptedResponse, { accepted: 2, duplicates: 0 }), ...errors },
         },
       },
       async (request, reply) => {

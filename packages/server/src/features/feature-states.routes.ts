@@ -61,8 +61,10 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
           summary: 'Roll out or change a feature in one environment',
           description:
             'Turns the feature on or off here, sets its value, or splits identities between variants ' +
-            'by weight (percentages; the rest get `value`). Absent fields stay as they are; `variants` ' +
-            'replaces the whole list, and a kept variant keeps its users. SDKs see the change at once.',
+            'by weight (percentages; the rest get `value`). `rollout_percentage` enables it for that ' +
+            'share of identities only (stable per identity: raising it only adds identities; null for ' +
+            'everyone). Absent fields stay as they are; `variants` replaces the whole list, and a kept ' +
+            'variant keeps its users. SDKs see the change at once.',
           params: FeatureStateParams,
           body: withExamples(UpdateFeatureState, {
             enable: { summary: 'Turn it on for everyone', value: { enabled: true } },
@@ -70,6 +72,10 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
             split: {
               summary: 'Split identities between variants',
               value: { enabled: true, value: 'classic', variants: variantsExample },
+            },
+            rollout: {
+              summary: 'Roll it out to 30% of identities',
+              value: { enabled: true, rollout_percentage: 30 },
             },
           }),
           response: { 200: withExample(FeatureState, featureStateExample), ...adminErrors },

@@ -84,6 +84,7 @@ export const featureStateExample = {
   enabled: true,
   value: 'classic',
   variants: variantsExample,
+  rollout_percentage: 30,
   updated_at: later,
 };
 
@@ -123,6 +124,7 @@ export const segmentOverrideExample = {
   enabled: true,
   value: 'one-page',
   variants: [],
+  rollout_percentage: null,
   updated_at: later,
 };
 

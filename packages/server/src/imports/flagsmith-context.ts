@@ -50,6 +50,8 @@ function flagsmithLoadedEnvironment(document: FlagsmithEnvironmentDocument): Loa
         value: importedValue(feature.type, state.feature_state_value),
         variants: importedVariants(feature.type, state),
         hashKey: stateHashKey(state),
+        // Flagsmith documents express rollouts as segments, never on a state.
+        rolloutPercentage: null,
       },
     });
   }
@@ -60,13 +62,14 @@ function flagsmithLoadedEnvironment(document: FlagsmithEnvironmentDocument): Loa
       const feature = row(state);
       features.set(feature.key, {
         row: feature,
-        state: { enabled: false, value: null, variants: [], hashKey: feature.id },
+        state: { enabled: false, value: null, variants: [], hashKey: feature.id, rolloutPercentage: null },
       });
     }
   }
   const typeOf = (name: string) => (features.get(name) as LoadedFeature).row.type;
   const environmentFeatures = new Set(document.feature_states.map((state) => state.feature.name));
   return {
+    projectName: document.project.name,
     environment: {
       id: `flagsmith-${document.api_key}`,
       project_id: 'flagsmith',
@@ -91,6 +94,7 @@ function flagsmithLoadedEnvironment(document: FlagsmithEnvironmentDocument): Loa
         value: importedValue(typeOf(state.feature.name), state.feature_state_value),
         variants: importedVariants(typeOf(state.feature.name), state),
         hashKey: stateHashKey(state),
+        rolloutPercentage: null,
       })),
     })),
     // Sorted by identifier, as the loader reads them: it decides how override segments are numbered.

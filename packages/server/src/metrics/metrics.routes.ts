@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { pageExample } from '../http/openapi-examples.js';
 import { adminErrors, Page } from '../http/schemas.js';
 import { MetricsRepository } from './metrics.repository.js';
 import {
@@ -13,6 +15,23 @@ import {
   UpdateMetric,
 } from './metrics.schema.js';
 import { MetricsService } from './metrics.service.js';
+
+const metricExample: Metric = {
+  id: '019c9c1a2b300000a1b2c3d4e5f60718',
+  project_id: '019c9a1e3f200000a41f5c2b7d9e0813',
+  key: 'checkout-completed',
+  name: 'Checkout completed',
+  description: 'Share of users who completed a checkout after seeing the variant.',
+  kind: 'conversion',
+  event_name: 'checkout_completed',
+  denominator_event_name: null,
+  direction: 'higher',
+  winsorize_percentile: null,
+  conversion_window_hours: 72,
+  property_filter: { property: 'currency', operator: 'in', value: ['EUR', 'USD'] },
+  created_at: '2026-03-02T09:15:00.000Z',
+  updated_at: '2026-03-02T09:15:00.000Z',
+};
 
 /** Admin API: `/projects/:projectId/metrics`, each metric by id or key. */
 export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -29,7 +48,7 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'List the metric definitions of a project',
           params: ProjectMetricsParams,
           querystring: MetricsQuery,
-          response: { 200: Page(Metric), ...adminErrors },
+          response: { 200: withExample(Page(Metric), pageExample(metricExample)), ...adminErrors },
         },
       },
       (request) => service.list(principal(request).organisationId, request.params.projectId, request.query),
@@ -41,8 +60,14 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Define a metric over logged events',
           params: ProjectMetricsParams,
-          body: CreateMetric,
-          response: { 201: Metric, ...adminErrors },
+          body: withExample(CreateMetric, {
+            key: 'checkout-completed',
+            name: 'Checkout completed',
+            kind: 'conversion',
+            event_name: 'checkout_completed',
+            conversion_window_hours: 72,
+          }),
+          response: { 201: withExample(Metric, metricExample), ...adminErrors },
         },
       },
       async (request, reply) =>
@@ -59,7 +84,7 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Read a metric by id or key',
           params: MetricParams,
-          response: { 200: Metric, ...adminErrors },
+          response: { 200: withExample(Metric, metricExample), ...adminErrors },
         },
       },
       (request) =>
@@ -74,8 +99,11 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             'Results of experiments measuring it are computed with the new definition from then on.',
           params: MetricParams,
-          body: UpdateMetric,
-          response: { 200: Metric, ...adminErrors },
+          body: withExample(UpdateMetric, { conversion_window_hours: 24 }),
+          response: {
+            200: withExample(Metric, { ...metricExample, conversion_window_hours: 24 }),
+            ...adminErrors,
+          },
         },
       },
       (request) =>

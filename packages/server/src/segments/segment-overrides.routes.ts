@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { EnvironmentParams } from '../features/feature-states.schema.js';
-import { withExample } from '../http/openapi.js';
+import { withExample, withExamples } from '../http/openapi.js';
 import { exampleIds, pageExample, segmentOverrideExample } from '../http/openapi-examples.js';
 import { adminErrors, Page } from '../http/schemas.js';
 import { SegmentOverridesRepository } from './segment-overrides.repository.js';
@@ -53,11 +53,25 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
             'is in several segments overriding the same feature, the lowest `priority` wins; ' +
             "without one, the override goes after this feature's existing ones.",
           params: EnvironmentParams,
-          body: withExample(CreateSegmentOverride, {
-            segment_id: exampleIds.segment,
-            feature_id: exampleIds.feature,
-            enabled: true,
-            value: 'one-page',
+          body: withExamples(CreateSegmentOverride, {
+            override: {
+              summary: 'Give the segment another value',
+              value: {
+                segment_id: exampleIds.segment,
+                feature_id: exampleIds.feature,
+                enabled: true,
+                value: 'one-page',
+              },
+            },
+            rollout: {
+              summary: "Give it to half of the segment's identities",
+              value: {
+                segment_id: exampleIds.segment,
+                feature_id: exampleIds.feature,
+                enabled: true,
+                rollout_percentage: 50,
+              },
+            },
           }),
           response: { 201: withExample(SegmentOverride, segmentOverrideExample), ...adminErrors },
         },
