@@ -3,7 +3,7 @@ import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample, withExamples } from '../http/openapi.js';
 import { featureStateExample, pageExample, variantsExample } from '../http/openapi-examples.js';
-import { adminErrors, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, ForceQuery, Page, PageQuery } from '../http/schemas.js';
 import { FeatureStatesRepository } from './feature-states.repository.js';
 import {
   EnvironmentParams,
@@ -66,6 +66,7 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
             'everyone). Absent fields stay as they are; `variants` replaces the whole list, and a kept ' +
             'variant keeps its users. SDKs see the change at once.',
           params: FeatureStateParams,
+          querystring: ForceQuery,
           body: withExamples(UpdateFeatureState, {
             enable: { summary: 'Turn it on for everyone', value: { enabled: true } },
             value: { summary: 'Change the value', value: { value: 'one-page' } },
@@ -87,6 +88,7 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
           request.params.environmentId,
           request.params.featureId,
           request.body,
+          request.query,
         ),
     );
   };

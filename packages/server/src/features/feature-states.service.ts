@@ -1,4 +1,5 @@
 import { notFound } from '../errors.js';
+import { guardVariantChange } from '../experiments/variant-guard.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import type { PageRequest } from '../storage/paging.js';
@@ -6,6 +7,7 @@ import type { FeatureStatesRepository, FeatureStateWithFeature } from './feature
 import type { FeatureState } from './feature-states.schema.js';
 import { requireEnvironment } from './scope.js';
 import { type StateInput, stateChanges, stateFields } from './state-values.js';
+import { parseVariants } from './variants.js';
 
 /** Per-environment state of each feature: enabled, value and variants. */
 export class FeatureStatesService {
@@ -34,12 +36,24 @@ export class FeatureStatesService {
     environmentId: string,
     featureId: string,
     input: StateInput,
+    options: { force?: boolean } = {},
   ): Promise<FeatureState> {
     const { row, change } = await this.states.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
       const current = await requireState(repository, environmentId, featureId);
       const columns = stateChanges(current.feature_type, current, input);
       const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      if (columns.variants !== undefined) {
+        await guardVariantChange(trx, {
+          environmentId,
+          featureId: current.feature_id,
+          where: 'feature_state',
+          before: parseVariants(current.variants),
+          after: parseVariants(columns.variants),
+          force: options.force === true,
+          at: change.at,
+        });
+      }
       const changes = { ...columns, updated_at: change.at };
       await repository.update(current.id, changes);
       return { row: { ...current, ...changes }, change };

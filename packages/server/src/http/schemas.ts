@@ -45,3 +45,13 @@ export const adminErrors = {
   404: ErrorResponse,
   409: ErrorResponse,
 };
+
+/** `?force=true` confirms a change that a running experiment would otherwise refuse. */
+export const ForceQuery = Type.Object(
+  {
+    force: Type.Optional(
+      Type.Boolean({ description: 'Confirm a change that a running experiment refuses; it is recorded.' }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { EnvironmentParams } from '../features/feature-states.schema.js';
 import { withExample, withExamples } from '../http/openapi.js';
 import { exampleIds, pageExample, segmentOverrideExample } from '../http/openapi-examples.js';
-import { adminErrors, Page } from '../http/schemas.js';
+import { adminErrors, ForceQuery, Page } from '../http/schemas.js';
 import { SegmentOverridesRepository } from './segment-overrides.repository.js';
 import {
   CreateSegmentOverride,
@@ -110,6 +110,7 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
             'Its state, variants or priority; absent fields stay. The segment and feature are fixed: ' +
             'delete and create to move an override.',
           params: SegmentOverrideParams,
+          querystring: ForceQuery,
           body: withExample(UpdateSegmentOverride, { value: 'express', priority: 1 }),
           response: {
             200: withExample(SegmentOverride, { ...segmentOverrideExample, value: 'express', priority: 1 }),
@@ -123,6 +124,7 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
           request.params.environmentId,
           request.params.id,
           request.body,
+          request.query,
         ),
     );
     app.delete(

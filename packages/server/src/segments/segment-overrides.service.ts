@@ -1,6 +1,8 @@
 import { conflict, notFound } from '../errors.js';
+import { guardVariantChange } from '../experiments/variant-guard.js';
 import { requireEnvironment } from '../features/scope.js';
 import { stateChanges, stateFields } from '../features/state-values.js';
+import { parseVariants } from '../features/variants.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
@@ -102,12 +104,24 @@ export class SegmentOverridesService {
     environmentId: string,
     id: string,
     input: UpdateSegmentOverride,
+    options: { force?: boolean } = {},
   ): Promise<SegmentOverride> {
     const { row, change } = await this.overrides.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
       const current = await requireOverride(repository, environmentId, id);
       const columns = stateChanges(current.feature_type, current, input);
       const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      if (columns.variants !== undefined) {
+        await guardVariantChange(trx, {
+          environmentId,
+          featureId: current.feature_id,
+          where: 'segment_override',
+          before: parseVariants(current.variants),
+          after: parseVariants(columns.variants),
+          force: options.force === true,
+          at: change.at,
+        });
+      }
       const changes = {
         ...columns,
         ...(input.priority === undefined ? {} : { priority: input.priority }),
