@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { EnvironmentsRepository } from './environments.repository.js';
 import { CreateEnvironment, Environment, ProjectParams, UpdateEnvironment } from './environments.schema.js';
 import { EnvironmentsService } from './environments.service.js';
@@ -44,7 +44,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/environments/:id',
-      { schema: { tags, params: IdParams, response: { 200: Environment, ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 200: Environment, ...adminErrors } } },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
@@ -52,7 +52,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          params: IdParams,
+          params: RefParams,
           body: UpdateEnvironment,
           response: { 200: Environment, ...adminErrors },
         },
@@ -61,7 +61,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.delete(
       '/environments/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 204: Type.Null(), ...adminErrors } } },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);
@@ -69,7 +69,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.post(
       '/environments/:id/client-key/rotate',
-      { schema: { tags, params: IdParams, response: { 200: Environment, ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 200: Environment, ...adminErrors } } },
       (request) => service.rotateClientKey(principal(request).organisationId, request.params.id),
     );
     await app.register(serverKeysRoutes(ctx));

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { ServerKeysRepository } from './server-keys.repository.js';
 import { CreateServerKey, ServerKey, ServerKeyParams } from './server-keys.schema.js';
 import { ServerKeysService } from './server-keys.service.js';
@@ -17,7 +17,7 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          params: IdParams,
+          params: RefParams,
           querystring: PageQuery,
           response: { 200: Page(ServerKey), ...adminErrors },
         },
@@ -29,7 +29,7 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          params: IdParams,
+          params: RefParams,
           body: CreateServerKey,
           response: { 201: ServerKey, ...adminErrors },
         },

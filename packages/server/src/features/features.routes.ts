@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
-import { adminErrors, IdParams, Page } from '../http/schemas.js';
+import { adminErrors, Page, RefParams } from '../http/schemas.js';
 import { FeaturesRepository } from './features.repository.js';
 import { CreateFeature, Feature, FeaturesQuery, UpdateFeature } from './features.schema.js';
 import { FeaturesService } from './features.service.js';
@@ -44,17 +44,19 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/features/:id',
-      { schema: { tags, params: IdParams, response: { 200: Feature, ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 200: Feature, ...adminErrors } } },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
       '/features/:id',
-      { schema: { tags, params: IdParams, body: UpdateFeature, response: { 200: Feature, ...adminErrors } } },
+      {
+        schema: { tags, params: RefParams, body: UpdateFeature, response: { 200: Feature, ...adminErrors } },
+      },
       (request) => service.update(principal(request).organisationId, request.params.id, request.body),
     );
     app.delete(
       '/features/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 204: Type.Null(), ...adminErrors } } },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);

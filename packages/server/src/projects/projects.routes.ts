@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { ProjectsRepository } from './projects.repository.js';
 import { CreateProject, Project, UpdateProject } from './projects.schema.js';
 import { ProjectsService } from './projects.service.js';
@@ -25,17 +25,19 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/projects/:id',
-      { schema: { tags, params: IdParams, response: { 200: Project, ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 200: Project, ...adminErrors } } },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
       '/projects/:id',
-      { schema: { tags, params: IdParams, body: UpdateProject, response: { 200: Project, ...adminErrors } } },
+      {
+        schema: { tags, params: RefParams, body: UpdateProject, response: { 200: Project, ...adminErrors } },
+      },
       (request) => service.update(principal(request).organisationId, request.params.id, request.body),
     );
     app.delete(
       '/projects/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 204: Type.Null(), ...adminErrors } } },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);

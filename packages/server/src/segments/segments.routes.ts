@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { SegmentsRepository } from './segments.repository.js';
 import { CreateSegment, Segment, UpdateSegment } from './segments.schema.js';
 import { SegmentsService } from './segments.service.js';
@@ -44,17 +44,19 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/segments/:id',
-      { schema: { tags, params: IdParams, response: { 200: Segment, ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 200: Segment, ...adminErrors } } },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
     app.patch(
       '/segments/:id',
-      { schema: { tags, params: IdParams, body: UpdateSegment, response: { 200: Segment, ...adminErrors } } },
+      {
+        schema: { tags, params: RefParams, body: UpdateSegment, response: { 200: Segment, ...adminErrors } },
+      },
       (request) => service.update(principal(request).organisationId, request.params.id, request.body),
     );
     app.delete(
       '/segments/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...adminErrors } } },
+      { schema: { tags, params: RefParams, response: { 204: Type.Null(), ...adminErrors } } },
       async (request, reply) => {
         await service.delete(principal(request).organisationId, request.params.id);
         return reply.status(204).send(null);

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../errors.js';
+import { conflict } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
@@ -19,8 +19,8 @@ export class SegmentsService {
 
   /** Throws `project_not_found` for projects of other organisations too. */
   async list(organisationId: string, projectId: string, page: PageRequest): Promise<PageResult<Segment>> {
-    if (!(await this.segments.findProject(organisationId, projectId))) throw notFound('project', projectId);
-    const rows = await this.segments.list(projectId, page);
+    const project = await this.segments.findProject(organisationId, projectId);
+    const rows = await this.segments.list(project.id, page);
     return { items: rows.items.map(toSegment), next_cursor: rows.next_cursor };
   }
 
@@ -28,8 +28,8 @@ export class SegmentsService {
     return toSegment(await requireSegment(this.segments, organisationId, id));
   }
 
-  async create(organisationId: string, projectId: string, input: CreateSegment): Promise<Segment> {
-    if (!(await this.segments.findProject(organisationId, projectId))) throw notFound('project', projectId);
+  async create(organisationId: string, projectRef: string, input: CreateSegment): Promise<Segment> {
+    const projectId = (await this.segments.findProject(organisationId, projectRef)).id;
     const rules = normaliseRules(input.rules ?? []);
     return this.nameGuarded(input.name, async () => {
       const { row, change } = await this.segments.transaction(async (repository, trx) => {
@@ -73,7 +73,7 @@ export class SegmentsService {
           ...(rules === undefined ? {} : { rules }),
           updated_at: change.at,
         };
-        await repository.update(id, changes);
+        await repository.update(current.id, changes);
         return { row: { ...current, ...changes }, change };
       });
       await this.changes.publish(change);
@@ -85,7 +85,7 @@ export class SegmentsService {
   async delete(organisationId: string, id: string): Promise<void> {
     const change = await this.segments.transaction(async (repository, trx) => {
       const current = await requireSegment(repository, organisationId, id);
-      await repository.delete(id);
+      await repository.delete(current.id);
       return this.changes.touch(trx, { projectId: current.project_id });
     });
     await this.changes.publish(change);
@@ -102,14 +102,13 @@ export class SegmentsService {
   }
 }
 
-async function requireSegment(
+/** By id or name; throws `segment_not_found`, or `segment_ambiguous` for a name of several projects. */
+function requireSegment(
   repository: SegmentsRepository,
   organisationId: string,
-  id: string,
+  ref: string,
 ): Promise<SegmentRow> {
-  const row = await repository.find(organisationId, id);
-  if (!row) throw notFound('segment', id);
-  return row;
+  return repository.find(organisationId, ref);
 }
 
 const nameTaken = (name: string) =>

@@ -85,7 +85,7 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
       async (request) => {
         const evaluation = await ctx.evaluation.evaluate(keyOf(request), identityOf(request.body.context));
         const flag = evaluation.flags.find((f) => f.feature.key === request.params.key);
-        if (!flag) throw notFound('flag', request.params.key);
+        if (!flag) throw notFound('flag', request.params.key, 'key');
         return ofrepFlag(flag);
       },
     );
