@@ -1,6 +1,7 @@
 import { notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { EnvironmentRow } from '../storage/tables.js';
 import type { FeatureStatesRepository, FeatureStateWithFeature } from './feature-states.repository.js';
@@ -39,7 +40,8 @@ export class FeatureStatesService {
     const { row, change } = await this.states.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
       const current = await requireState(repository, environment, featureId);
-      const columns = stateChanges(current.feature_type, current, input);
+      const columns = changedFields(current, stateChanges(current.feature_type, current, input));
+      if (nothingChanged(columns)) return { row: current, change: undefined };
       const change = await this.changes.touch(trx, {
         projectId: environment.project_id,
         environmentId: environment.id,
@@ -48,7 +50,7 @@ export class FeatureStatesService {
       await repository.update(current.id, changes);
       return { row: { ...current, ...changes }, change };
     });
-    await this.changes.publish(change);
+    if (change) await this.changes.publish(change);
     return toFeatureState(row);
   }
 }

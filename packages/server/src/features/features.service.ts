@@ -2,6 +2,7 @@ import { conflict, invalid } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { FeatureRow } from '../storage/tables.js';
@@ -74,7 +75,10 @@ export class FeaturesService {
     }
   }
 
-  /** Defaults apply to states created later (new environments); existing states keep theirs. */
+  /**
+   * Defaults apply to states created later (new environments); existing states keep theirs.
+   * Changing nothing records nothing (shared/patch.ts).
+   */
   async update(organisationId: string, id: string, input: UpdateFeature): Promise<Feature> {
     const { row, change } = await this.features.transaction(async (repository, trx) => {
       const current = await this.require(repository, organisationId, id);
@@ -96,12 +100,14 @@ export class FeaturesService {
         checkValue(current.type, input.default_value, 'default_value');
         changes.default_value = serialiseValue(input.default_value);
       }
+      const changed = changedFields(current, changes);
+      if (nothingChanged(changed)) return { row: current, change: undefined };
       const change = await this.changes.touch(trx, { projectId: current.project_id });
-      changes.updated_at = change.at;
-      await repository.update(current.id, changes);
-      return { row: { ...current, ...changes }, change };
+      changed.updated_at = change.at;
+      await repository.update(current.id, changed);
+      return { row: { ...current, ...changed }, change };
     });
-    await this.changes.publish(change);
+    if (change) await this.changes.publish(change);
     return toFeature(row);
   }
 

@@ -1,5 +1,6 @@
 import { conflict } from '../errors.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { ProjectRow } from '../storage/tables.js';
 import type { ProjectsRepository } from './projects.repository.js';
@@ -35,9 +36,10 @@ export class ProjectsService {
 
   async update(organisationId: string, id: string, input: UpdateProject): Promise<Project> {
     const current = await this.get(organisationId, id);
-    if (input.name !== undefined && input.name !== current.name)
-      await this.assertNameFree(organisationId, input.name);
-    const changes = { ...input, updated_at: new Date().toISOString() };
+    const changed = changedFields(current, { name: input.name });
+    if (nothingChanged(changed)) return current;
+    if (changed.name !== undefined) await this.assertNameFree(organisationId, changed.name);
+    const changes = { ...changed, updated_at: new Date().toISOString() };
     await this.projects.update(current.id, changes);
     return { ...current, ...changes };
   }

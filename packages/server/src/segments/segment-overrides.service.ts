@@ -4,6 +4,7 @@ import { stateChanges, stateFields } from '../features/state-values.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { SegmentOverrideRow } from '../storage/tables.js';
@@ -108,20 +109,20 @@ export class SegmentOverridesService {
     const { row, change } = await this.overrides.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
       const current = await requireOverride(repository, environment.id, id);
-      const columns = stateChanges(current.feature_type, current, input);
+      const columns = changedFields(current, {
+        ...stateChanges(current.feature_type, current, input),
+        ...(input.priority === undefined ? {} : { priority: input.priority }),
+      });
+      if (nothingChanged(columns)) return { row: current, change: undefined };
       const change = await this.changes.touch(trx, {
         projectId: environment.project_id,
         environmentId: environment.id,
       });
-      const changes = {
-        ...columns,
-        ...(input.priority === undefined ? {} : { priority: input.priority }),
-        updated_at: change.at,
-      };
+      const changes = { ...columns, updated_at: change.at };
       await repository.update(id, changes);
       return { row: { ...current, ...changes }, change };
     });
-    await this.changes.publish(change);
+    if (change) await this.changes.publish(change);
     return toSegmentOverride(row);
   }
 

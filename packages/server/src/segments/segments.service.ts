@@ -1,12 +1,13 @@
-import { conflict } from '../errors.js';
+import { conflict, invalid } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { SegmentRow } from '../storage/tables.js';
 import { normaliseRules } from './segment-rules.js';
-import type { Rule } from './segment-rules.schema.js';
+import type { Rule, RuleInput } from './segment-rules.schema.js';
 import type { SegmentsRepository } from './segments.repository.js';
 import type { CreateSegment, Segment, UpdateSegment } from './segments.schema.js';
 
@@ -30,7 +31,7 @@ export class SegmentsService {
 
   async create(organisationId: string, projectRef: string, input: CreateSegment): Promise<Segment> {
     const projectId = (await this.segments.findProject(organisationId, projectRef)).id;
-    const rules = normaliseRules(input.rules ?? []);
+    const rules = requireRules(input.rules ?? []);
     return this.nameGuarded(input.name, async () => {
       const { row, change } = await this.segments.transaction(async (repository, trx) => {
         if (await repository.findByName(projectId, input.name)) throw nameTaken(input.name);
@@ -55,7 +56,7 @@ export class SegmentsService {
   }
 
   async update(organisationId: string, id: string, input: UpdateSegment): Promise<Segment> {
-    const rules = input.rules === undefined ? undefined : JSON.stringify(normaliseRules(input.rules));
+    const rules = input.rules === undefined ? undefined : JSON.stringify(requireRules(input.rules));
     return this.nameGuarded(input.name, async () => {
       const { row, change } = await this.segments.transaction(async (repository, trx) => {
         const current = await requireSegment(repository, organisationId, id);
@@ -66,17 +67,14 @@ export class SegmentsService {
         ) {
           throw nameTaken(input.name);
         }
+        const changed = changedFields(current, { name: input.name, description: input.description, rules });
+        if (nothingChanged(changed)) return { row: current, change: undefined };
         const change = await this.changes.touch(trx, { projectId: current.project_id });
-        const changes = {
-          ...(input.name === undefined ? {} : { name: input.name }),
-          ...(input.description === undefined ? {} : { description: input.description }),
-          ...(rules === undefined ? {} : { rules }),
-          updated_at: change.at,
-        };
+        const changes = { ...changed, updated_at: change.at };
         await repository.update(current.id, changes);
         return { row: { ...current, ...changes }, change };
       });
-      await this.changes.publish(change);
+      if (change) await this.changes.publish(change);
       return toSegment(row);
     });
   }
@@ -109,6 +107,22 @@ function requireSegment(
   ref: string,
 ): Promise<SegmentRow> {
   return repository.find(organisationId, ref);
+}
+
+/**
+ * A segment with no rules never matches (DESIGN.md §3): nobody creates one meaning that, so it
+ * is refused rather than stored to silently match no one.
+ */
+function requireRules(input: RuleInput[]): Rule[] {
+  const rules = normaliseRules(input);
+  if (rules.length === 0) {
+    throw invalid(
+      'segment_rules_required',
+      'A segment with no rules never matches anyone; send at least one rule, e.g. "rules": ' +
+        '[{"type":"ALL","conditions":[{"property":"plan","operator":"EQUAL","value":"pro"}]}].',
+    );
+  }
+  return rules;
 }
 
 const nameTaken = (name: string) =>
