@@ -8,7 +8,7 @@ import { toErrorResponse } from '../../http/error-handler.js';
 import { jsonText } from '../../http/json-text.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import type { Evaluation, TraitInput } from '../evaluation.service.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import {
   FlagsmithAnalyticsBody,
@@ -39,7 +39,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/flags/',
       { schema: { tags, querystring: FlagsmithFlagsQuery, response: { 200: Type.Unknown(), ...errors } } },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         const evaluation = await ctx.evaluation.evaluate(key);
         stamp(reply, evaluation.snapshot);
         reply.type('application/json');
@@ -68,7 +68,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/identities/',
       { schema: { tags, querystring: FlagsmithIdentityQuery, response: { 200: Type.Unknown(), ...errors } } },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         const { identifier, transient } = request.query;
         const evaluation = await ctx.evaluation.evaluate(key, { identifier, transient: transient === true });
         return identityResponse(reply, evaluation, []);
@@ -79,7 +79,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/identities/',
       { schema: { tags, body: FlagsmithIdentityBody, response: { 200: Type.Unknown(), ...errors } } },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         const body = request.body;
         const traits: TraitInput[] = (body.traits ?? []).map((t) => ({
           key: t.trait_key,
@@ -104,7 +104,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/environment-document/',
       { schema: { tags, response: { 200: Type.Unknown(), 304: Type.Null(), ...errors } } },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'server');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'server', KEY_PLACEMENT.flagsmith);
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         stamp(reply, snapshot);
         const lastModified = new Date(Math.floor(snapshot.updatedAtSeconds) * 1000);
@@ -120,7 +120,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/analytics/flags/',
       { schema: { tags, body: FlagsmithAnalyticsBody, response: { 200: Type.Unknown(), ...errors } } },
       async (request) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         await ctx.flagAnalytics.record(key.environmentId, request.body);
         return {};
       },

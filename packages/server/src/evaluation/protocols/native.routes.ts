@@ -9,7 +9,7 @@ import { ErrorResponse } from '../../http/schemas.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import { environmentDocument } from '../environment-document.js';
 import type { EvaluatedFlag, Evaluation, TraitInput } from '../evaluation.service.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import { typedFlag } from '../typed-value.js';
 import { NativeEvaluateBody, NativeEvaluateResponse } from './native.schema.js';
 
@@ -26,7 +26,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/flags',
       { schema: { tags, body: NativeEvaluateBody, response: { 200: NativeEvaluateResponse, ...errors } } },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
         const body = request.body;
         const traits = traitInputs(body);
         if (!body.identifier && traits.length > 0) {
@@ -46,7 +46,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/flags',
       { schema: { tags, response: { 200: NativeEvaluateResponse, ...errors } } },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
         return sendNative(reply, await ctx.evaluation.evaluate(key));
       },
     );
@@ -55,7 +55,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/environment-document',
       { schema: { tags, response: { 200: Type.Unknown(), 304: Type.Null(), ...errors } } },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'server');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'server', KEY_PLACEMENT.native);
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         reply.header('ETag', snapshot.etag).header('Cache-Control', 'no-cache');
         if (request.headers['if-none-match'] === snapshot.etag) return reply.status(304).send(null);

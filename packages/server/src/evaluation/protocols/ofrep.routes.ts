@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import { forbidden, notFound, unauthorized } from '../../errors.js';
 import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../../http/rate-limit.js';
 import type { SseMessage } from '../../realtime/sse-hub.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import { bulkEtag, etagMatches, identityOf, ofrepError, ofrepFlag } from './ofrep.mapping.js';
 import {
@@ -47,7 +47,7 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
   /** Before the body is parsed: unknown keys and over-limit keys cost nothing more. */
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     const presented = environmentKeyOf(request);
-    const key = await ctx.keys.require(presented, 'any');
+    const key = await ctx.keys.require(presented, 'any', KEY_PLACEMENT.ofrep);
     enforceRateLimit(limiter, presented as string, reply);
     keys.set(request, key);
   };
@@ -138,7 +138,7 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
       },
       async (request, reply) => {
         const presented = request.query.key;
-        const key = await ctx.keys.require(presented, 'any');
+        const key = await ctx.keys.require(presented, 'any', 'as ?key=<client key>');
         if (key.kind === 'server') {
           throw forbidden('Server keys are secret and must not travel in URLs; streams take the client key.');
         }

@@ -5,7 +5,7 @@ import { EventsRepository } from '../../events/events.repository.js';
 import { EVENTS_BODY_LIMIT_BYTES } from '../../events/events.schema.js';
 import { EventsService } from '../../events/events.service.js';
 import { toErrorResponse } from '../../http/error-handler.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import {
   InitializeBody,
   InitializeResponse,
@@ -48,7 +48,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const key = await ctx.keys.require(statsigKeyOf(request), 'any');
+        const key = await ctx.keys.require(statsigKeyOf(request), 'any', KEY_PLACEMENT.statsig);
         const body = request.body;
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         const time = Date.parse(snapshot.updatedAt);
@@ -75,7 +75,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           },
         },
         async (request, reply) => {
-          const key = await ctx.keys.require(statsigKeyOf(request), 'any');
+          const key = await ctx.keys.require(statsigKeyOf(request), 'any', KEY_PLACEMENT.statsig);
           await events.ingest(key.environmentId, rgstrBatch(request.body), 'statsig');
           return reply.status(202).send({ success: true });
         },
