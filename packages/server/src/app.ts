@@ -58,7 +58,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Long enough for any identifier (MAX_IDENTIFIER_LENGTH code points), URL-encoded, as a path segment.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 12_000 },
     // Peers disconnecting mid-response must not surface as server errors.
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -34,12 +34,12 @@ export class PennonError extends Error {
 
 export const invalid = (code: string, message: string, details?: unknown) =>
   new PennonError('invalid', code, message, { details });
-export const notFound = (what: string, id: string) =>
-  new PennonError(
-    'not_found',
-    `${what}_not_found`,
-    `No ${what.replaceAll('_', ' ')} with id or key '${id}'.`,
-  );
+/**
+ * `<what>_not_found` for things looked up one way only (`by`: an id unless said otherwise).
+ * Things that may be named by id or by name fail through shared/lookup.ts, which says both.
+ */
+export const notFound = (what: string, value: string, by = 'id') =>
+  new PennonError('not_found', `${what}_not_found`, `No ${what.replaceAll('_', ' ')} with ${by} '${value}'.`);
 export const conflict = (code: string, message: string) => new PennonError('conflict', code, message);
 export const unauthorized = (message: string) => new PennonError('unauthorized', 'unauthorized', message);
 export const forbidden = (message: string) => new PennonError('forbidden', 'forbidden', message);

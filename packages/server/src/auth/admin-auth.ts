@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { unauthorized } from '../errors.js';
+import { ADMIN_TOKEN_PREFIX, SERVER_KEY_PREFIX } from '../shared/keys.js';
 import type { Tables } from '../storage/tables.js';
 import { bearerToken, hashToken } from './tokens.js';
 
@@ -23,15 +24,46 @@ declare module 'fastify' {
 export function adminAuthHook(db: Kysely<Tables>) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request.headers.authorization);
-    if (!token) throw unauthorized('Send an admin token as "Authorization: Bearer <token>".');
+    if (!token) throw unauthorized(missingTokenMessage(request));
     const row = await db
       .selectFrom('admin_tokens')
       .select(['id', 'organisation_id'])
       .where('token_hash', '=', hashToken(token))
       .executeTakeFirst();
-    if (!row) throw unauthorized('The admin token is not valid.');
+    if (!row) throw unauthorized(await invalidTokenMessage(db, token));
     request.admin = { organisationId: row.organisation_id, tokenId: row.id };
   };
+}
+
+const SEND_ADMIN_TOKEN = `the admin API takes an admin token (${ADMIN_TOKEN_PREFIX}…) as "Authorization: Bearer <token>"`;
+
+/** Says what arrived instead: an SDK header, another Authorization scheme, or nothing. */
+function missingTokenMessage(request: FastifyRequest): string {
+  const sdkHeader = ['x-environment-key', 'x-api-key'].find((name) => request.headers[name] !== undefined);
+  if (sdkHeader) {
+    return `An environment key arrived in ${sdkHeader}; ${SEND_ADMIN_TOKEN}. Environment keys are for the SDK APIs.`;
+  }
+  const scheme = request.headers.authorization?.split(/\s+/)[0];
+  if (scheme) return `An Authorization header with scheme '${scheme}' arrived; ${SEND_ADMIN_TOKEN}.`;
+  return `No credentials arrived; ${SEND_ADMIN_TOKEN}.`;
+}
+
+/**
+ * An unknown token may be an environment key sent to the wrong API. Only this failure path
+ * looks client keys up, so a valid token costs nothing more.
+ */
+async function invalidTokenMessage(db: Kysely<Tables>, token: string): Promise<string> {
+  const sdk = 'Environment keys are for the SDK APIs (/api/sdk/v1, /api/v1, /ofrep/v1, /v1).';
+  if (token.startsWith(SERVER_KEY_PREFIX)) {
+    return `A server key (${SERVER_KEY_PREFIX}…) arrived; ${SEND_ADMIN_TOKEN}. ${sdk}`;
+  }
+  const client = await db
+    .selectFrom('environments')
+    .select('id')
+    .where('client_key', '=', token)
+    .executeTakeFirst();
+  if (client) return `A client key arrived; ${SEND_ADMIN_TOKEN}. ${sdk}`;
+  return 'The admin token is not valid: no token has it (revoked, or mistyped?).';
 }
 
 /** The principal of a request that passed `adminAuthHook`. */

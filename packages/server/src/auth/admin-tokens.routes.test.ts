@@ -181,7 +181,7 @@ describeEachDialect('admin token routes', (getDatabase) => {
         const before = await tokenRows(getDatabase().db);
         const response = await call(method, url, payload);
         expect(response.statusCode).toBe(status);
-        expect(response.json().error).toEqual({ code, message: expect.any(String) });
+        expect(response.json().error).toMatchObject({ code, message: expect.any(String) });
         expect(await tokenRows(getDatabase().db)).toEqual(before);
       });
     }

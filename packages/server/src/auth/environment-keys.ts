@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { forbidden, unauthorized } from '../errors.js';
 import type { ChangeBus } from '../realtime/change-bus.js';
-import { SERVER_KEY_PREFIX } from '../shared/keys.js';
+import { ADMIN_TOKEN_PREFIX, SERVER_KEY_PREFIX } from '../shared/keys.js';
 import type { Tables } from '../storage/tables.js';
 
 export type KeyKind = 'client' | 'server';
@@ -48,14 +48,39 @@ export class EnvironmentKeys {
 
   /**
    * Resolves a key or raises 401 (missing/unknown) or 403 (a client key where a server key
-   * is required).
+   * is required). Each message says which kind of key arrived, which kind the route takes and
+   * `placement`: where the route reads it (sdk-keys.ts `KEY_PLACEMENT`).
    */
-  async require(key: string | undefined, needs: KeyKind | 'any'): Promise<EnvironmentKey> {
-    if (!key) throw unauthorized('Send an environment key.');
+  async require(
+    key: string | undefined,
+    needs: KeyKind | 'any',
+    placement = 'as "Authorization: Bearer <key>"',
+  ): Promise<EnvironmentKey> {
+    const wanted =
+      needs === 'server'
+        ? `a server key (ser.…) ${placement}`
+        : `an environment key (its client key, or a server key ser.…) ${placement}`;
+    if (!key) throw unauthorized(`No key arrived; this route takes ${wanted}.`);
     const found = await this.lookup(key);
-    if (!found) throw unauthorized('The environment key is not valid.');
+    if (!found) {
+      if (key.startsWith(ADMIN_TOKEN_PREFIX)) {
+        throw unauthorized(
+          `An admin token (${ADMIN_TOKEN_PREFIX}…) arrived; this SDK route takes ${wanted}. ` +
+            'Admin tokens are for the admin API (/api/admin/v1).',
+        );
+      }
+      const kind = key.startsWith(SERVER_KEY_PREFIX)
+        ? `server key (${SERVER_KEY_PREFIX}…)`
+        : 'environment key';
+      throw unauthorized(
+        `The ${kind} is not valid: no environment has it (deleted or rotated?). Send ${wanted}.`,
+      );
+    }
     if (needs === 'server' && found.kind !== 'server') {
-      throw forbidden('This endpoint needs a server-side environment key (ser.…).');
+      throw forbidden(
+        `A client key arrived; this route returns every rule of the environment and takes ${wanted}. ` +
+          'Create one under /api/admin/v1/environments/<environment>/server-keys.',
+      );
     }
     return found;
   }

@@ -1,32 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
-import { findProjectForOrganisation } from '../projects/projects.repository.js';
+import { resolveProject } from '../projects/project-lookup.js';
 import { newId } from '../shared/ids.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { EnvironmentRow, FeatureStateRow, ProjectRow, Tables } from '../storage/tables.js';
-
-/**
- * Looks up an environment only if its project belongs to the organisation. Environments carry
- * no organisation id of their own, so every environment-scoped route in any domain goes
- * through this join; undefined means "not yours" and should become a 404.
- */
-export async function findEnvironmentForOrganisation(
-  db: Kysely<Tables>,
-  organisationId: string,
-  environmentId: string,
-): Promise<EnvironmentRow | undefined> {
-  return db
-    .selectFrom('environments')
-    .innerJoin('projects', 'projects.id', 'environments.project_id')
-    .selectAll('environments')
-    .where('projects.organisation_id', '=', organisationId)
-    .where('environments.id', '=', environmentId)
-    .executeTakeFirst();
-}
+import { resolveEnvironment } from './environment-lookup.js';
 
 /** Rows per multi-row insert: keeps bound parameters far below SQLite's and PostgreSQL's limits. */
 const INSERT_CHUNK = 200;
 
-/** Storage of environments. Callers scope by organisation first (`findEnvironmentForOrganisation`). */
+/** Storage of environments. Callers scope by organisation first (`resolveEnvironment`). */
 export class EnvironmentsRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
@@ -37,12 +19,14 @@ export class EnvironmentsRepository {
     return this.db.transaction().execute((trx) => work(new EnvironmentsRepository(trx), trx));
   }
 
-  findProject(organisationId: string, projectId: string): Promise<ProjectRow | undefined> {
-    return findProjectForOrganisation(this.db, organisationId, projectId);
+  /** By id or name; throws `project_not_found`. */
+  findProject(organisationId: string, projectRef: string): Promise<ProjectRow> {
+    return resolveProject(this.db, organisationId, projectRef);
   }
 
-  find(organisationId: string, id: string): Promise<EnvironmentRow | undefined> {
-    return findEnvironmentForOrganisation(this.db, organisationId, id);
+  /** By id or key; throws `environment_not_found` or `environment_ambiguous`. */
+  find(organisationId: string, ref: string): Promise<EnvironmentRow> {
+    return resolveEnvironment(this.db, organisationId, ref);
   }
 
   list(projectId: string, page: PageRequest) {

@@ -278,20 +278,26 @@ describeEachDialect('environments routes', (getDatabase) => {
         'invalid_request',
       ],
       ['a server key without a name', 'POST /environments/:env/server-keys', {}, 400, 'invalid_request'],
-      ['a malformed environment id', 'GET /environments/bad%20id!', undefined, 400, 'invalid_request'],
       [
-        'an environment id that is too long',
-        `DELETE /environments/${'a'.repeat(65)}`,
+        'an environment key no environment has',
+        'GET /environments/bad%20id!',
+        undefined,
+        404,
+        'environment_not_found',
+      ],
+      [
+        'an environment reference over 1000 characters',
+        `DELETE /environments/${'a'.repeat(1001)}`,
         undefined,
         400,
         'invalid_request',
       ],
       [
-        'a malformed project id',
+        'a project name no project has',
         'POST /projects/bad$id/environments',
         { key: 'k3', name: 'K' },
-        400,
-        'invalid_request',
+        404,
+        'project_not_found',
       ],
       [
         'a malformed server key id',
@@ -345,7 +351,7 @@ describeEachDialect('environments routes', (getDatabase) => {
             : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
         });
         expect(response.statusCode).toBe(status);
-        expect(response.json().error).toEqual({ code, message: expect.any(String) });
+        expect(response.json().error).toMatchObject({ code, message: expect.any(String) });
         expect(await snapshot(getDatabase().db)).toEqual(before);
       });
     }

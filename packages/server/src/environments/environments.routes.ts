@@ -4,7 +4,7 @@ import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
 import { environmentExample, exampleKeys, pageExample } from '../http/openapi-examples.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { EnvironmentsRepository } from './environments.repository.js';
 import { CreateEnvironment, Environment, ProjectParams, UpdateEnvironment } from './environments.schema.js';
 import { EnvironmentsService } from './environments.service.js';
@@ -56,7 +56,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Get an environment',
           description: 'Includes its client key, which is public by design.',
-          params: IdParams,
+          params: RefParams,
           response: { 200: withExample(Environment, environmentExample), ...adminErrors },
         },
       },
@@ -69,7 +69,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Rename an environment or change its settings',
           description: '`hide_disabled_flags`: SDKs are not sent the flags that are off in this environment.',
-          params: IdParams,
+          params: RefParams,
           body: withExample(UpdateEnvironment, { name: 'Production (EU)', hide_disabled_flags: true }),
           response: {
             200: withExample(Environment, {
@@ -91,7 +91,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Delete an environment',
           description:
             'Deletes its feature states, overrides, identities, keys and events; its keys stop working at once.',
-          params: IdParams,
+          params: RefParams,
           response: { 204: Type.Null(), ...adminErrors },
         },
       },
@@ -109,7 +109,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             'Issues a new client key and revokes the old one at once, e.g. after a copy leaked. ' +
             'Web and mobile apps must ship the new key; server keys are not affected.',
-          params: IdParams,
+          params: RefParams,
           response: {
             200: withExample(Environment, { ...environmentExample, client_key: exampleKeys.rotatedClient }),
             ...adminErrors,

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id } from '../http/schemas.js';
+import { Ref } from '../http/schemas.js';
 
 export const Environment = Type.Object(
   {
@@ -33,4 +33,4 @@ export const UpdateEnvironment = Type.Object(
 );
 export type UpdateEnvironment = Static<typeof UpdateEnvironment>;
 
-export const ProjectParams = Type.Object({ projectId: Id });
+export const ProjectParams = Type.Object({ projectId: Ref });

@@ -4,7 +4,8 @@ import { type ConfigChange, InProcessChangeBus } from '../realtime/change-bus.js
 import { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import { describeEachDialect } from '../testing/databases.js';
-import { EnvironmentsRepository, findEnvironmentForOrganisation } from './environments.repository.js';
+import { resolveEnvironment } from './environment-lookup.js';
+import { EnvironmentsRepository } from './environments.repository.js';
 import { EnvironmentsService } from './environments.service.js';
 import { ServerKeysRepository } from './server-keys.repository.js';
 import { ServerKeysService } from './server-keys.service.js';
@@ -104,8 +105,10 @@ describeEachDialect('environments service', (getDatabase) => {
   it('scopes environments to the organisation of the caller', async () => {
     const { db } = getDatabase();
     const env = await service.create(organisationId, projectId, { key: 'scoped', name: 'Scoped' });
-    expect((await findEnvironmentForOrganisation(db, organisationId, env.id))?.project_id).toBe(projectId);
-    expect(await findEnvironmentForOrganisation(db, 'someone-else', env.id)).toBeUndefined();
+    expect((await resolveEnvironment(db, organisationId, env.id)).project_id).toBe(projectId);
+    await expect(resolveEnvironment(db, 'someone-else', env.id)).rejects.toMatchObject({
+      code: 'environment_not_found',
+    });
     await expect(service.get('someone-else', env.id)).rejects.toMatchObject({
       code: 'environment_not_found',
     });

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../errors.js';
+import { conflict } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
@@ -20,10 +20,13 @@ export class EnvironmentsService {
   ) {}
 
   /** Throws `project_not_found` for projects of other organisations too. */
-  async list(organisationId: string, projectId: string, page: PageRequest): Promise<PageResult<Environment>> {
-    if (!(await this.environments.findProject(organisationId, projectId)))
-      throw notFound('project', projectId);
-    const rows = await this.environments.list(projectId, page);
+  async list(
+    organisationId: string,
+    projectRef: string,
+    page: PageRequest,
+  ): Promise<PageResult<Environment>> {
+    const project = await this.environments.findProject(organisationId, projectRef);
+    const rows = await this.environments.list(project.id, page);
     return { items: rows.items.map(toEnvironment), next_cursor: rows.next_cursor };
   }
 
@@ -32,9 +35,8 @@ export class EnvironmentsService {
   }
 
   /** Creates the environment with a state for every existing feature, all in one transaction. */
-  async create(organisationId: string, projectId: string, input: CreateEnvironment): Promise<Environment> {
-    if (!(await this.environments.findProject(organisationId, projectId)))
-      throw notFound('project', projectId);
+  async create(organisationId: string, projectRef: string, input: CreateEnvironment): Promise<Environment> {
+    const projectId = (await this.environments.findProject(organisationId, projectRef)).id;
     const now = new Date().toISOString();
     const row: EnvironmentRow = {
       id: newId(),
@@ -71,8 +73,11 @@ export class EnvironmentsService {
       const hide = input.hide_disabled_flags === undefined ? undefined : input.hide_disabled_flags ? 1 : 0;
       if (hide !== undefined && hide !== current.hide_disabled_flags) changes.hide_disabled_flags = hide;
       if (Object.keys(changes).length === 0) return { row: current, change: undefined };
-      await repository.update(id, changes);
-      const change = await this.changes.touch(trx, { projectId: current.project_id, environmentId: id });
+      await repository.update(current.id, changes);
+      const change = await this.changes.touch(trx, {
+        projectId: current.project_id,
+        environmentId: current.id,
+      });
       return { row: { ...current, ...changes, updated_at: change.at }, change };
     });
     if (change) await this.changes.publish(change);
@@ -84,8 +89,11 @@ export class EnvironmentsService {
     const { row, change } = await this.environments.transaction(async (repository, trx) => {
       const current = await requireEnvironment(repository, organisationId, id);
       const clientKey = newClientKey();
-      await repository.update(id, { client_key: clientKey });
-      const change = await this.changes.touch(trx, { projectId: current.project_id, environmentId: id });
+      await repository.update(current.id, { client_key: clientKey });
+      const change = await this.changes.touch(trx, {
+        projectId: current.project_id,
+        environmentId: current.id,
+      });
       return { row: { ...current, client_key: clientKey, updated_at: change.at }, change };
     });
     await this.changes.publish(change);
@@ -96,22 +104,24 @@ export class EnvironmentsService {
   async delete(organisationId: string, id: string): Promise<void> {
     const change = await this.environments.transaction(async (repository, trx) => {
       const current = await requireEnvironment(repository, organisationId, id);
-      const change = await this.changes.touch(trx, { projectId: current.project_id, environmentId: id });
-      await repository.delete(id);
+      const change = await this.changes.touch(trx, {
+        projectId: current.project_id,
+        environmentId: current.id,
+      });
+      await repository.delete(current.id);
       return change;
     });
     await this.changes.publish(change);
   }
 }
 
-async function requireEnvironment(
+/** By id or key; throws `environment_not_found` or `environment_ambiguous` (environment-lookup.ts). */
+function requireEnvironment(
   repository: EnvironmentsRepository,
   organisationId: string,
-  id: string,
+  ref: string,
 ): Promise<EnvironmentRow> {
-  const row = await repository.find(organisationId, id);
-  if (!row) throw notFound('environment', id);
-  return row;
+  return repository.find(organisationId, ref);
 }
 
 const keyTaken = (key: string) =>

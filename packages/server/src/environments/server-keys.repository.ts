@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { EnvironmentRow, ServerKeyRow, Tables } from '../storage/tables.js';
-import { findEnvironmentForOrganisation } from './environments.repository.js';
+import { resolveEnvironment } from './environment-lookup.js';
 
 /** Storage of server keys; callers first check the environment belongs to the organisation. */
 export class ServerKeysRepository {
@@ -13,8 +13,9 @@ export class ServerKeysRepository {
     return this.db.transaction().execute((trx) => work(new ServerKeysRepository(trx), trx));
   }
 
-  findEnvironment(organisationId: string, environmentId: string): Promise<EnvironmentRow | undefined> {
-    return findEnvironmentForOrganisation(this.db, organisationId, environmentId);
+  /** By id or key; throws `environment_not_found` or `environment_ambiguous`. */
+  findEnvironment(organisationId: string, environmentRef: string): Promise<EnvironmentRow> {
+    return resolveEnvironment(this.db, organisationId, environmentRef);
   }
 
   list(environmentId: string, page: PageRequest) {

@@ -4,7 +4,7 @@ import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
 import { pageExample, serverKeyExample } from '../http/openapi-examples.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { ServerKeysRepository } from './server-keys.repository.js';
 import { CreateServerKey, ServerKey, ServerKeyParams } from './server-keys.schema.js';
 import { maskKey, ServerKeysService } from './server-keys.service.js';
@@ -21,7 +21,7 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: "List an environment's server keys",
           description: 'Keys are masked but for their last 4 characters: only creation shows a key whole.',
-          params: IdParams,
+          params: RefParams,
           querystring: PageQuery,
           response: {
             200: withExample(
@@ -43,7 +43,7 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             'A secret `ser.…` key for backends: server SDKs use it to download the environment ' +
             'document (every rule) and evaluate locally. The answer is the only time it is shown whole.',
-          params: IdParams,
+          params: RefParams,
           body: withExample(CreateServerKey, { name: 'checkout-service' }),
           response: { 201: withExample(ServerKey, serverKeyExample), ...adminErrors },
         },

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id } from '../http/schemas.js';
+import { Id, Ref } from '../http/schemas.js';
 
 /** In lists `key` is masked but for its last 4 characters; only creation shows it whole, once. */
 export const ServerKey = Type.Object(
@@ -19,4 +19,4 @@ export const CreateServerKey = Type.Object(
 );
 export type CreateServerKey = Static<typeof CreateServerKey>;
 
-export const ServerKeyParams = Type.Object({ id: Id, keyId: Id });
+export const ServerKeyParams = Type.Object({ id: Ref, keyId: Id });

@@ -24,8 +24,8 @@ export class ServerKeysService {
     environmentId: string,
     page: PageRequest,
   ): Promise<PageResult<ServerKey>> {
-    await requireEnvironment(this.keys, organisationId, environmentId);
-    const rows = await this.keys.list(environmentId, page);
+    const environment = await requireEnvironment(this.keys, organisationId, environmentId);
+    const rows = await this.keys.list(environment.id, page);
     return {
       items: rows.items.map((row) => toServerKey(row, maskKey(row.key))),
       next_cursor: rows.next_cursor,
@@ -33,17 +33,24 @@ export class ServerKeysService {
   }
 
   async create(organisationId: string, environmentId: string, input: CreateServerKey): Promise<ServerKey> {
-    const row: ServerKeyRow = {
-      id: newId(),
-      environment_id: environmentId,
-      key: newServerKey(),
-      name: input.name,
-      created_at: new Date().toISOString(),
-    };
-    const change = await this.keys.transaction(async (keys, trx) => {
+    const key = newServerKey();
+    const { row, change } = await this.keys.transaction(async (keys, trx) => {
       const environment = await requireEnvironment(keys, organisationId, environmentId);
+      const row: ServerKeyRow = {
+        id: newId(),
+        environment_id: environment.id,
+        key,
+        name: input.name,
+        created_at: new Date().toISOString(),
+      };
       await keys.insert(row);
-      return this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      return {
+        row,
+        change: await this.changes.touch(trx, {
+          projectId: environment.project_id,
+          environmentId: environment.id,
+        }),
+      };
     });
     await this.changes.publish(change);
     return toServerKey(row, row.key);
@@ -53,22 +60,21 @@ export class ServerKeysService {
   async delete(organisationId: string, environmentId: string, keyId: string): Promise<void> {
     const change = await this.keys.transaction(async (keys, trx) => {
       const environment = await requireEnvironment(keys, organisationId, environmentId);
-      if (!(await keys.find(environmentId, keyId))) throw notFound('server_key', keyId);
+      if (!(await keys.find(environment.id, keyId))) throw notFound('server_key', keyId);
       await keys.delete(keyId);
-      return this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      return this.changes.touch(trx, { projectId: environment.project_id, environmentId: environment.id });
     });
     await this.changes.publish(change);
   }
 }
 
-async function requireEnvironment(
+/** By id or key; throws `environment_not_found` or `environment_ambiguous`. */
+function requireEnvironment(
   keys: ServerKeysRepository,
   organisationId: string,
-  id: string,
+  ref: string,
 ): Promise<EnvironmentRow> {
-  const row = await keys.findEnvironment(organisationId, id);
-  if (!row) throw notFound('environment', id);
-  return row;
+  return keys.findEnvironment(organisationId, ref);
 }
 
 /** Enough to tell keys apart in a list, never enough to use one. */

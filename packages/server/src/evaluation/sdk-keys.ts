@@ -1,6 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import { bearerToken } from '../auth/tokens.js';
 
+/** Where each protocol takes its key, for errors that tell a caller how to send one. */
+export const KEY_PLACEMENT = {
+  native: 'as "Authorization: Bearer <key>" (or in X-Environment-Key)',
+  flagsmith: 'in the X-Environment-Key header',
+  ofrep: 'as "Authorization: Bearer <key>" or in the X-API-Key header',
+  statsig: 'in the STATSIG-API-KEY header or as ?k=<key>',
+  url: 'in the URL',
+} as const;
+
 /**
  * The environment key of an SDK request, from `Authorization: Bearer <key>`,
  * `X-Environment-Key` (Flagsmith's header) or `X-API-Key` (OFREP's), in that order.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
-import { environmentKeyOf } from '../evaluation/sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
 import { security, withExample, withExamples } from '../http/openapi.js';
 import { ErrorResponse } from '../http/schemas.js';
 import { EventsRepository } from './events.repository.js';
@@ -70,7 +70,7 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
         const { events = [], exposures = [] } = request.body;
         const result = await service.ingest(
           key.environmentId,

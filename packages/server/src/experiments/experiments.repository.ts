@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { findEnvironmentForOrganisation } from '../environments/environments.repository.js';
+import { resolveEnvironment } from '../environments/environment-lookup.js';
 import type { StoredVariant } from '../evaluation/environment-loader.js';
 import { parseVariants } from '../features/variants.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
@@ -26,8 +26,9 @@ export class ExperimentsRepository {
     return this.db.transaction().execute((trx) => work(new ExperimentsRepository(trx), trx));
   }
 
-  findEnvironment(organisationId: string, environmentId: string): Promise<EnvironmentRow | undefined> {
-    return findEnvironmentForOrganisation(this.db, organisationId, environmentId);
+  /** By id or key; `environment_not_found` (or ambiguous) otherwise. */
+  resolveEnvironment(organisationId: string, ref: string): Promise<EnvironmentRow> {
+    return resolveEnvironment(this.db, organisationId, ref);
   }
 
   /** A feature of the project by id, else by key. */

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, PageQuery } from '../http/schemas.js';
+import { PageQuery, Ref } from '../http/schemas.js';
 
 export const METHODS = ['frequentist', 'sequential', 'bayesian'] as const;
 export const CORRECTIONS = ['holm', 'benjamini-hochberg'] as const;
@@ -105,5 +105,5 @@ export const ExperimentsQuery = Type.Object(
 );
 export type ExperimentsQuery = Static<typeof ExperimentsQuery>;
 
-export const EnvironmentExperimentsParams = Type.Object({ environmentId: Id });
-export const ExperimentParams = Type.Object({ environmentId: Id, experiment: Reference });
+export const EnvironmentExperimentsParams = Type.Object({ environmentId: Ref });
+export const ExperimentParams = Type.Object({ environmentId: Ref, experiment: Reference });

@@ -39,32 +39,33 @@ export class ExperimentsService {
 
   async list(
     organisationId: string,
-    environmentId: string,
+    environmentRef: string,
     page: PageRequest & { status?: ExperimentStatus },
   ): Promise<PageResult<Experiment>> {
-    await this.requireEnvironment(organisationId, environmentId);
+    const environmentId = (await this.requireEnvironment(organisationId, environmentRef)).id;
     const rows = await this.experiments.list(environmentId, page);
     const metrics = await this.experiments.metricsOf(rows.items.map((r) => r.id));
     return { items: rows.items.map((row) => toExperiment(row, metrics)), next_cursor: rows.next_cursor };
   }
 
-  async get(organisationId: string, environmentId: string, idOrKey: string): Promise<Experiment> {
-    await this.requireEnvironment(organisationId, environmentId);
+  async get(organisationId: string, environmentRef: string, idOrKey: string): Promise<Experiment> {
+    const environmentId = (await this.requireEnvironment(organisationId, environmentRef)).id;
     return this.view(await this.require(environmentId, idOrKey));
   }
 
   /** The experiment row with its feature key, for results. */
-  async find(organisationId: string, environmentId: string, idOrKey: string) {
-    const environment = await this.requireEnvironment(organisationId, environmentId);
-    const experiment = await this.require(environmentId, idOrKey);
+  async find(organisationId: string, environmentRef: string, idOrKey: string) {
+    const environment = await this.requireEnvironment(organisationId, environmentRef);
+    const experiment = await this.require(environment.id, idOrKey);
     const metrics = await this.experiments.metricsOf([experiment.id]);
     return { environment, experiment, metrics };
   }
 
-  async create(organisationId: string, environmentId: string, input: CreateExperiment): Promise<Experiment> {
+  async create(organisationId: string, environmentRef: string, input: CreateExperiment): Promise<Experiment> {
     try {
       const row = await this.experiments.transaction(async (repository) => {
-        const environment = await this.requireEnvironment(organisationId, environmentId, repository);
+        const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
+        const environmentId = environment.id;
         const feature = await repository.findFeature(environment.project_id, input.feature);
         if (!feature) throw notFound('feature', input.feature);
         const now = this.now();
@@ -104,13 +105,13 @@ export class ExperimentsService {
 
   async update(
     organisationId: string,
-    environmentId: string,
+    environmentRef: string,
     idOrKey: string,
     input: UpdateExperiment,
   ): Promise<Experiment> {
     const row = await this.experiments.transaction(async (repository) => {
-      const environment = await this.requireEnvironment(organisationId, environmentId, repository);
-      const current = await this.require(environmentId, idOrKey, repository);
+      const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
+      const current = await this.require(environment.id, idOrKey, repository);
       if (Object.keys(input).length === 0) return current;
       if (current.status === 'stopped') {
         throw conflict(
@@ -150,9 +151,9 @@ export class ExperimentsService {
    * Starts a draft: the feature must have variants here, the control must be one of them (or
    * the unallocated remainder), and a primary metric must say what the experiment is for.
    */
-  async start(organisationId: string, environmentId: string, idOrKey: string): Promise<Experiment> {
+  async start(organisationId: string, environmentRef: string, idOrKey: string): Promise<Experiment> {
     const row = await this.experiments.transaction(async (repository) => {
-      await this.requireEnvironment(organisationId, environmentId, repository);
+      const environmentId = (await this.requireEnvironment(organisationId, environmentRef, repository)).id;
       const current = await this.require(environmentId, idOrKey, repository);
       if (current.status !== 'draft') {
         throw conflict(
@@ -192,9 +193,9 @@ export class ExperimentsService {
     return this.view(row);
   }
 
-  async stop(organisationId: string, environmentId: string, idOrKey: string): Promise<Experiment> {
+  async stop(organisationId: string, environmentRef: string, idOrKey: string): Promise<Experiment> {
     const row = await this.experiments.transaction(async (repository) => {
-      await this.requireEnvironment(organisationId, environmentId, repository);
+      const environmentId = (await this.requireEnvironment(organisationId, environmentRef, repository)).id;
       const current = await this.require(environmentId, idOrKey, repository);
       if (current.status !== 'running') {
         throw conflict(
@@ -212,8 +213,8 @@ export class ExperimentsService {
   }
 
   /** A running experiment is stopped first, so deleting one is a deliberate second step. */
-  async delete(organisationId: string, environmentId: string, idOrKey: string): Promise<void> {
-    await this.requireEnvironment(organisationId, environmentId);
+  async delete(organisationId: string, environmentRef: string, idOrKey: string): Promise<void> {
+    const environmentId = (await this.requireEnvironment(organisationId, environmentRef)).id;
     const current = await this.require(environmentId, idOrKey);
     if (current.status === 'running') {
       throw conflict(
@@ -226,11 +227,11 @@ export class ExperimentsService {
 
   async changes(
     organisationId: string,
-    environmentId: string,
+    environmentRef: string,
     idOrKey: string,
     page: PageRequest,
   ): Promise<PageResult<ExperimentChange>> {
-    await this.requireEnvironment(organisationId, environmentId);
+    const environmentId = (await this.requireEnvironment(organisationId, environmentRef)).id;
     const current = await this.require(environmentId, idOrKey);
     const rows = await this.experiments.changes(current.id, page);
     return {
@@ -285,9 +286,7 @@ export class ExperimentsService {
     environmentId: string,
     repository: ExperimentsRepository = this.experiments,
   ): Promise<EnvironmentRow> {
-    const environment = await repository.findEnvironment(organisationId, environmentId);
-    if (!environment) throw notFound('environment', environmentId);
-    return environment;
+    return repository.resolveEnvironment(organisationId, environmentId);
   }
 
   private async require(

@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import { findEnvironmentForOrganisation } from '../environments/environments.repository.js';
+import { resolveEnvironment } from '../environments/environment-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
-import type { EnvironmentRow, FeatureStateRow, Tables } from '../storage/tables.js';
+import type { EnvironmentRow, FeatureRow, FeatureStateRow, Tables } from '../storage/tables.js';
+import { resolveFeatureInProject } from './feature-lookup.js';
 
 /** Storage of feature states, read with the key and type of their feature. */
 export class FeatureStatesRepository {
@@ -14,8 +15,9 @@ export class FeatureStatesRepository {
     return this.db.transaction().execute((trx) => work(new FeatureStatesRepository(trx), trx));
   }
 
-  findEnvironment(organisationId: string, environmentId: string): Promise<EnvironmentRow | undefined> {
-    return findEnvironmentForOrganisation(this.db, organisationId, environmentId);
+  /** By id or key; throws `environment_not_found` or `environment_ambiguous`. */
+  findEnvironment(organisationId: string, environmentRef: string): Promise<EnvironmentRow> {
+    return resolveEnvironment(this.db, organisationId, environmentRef);
   }
 
   list(environmentId: string, page: PageRequest) {
@@ -24,6 +26,11 @@ export class FeatureStatesRepository {
       'feature_states.id',
       page,
     );
+  }
+
+  /** A feature of the project by id or key; throws `feature_not_found`. */
+  findFeature(projectId: string, featureRef: string): Promise<FeatureRow> {
+    return resolveFeatureInProject(this.db, projectId, featureRef);
   }
 
   find(environmentId: string, featureId: string) {

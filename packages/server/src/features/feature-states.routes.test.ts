@@ -100,8 +100,8 @@ describeEachDialect('feature states routes', (getDatabase) => {
         value: { columns: 2 },
       });
       for (const [url, code] of [
-        [`/environments/${development}/feature-states/nope`, 'feature_state_not_found'],
-        [`/environments/${development}/feature-states/${sibling.featureId}`, 'feature_state_not_found'],
+        [`/environments/${development}/feature-states/nope`, 'feature_not_found'],
+        [`/environments/${development}/feature-states/${sibling.featureId}`, 'feature_not_found'],
         [
           `/environments/${foreign.environmentId}/feature-states/${foreign.featureId}`,
           'environment_not_found',
@@ -273,7 +273,7 @@ describeEachDialect('feature states routes', (getDatabase) => {
         await rejection(db(), () =>
           api('PATCH', `/environments/${development}/feature-states/${sibling.featureId}`, { enabled: true }),
         ),
-      ).toEqual({ status: 404, code: 'feature_state_not_found', changed: false });
+      ).toEqual({ status: 404, code: 'feature_not_found', changed: false });
       expect(
         await rejection(db(), () =>
           t.app.inject({

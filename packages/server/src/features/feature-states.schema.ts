@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, JsonValue } from '../http/schemas.js';
+import { JsonValue, Ref } from '../http/schemas.js';
 import { Variant, Variants } from './variants.js';
 
 /**
@@ -40,5 +40,5 @@ export const UpdateFeatureState = Type.Object(
 );
 export type UpdateFeatureState = Static<typeof UpdateFeatureState>;
 
-export const EnvironmentParams = Type.Object({ environmentId: Id });
-export const FeatureStateParams = Type.Object({ environmentId: Id, featureId: Id });
+export const EnvironmentParams = Type.Object({ environmentId: Ref });
+export const FeatureStateParams = Type.Object({ environmentId: Ref, featureId: Ref });

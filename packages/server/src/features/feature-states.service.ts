@@ -2,7 +2,9 @@ import { notFound } from '../errors.js';
 import { guardVariantChange } from '../experiments/variant-guard.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import type { PageRequest } from '../storage/paging.js';
+import type { EnvironmentRow } from '../storage/tables.js';
 import type { FeatureStatesRepository, FeatureStateWithFeature } from './feature-states.repository.js';
 import type { FeatureState } from './feature-states.schema.js';
 import { requireEnvironment } from './scope.js';
@@ -21,14 +23,14 @@ export class FeatureStatesService {
     environmentId: string,
     page: PageRequest,
   ): Promise<PageResult<FeatureState>> {
-    await requireEnvironment(this.states, organisationId, environmentId);
-    const rows = await this.states.list(environmentId, page);
+    const environment = await requireEnvironment(this.states, organisationId, environmentId);
+    const rows = await this.states.list(environment.id, page);
     return { items: rows.items.map(toFeatureState), next_cursor: rows.next_cursor };
   }
 
   async get(organisationId: string, environmentId: string, featureId: string): Promise<FeatureState> {
-    await requireEnvironment(this.states, organisationId, environmentId);
-    return toFeatureState(await requireState(this.states, environmentId, featureId));
+    const environment = await requireEnvironment(this.states, organisationId, environmentId);
+    return toFeatureState(await requireState(this.states, environment, featureId));
   }
 
   async update(
@@ -40,12 +42,16 @@ export class FeatureStatesService {
   ): Promise<FeatureState> {
     const { row, change } = await this.states.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
-      const current = await requireState(repository, environmentId, featureId);
-      const columns = stateChanges(current.feature_type, current, input);
-      const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      const current = await requireState(repository, environment, featureId);
+      const columns = changedFields(current, stateChanges(current.feature_type, current, input));
+      if (nothingChanged(columns)) return { row: current, change: undefined };
+      const change = await this.changes.touch(trx, {
+        projectId: environment.project_id,
+        environmentId: environment.id,
+      });
       if (columns.variants !== undefined) {
         await guardVariantChange(trx, {
-          environmentId,
+          environmentId: environment.id,
           featureId: current.feature_id,
           where: 'feature_state',
           before: parseVariants(current.variants),
@@ -58,14 +64,20 @@ export class FeatureStatesService {
       await repository.update(current.id, changes);
       return { row: { ...current, ...changes }, change };
     });
-    await this.changes.publish(change);
+    if (change) await this.changes.publish(change);
     return toFeatureState(row);
   }
 }
 
-async function requireState(repository: FeatureStatesRepository, environmentId: string, featureId: string) {
-  const row = await repository.find(environmentId, featureId);
-  if (!row) throw notFound('feature_state', featureId);
+/** The state of a feature given by id or key; every feature has one in every environment of its project. */
+async function requireState(
+  repository: FeatureStatesRepository,
+  environment: EnvironmentRow,
+  featureRef: string,
+) {
+  const feature = await repository.findFeature(environment.project_id, featureRef);
+  const row = await repository.find(environment.id, feature.id);
+  if (!row) throw notFound('feature_state', feature.key);
   return row;
 }
 

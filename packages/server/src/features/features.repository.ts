@@ -1,9 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { findProjectForOrganisation } from '../projects/projects.repository.js';
+import { resolveProject } from '../projects/project-lookup.js';
 import { newId } from '../shared/ids.js';
 import type { DialectName } from '../storage/database.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { FeatureRow, FeatureStateRow, ProjectRow, Tables } from '../storage/tables.js';
+import { resolveFeature } from './feature-lookup.js';
 
 /** What may change on a feature: key, type and number are fixed at creation. */
 export type FeatureChanges = Partial<
@@ -25,8 +26,9 @@ export class FeaturesRepository {
     return this.db.transaction().execute((trx) => work(new FeaturesRepository(trx, this.dialect), trx));
   }
 
-  findProject(organisationId: string, projectId: string): Promise<ProjectRow | undefined> {
-    return findProjectForOrganisation(this.db, organisationId, projectId);
+  /** By id or name; throws `project_not_found`. */
+  findProject(organisationId: string, projectRef: string): Promise<ProjectRow> {
+    return resolveProject(this.db, organisationId, projectRef);
   }
 
   list(projectId: string, page: PageRequest & { tag?: string }) {
@@ -42,15 +44,9 @@ export class FeaturesRepository {
       : sql<boolean>`exists (select 1 from json_each(features.tags) where json_each.value = ${tag})`;
   }
 
-  /** The feature, only if its project belongs to the organisation. */
-  find(organisationId: string, id: string): Promise<FeatureRow | undefined> {
-    return this.db
-      .selectFrom('features')
-      .innerJoin('projects', 'projects.id', 'features.project_id')
-      .selectAll('features')
-      .where('projects.organisation_id', '=', organisationId)
-      .where('features.id', '=', id)
-      .executeTakeFirst();
+  /** The feature by id or key, only if its project belongs to the organisation; throws `feature_not_found`. */
+  find(organisationId: string, ref: string): Promise<FeatureRow> {
+    return resolveFeature(this.db, organisationId, ref);
   }
 
   findByKey(projectId: string, key: string): Promise<FeatureRow | undefined> {

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
 import { withExample } from '../http/openapi.js';
 import { featureExample, pageExample } from '../http/openapi-examples.js';
-import { adminErrors, IdParams, Page } from '../http/schemas.js';
+import { adminErrors, Page, RefParams } from '../http/schemas.js';
 import { FeaturesRepository } from './features.repository.js';
 import { CreateFeature, Feature, FeaturesQuery, UpdateFeature } from './features.schema.js';
 import { FeaturesService } from './features.service.js';
@@ -63,7 +63,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Get a feature',
-          params: IdParams,
+          params: RefParams,
           response: { 200: withExample(Feature, featureExample), ...adminErrors },
         },
       },
@@ -79,7 +79,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'Changes the description, tags, server-only flag or defaults; absent fields stay. ' +
             '`key` and `type` are accepted only unchanged. Enabling it in an environment is a ' +
             'feature-state change instead.',
-          params: IdParams,
+          params: RefParams,
           body: withExample(UpdateFeature, {
             description: 'One-page checkout, rolling out.',
             tags: ['checkout'],
@@ -103,7 +103,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Delete a feature',
           description: 'Removes the flag with its state, overrides and variants in every environment.',
-          params: IdParams,
+          params: RefParams,
           response: { 204: Type.Null(), ...adminErrors },
         },
       },

@@ -1,7 +1,8 @@
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, invalid } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { FeatureRow } from '../storage/tables.js';
@@ -28,8 +29,8 @@ export class FeaturesService {
     projectId: string,
     page: PageRequest & { tag?: string },
   ): Promise<PageResult<Feature>> {
-    if (!(await this.features.findProject(organisationId, projectId))) throw notFound('project', projectId);
-    const rows = await this.features.list(projectId, page);
+    const project = await this.features.findProject(organisationId, projectId);
+    const rows = await this.features.list(project.id, page);
     return { items: rows.items.map(toFeature), next_cursor: rows.next_cursor };
   }
 
@@ -37,8 +38,8 @@ export class FeaturesService {
     return toFeature(await this.require(this.features, organisationId, id));
   }
 
-  async create(organisationId: string, projectId: string, input: CreateFeature): Promise<Feature> {
-    if (!(await this.features.findProject(organisationId, projectId))) throw notFound('project', projectId);
+  async create(organisationId: string, projectRef: string, input: CreateFeature): Promise<Feature> {
+    const projectId = (await this.features.findProject(organisationId, projectRef)).id;
     const defaultValue = input.default_value ?? null;
     checkValue(input.type, defaultValue, 'default_value');
     for (let attempt = 1; ; attempt++) {
@@ -74,7 +75,10 @@ export class FeaturesService {
     }
   }
 
-  /** Defaults apply to states created later (new environments); existing states keep theirs. */
+  /**
+   * Defaults apply to states created later (new environments); existing states keep theirs.
+   * Changing nothing records nothing (shared/patch.ts).
+   */
   async update(organisationId: string, id: string, input: UpdateFeature): Promise<Feature> {
     const { row, change } = await this.features.transaction(async (repository, trx) => {
       const current = await this.require(repository, organisationId, id);
@@ -96,12 +100,14 @@ export class FeaturesService {
         checkValue(current.type, input.default_value, 'default_value');
         changes.default_value = serialiseValue(input.default_value);
       }
+      const changed = changedFields(current, changes);
+      if (nothingChanged(changed)) return { row: current, change: undefined };
       const change = await this.changes.touch(trx, { projectId: current.project_id });
-      changes.updated_at = change.at;
-      await repository.update(id, changes);
-      return { row: { ...current, ...changes }, change };
+      changed.updated_at = change.at;
+      await repository.update(current.id, changed);
+      return { row: { ...current, ...changed }, change };
     });
-    await this.changes.publish(change);
+    if (change) await this.changes.publish(change);
     return toFeature(row);
   }
 
@@ -109,20 +115,15 @@ export class FeaturesService {
   async delete(organisationId: string, id: string): Promise<void> {
     const change = await this.features.transaction(async (repository, trx) => {
       const current = await this.require(repository, organisationId, id);
-      await repository.delete(id);
+      await repository.delete(current.id);
       return this.changes.touch(trx, { projectId: current.project_id });
     });
     await this.changes.publish(change);
   }
 
-  private async require(
-    repository: FeaturesRepository,
-    organisationId: string,
-    id: string,
-  ): Promise<FeatureRow> {
-    const row = await repository.find(organisationId, id);
-    if (!row) throw notFound('feature', id);
-    return row;
+  /** By id or key; throws `feature_not_found`, or `feature_ambiguous` for a key of several projects. */
+  private require(repository: FeaturesRepository, organisationId: string, ref: string): Promise<FeatureRow> {
+    return repository.find(organisationId, ref);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { type ErrorKind, isPennonError } from '../errors.js';
+import { describeValidation, type SchemaError } from './validation-errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -26,15 +27,11 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    return {
-      status: 400,
-      body: {
-        error: {
-          code: 'invalid_request',
-          message: `Invalid ${fastifyError.validationContext ?? 'request'}: ${fastifyError.message}`,
-        },
-      },
-    };
+    const { message, problem } = describeValidation(
+      fastifyError.validationContext ?? 'request',
+      fastifyError.validation as SchemaError[],
+    );
+    return { status: 400, body: { error: { code: 'invalid_request', message, details: problem } } };
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

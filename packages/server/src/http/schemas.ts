@@ -16,6 +16,20 @@ export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0
 
 export const IdParams = Type.Object({ id: Id });
 
+/**
+ * Where an admin route takes an id it also takes the name people know the thing by: a
+ * project's name, an environment's or feature's key, a segment's name, an identity's
+ * identifier (any text an SDK accepts, URL-encoded in paths). An id wins over a name that
+ * looks like one. Each concept resolves it in its `*-lookup.ts`.
+ */
+export const Ref = Type.String({
+  minLength: 1,
+  maxLength: 1000,
+  description: 'An id, or the key, name or identifier of the thing (URL-encoded in paths).',
+});
+
+export const RefParams = Type.Object({ id: Ref });
+
 export const PageQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),

@@ -14,6 +14,8 @@ export function registerValidation(app: FastifyInstance): void {
     useDefaults: true,
     strict: false,
     allErrors: false,
+    // Errors carry the offending value, so messages can say what arrived (http/validation-errors.ts).
+    verbose: true,
   });
   const coercing = new Ajv({
     coerceTypes: 'array',
@@ -21,6 +23,8 @@ export function registerValidation(app: FastifyInstance): void {
     useDefaults: true,
     strict: false,
     allErrors: false,
+    // Errors carry the offending value, so messages can say what arrived (http/validation-errors.ts).
+    verbose: true,
   });
   addFormats.default(strict);
   addFormats.default(coercing);

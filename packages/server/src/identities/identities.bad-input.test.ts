@@ -168,9 +168,7 @@ const CASES: Case[] = [
       ['GET', `${E}?sort=identifier`],
       ['GET', `${E}?q=${'x'.repeat(1001)}`],
       ['GET', `${I}/overrides?limit=-1`],
-      ['GET', `${E}/bad%20id`],
-      ['GET', `/environments/${'e'.repeat(65)}/identities`],
-      ['PUT', `${I}/overrides/bad$id`, { enabled: true }],
+      ['GET', `/environments/${'e'.repeat(1001)}/identities`],
     ] as [Method, string, unknown?][]
   ).map(
     ([method, url, body]): Case => ({
@@ -180,6 +178,24 @@ const CASES: Case[] = [
       body,
       status: 400,
       code: 'invalid_request',
+    }),
+  ),
+
+  // Paths take names too (an identifier, an environment or feature key): one that names nothing is a 404.
+  ...(
+    [
+      ['GET', `${E}/bad%20id`, 'identity_not_found'],
+      ['GET', `/environments/${'e'.repeat(65)}/identities`, 'environment_not_found'],
+      ['PUT', `${I}/overrides/bad$id`, 'feature_not_found'],
+    ] as const
+  ).map(
+    ([method, url, code]): Case => ({
+      name: `${method} ${url}`,
+      method,
+      url,
+      ...(method === 'PUT' ? { body: { enabled: true } } : {}),
+      status: 404,
+      code,
     }),
   ),
 

@@ -1,8 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { findEnvironmentForOrganisation } from '../environments/environments.repository.js';
+import { resolveEnvironment } from '../environments/environment-lookup.js';
+import { resolveFeatureInProject } from '../features/feature-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { EnvironmentRow, FeatureRow, IdentityRow, Tables } from '../storage/tables.js';
 import type { TraitValue } from './identity-limits.js';
+import { resolveIdentity } from './identity-lookup.js';
 
 /** An identity override as the API and the evaluation layer see it: JSON parsed, booleans real. */
 export interface StoredOverride {
@@ -32,18 +34,17 @@ export class IdentitiesRepository {
     return this.db.transaction().execute((trx) => work(new IdentitiesRepository(trx), trx));
   }
 
-  findEnvironment(organisationId: string, environmentId: string): Promise<EnvironmentRow | undefined> {
-    return findEnvironmentForOrganisation(this.db, organisationId, environmentId);
+  /** By id or key; throws `environment_not_found` or `environment_ambiguous`. */
+  findEnvironment(organisationId: string, environmentRef: string): Promise<EnvironmentRow> {
+    return resolveEnvironment(this.db, organisationId, environmentRef);
   }
 
-  /** A feature only if it belongs to the project: overrides never cross projects. */
-  findFeature(projectId: string, featureId: string): Promise<OverrideFeature | undefined> {
-    return this.db
-      .selectFrom('features')
-      .select(['id', 'key', 'type'])
-      .where('project_id', '=', projectId)
-      .where('id', '=', featureId)
-      .executeTakeFirst();
+  /**
+   * A feature by id or key, only if it belongs to the project (overrides never cross
+   * projects); throws `feature_not_found`.
+   */
+  findFeature(projectId: string, featureRef: string): Promise<OverrideFeature> {
+    return resolveFeatureInProject(this.db, projectId, featureRef);
   }
 
   /** Pages by id; `prefix` matches the identifier's start exactly (case-sensitive on both dialects). */
@@ -58,13 +59,9 @@ export class IdentitiesRepository {
     return paginate(query, 'id', page);
   }
 
-  find(environmentId: string, id: string): Promise<IdentityRow | undefined> {
-    return this.db
-      .selectFrom('identities')
-      .selectAll()
-      .where('environment_id', '=', environmentId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+  /** By id or identifier; throws `identity_not_found`. */
+  find(environment: EnvironmentRow, ref: string): Promise<IdentityRow> {
+    return resolveIdentity(this.db, environment, ref);
   }
 
   /** Inserts unless the identifier is taken in the environment; false when it was. */

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, JsonValue, PageQuery } from '../http/schemas.js';
+import { JsonValue, PageQuery, Ref } from '../http/schemas.js';
 import {
   MAX_IDENTIFIER_LENGTH,
   MAX_TRAIT_KEY_LENGTH,
@@ -91,9 +91,9 @@ export const PutOverride = Type.Object(
 );
 export type PutOverride = Static<typeof PutOverride>;
 
-export const EnvironmentParams = Type.Object({ environmentId: Id });
-export const IdentityParams = Type.Object({ environmentId: Id, id: Id });
-export const OverrideParams = Type.Object({ environmentId: Id, id: Id, featureId: Id });
+export const EnvironmentParams = Type.Object({ environmentId: Ref });
+export const IdentityParams = Type.Object({ environmentId: Ref, id: Ref });
+export const OverrideParams = Type.Object({ environmentId: Ref, id: Ref, featureId: Ref });
 
 export const IdentityListQuery = Type.Object(
   {

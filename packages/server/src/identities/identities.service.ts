@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../errors.js';
+import { conflict, notFound, PennonError } from '../errors.js';
 import { checkValue } from '../features/feature-values.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
@@ -134,8 +134,7 @@ export class IdentitiesService {
   async delete(organisationId: string, environmentId: string, id: string): Promise<void> {
     const environment = await this.environment(organisationId, environmentId);
     const change = await this.identities.transaction(async (repo, trx) => {
-      const identity = await repo.find(environment.id, id);
-      if (!identity) throw notFound('identity', id);
+      const identity = await repo.find(environment, id);
       const overrides = await repo.countOverrides(identity.id);
       await repo.delete(identity.id);
       return overrides > 0 ? this.changes.touch(trx, scopeOf(environment)) : undefined;
@@ -154,10 +153,10 @@ export class IdentitiesService {
     const error = validateTraits(traits);
     if (error) throw error;
     return this.identities.transaction(async (repo) => {
-      await this.lockIdentity(repo, environment.id, id);
-      await repo.deleteAllTraits(id);
-      await repo.upsertTraits(id, Object.entries(traits));
-      return repo.traits(id);
+      const identityId = await this.lockIdentity(repo, environment, id);
+      await repo.deleteAllTraits(identityId);
+      await repo.upsertTraits(identityId, Object.entries(traits));
+      return repo.traits(identityId);
     });
   }
 
@@ -172,10 +171,10 @@ export class IdentitiesService {
     const error = validateTraits(traits);
     if (error) throw error;
     return this.identities.transaction(async (repo) => {
-      await this.lockIdentity(repo, environment.id, id);
+      const identityId = await this.lockIdentity(repo, environment, id);
       return mergeTraits(
         repo,
-        id,
+        identityId,
         Object.entries(traits).map(([key, value]) => ({ key, value })),
       );
     });
@@ -205,7 +204,6 @@ export class IdentitiesService {
   ): Promise<{ override: StoredOverride; created: boolean }> {
     const { environment, identity } = await this.identity(organisationId, environmentId, id);
     const feature = await this.identities.findFeature(environment.project_id, featureId);
-    if (!feature) throw notFound('feature', featureId);
     const value = input.value ?? null;
     checkValue(feature.type, value, 'value');
     const now = new Date().toISOString();
@@ -232,18 +230,24 @@ export class IdentitiesService {
     featureId: string,
   ): Promise<void> {
     const { environment, identity } = await this.identity(organisationId, environmentId, id);
+    const feature = await this.identities.findFeature(environment.project_id, featureId);
     const change = await this.identities.transaction(async (repo, trx) => {
-      const deleted = await repo.deleteOverride(identity.id, featureId);
-      if (deleted === 0) throw notFound('identity_override', featureId);
+      const deleted = await repo.deleteOverride(identity.id, feature.id);
+      if (deleted === 0) {
+        throw new PennonError(
+          'not_found',
+          'identity_override_not_found',
+          `Identity '${identity.identifier}' has no override of feature '${feature.key}'.`,
+        );
+      }
       return this.changes.touch(trx, scopeOf(environment));
     });
     await this.changes.publish(change);
   }
 
-  private async environment(organisationId: string, environmentId: string): Promise<EnvironmentRow> {
-    const environment = await this.identities.findEnvironment(organisationId, environmentId);
-    if (!environment) throw notFound('environment', environmentId);
-    return environment;
+  /** By id or key; throws `environment_not_found` or `environment_ambiguous`. */
+  private environment(organisationId: string, environmentRef: string): Promise<EnvironmentRow> {
+    return this.identities.findEnvironment(organisationId, environmentRef);
   }
 
   private async identity(
@@ -252,13 +256,20 @@ export class IdentitiesService {
     id: string,
   ): Promise<{ environment: EnvironmentRow; identity: IdentityRow }> {
     const environment = await this.environment(organisationId, environmentId);
-    const identity = await this.identities.find(environment.id, id);
-    if (!identity) throw notFound('identity', id);
+    const identity = await this.identities.find(environment, id);
     return { environment, identity };
   }
 
-  private async lockIdentity(repo: IdentitiesRepository, environmentId: string, id: string): Promise<void> {
-    if (!(await repo.lock(environmentId, id))) throw notFound('identity', id);
+  /** Resolves the identity by id or identifier and locks its row until commit; returns its id. */
+  private async lockIdentity(
+    repo: IdentitiesRepository,
+    environment: EnvironmentRow,
+    ref: string,
+  ): Promise<string> {
+    const identity = await repo.find(environment, ref);
+    // Deleted between the lookup and the lock: as gone as if never found.
+    if (!(await repo.lock(environment.id, identity.id))) throw notFound('identity', identity.id);
+    return identity.id;
   }
 }
 

@@ -144,4 +144,50 @@ describeEachDialect('Flagsmith import', (getDatabase) => {
     const features = await db.selectFrom('features').select('id').execute();
     expect(features).toHaveLength(before.length);
   });
+
+  it('refuses a segment that overrides one feature twice, naming both states, and writes nothing', async () => {
+    const { db } = getDatabase();
+    const broken = structuredClone(document);
+    broken.api_key = `${document.api_key}-duplicates`;
+    const segment = broken.project.segments[0];
+    const [first] = segment.feature_states;
+    segment.feature_states.push({ ...structuredClone(first), featurestate_uuid: 'second-state' });
+    const environmentsBefore = await db.selectFrom('environments').select('id').execute();
+    const error = await service.import(organisationId, broken).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const at = segment.feature_states.length - 1;
+    expect(error).toMatchObject({
+      kind: 'invalid',
+      code: 'duplicate_segment_override',
+      details: {
+        feature: first.feature.name,
+        feature_states: [
+          'project.segments[0].feature_states[0]',
+          `project.segments[0].feature_states[${at}]`,
+        ],
+      },
+    });
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Segment '${segment.name}' overrides feature '${first.feature.name}' twice: ` +
+          'project\\.segments\\[0\\]\\.feature_states\\[0\\].* and ' +
+          `project\\.segments\\[0\\]\\.feature_states\\[${at}\\] \\(feature state second-state\\)\\.`,
+      ),
+    );
+    expect((error as Error).message).not.toMatch(/SQLITE|constraint|violates/i);
+    expect(await db.selectFrom('environments').select('id').execute()).toEqual(environmentsBefore);
+  });
+
+  it('refuses an identity that overrides one feature twice', async () => {
+    const broken = structuredClone(document);
+    broken.api_key = `${document.api_key}-identity-duplicates`;
+    const identity = broken.identity_overrides[0];
+    identity.identity_features.push(structuredClone(identity.identity_features[0]));
+    await expect(service.import(organisationId, broken)).rejects.toMatchObject({
+      code: 'duplicate_identity_override',
+      message: expect.stringMatching(new RegExp(`^Identity '${identity.identifier}' overrides feature`)),
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { newServerKey } from '../shared/keys.js';
 import type { DialectName } from '../storage/database.js';
 import type { FeatureRow, Tables } from '../storage/tables.js';
 import type { FlagsmithEnvironmentDocument, FlagsmithFeatureState } from './flagsmith-document.schema.js';
+import { checkFlagsmithDocument } from './flagsmith-document-checks.js';
 import {
   type FeatureTypes,
   featureTypes,
@@ -42,7 +43,9 @@ export class FlagsmithImportService {
     private readonly changes: ChangeRecorder,
   ) {}
 
+  /** Throws `duplicate_segment_override` / `duplicate_identity_override` before writing anything. */
   async import(organisationId: string, document: FlagsmithEnvironmentDocument): Promise<ImportResult> {
+    checkFlagsmithDocument(document);
     const types = featureTypes(document);
     const { result, change } = await this.db.transaction().execute(async (trx) => {
       const target = await this.environmentFor(trx, organisationId, document);

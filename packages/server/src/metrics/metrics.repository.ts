@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findProjectForOrganisation } from '../projects/projects.repository.js';
+import { resolveProject } from '../projects/project-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { MetricRow, ProjectRow, Tables } from '../storage/tables.js';
 
@@ -7,8 +7,9 @@ import type { MetricRow, ProjectRow, Tables } from '../storage/tables.js';
 export class MetricsRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  findProject(organisationId: string, projectId: string): Promise<ProjectRow | undefined> {
-    return findProjectForOrganisation(this.db, organisationId, projectId);
+  /** By id or name; `project_not_found` otherwise. */
+  resolveProject(organisationId: string, ref: string): Promise<ProjectRow> {
+    return resolveProject(this.db, organisationId, ref);
   }
 
   list(projectId: string, page: PageRequest) {

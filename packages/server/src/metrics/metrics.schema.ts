@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, PageQuery } from '../http/schemas.js';
+import { PageQuery, Ref } from '../http/schemas.js';
 
 export const METRIC_KINDS = ['conversion', 'count', 'sum', 'mean', 'ratio'] as const;
 export const FILTER_OPERATORS = ['equals', 'not_equals', 'in', 'not_in'] as const;
@@ -86,6 +86,6 @@ export const UpdateMetric = Type.Object(
 export type UpdateMetric = Static<typeof UpdateMetric>;
 
 export const MetricsQuery = PageQuery;
-export const ProjectMetricsParams = Type.Object({ projectId: Id });
+export const ProjectMetricsParams = Type.Object({ projectId: Ref });
 /** A metric by id or by key within the project. */
-export const MetricParams = Type.Object({ projectId: Id, metric: MetricKey });
+export const MetricParams = Type.Object({ projectId: Ref, metric: MetricKey });

@@ -14,19 +14,19 @@ import type { CreateMetric, Metric, PropertyFilter, UpdateMetric } from './metri
 export class MetricsService {
   constructor(private readonly metrics: MetricsRepository) {}
 
-  async list(organisationId: string, projectId: string, page: PageRequest): Promise<PageResult<Metric>> {
-    await this.requireProject(organisationId, projectId);
+  async list(organisationId: string, projectRef: string, page: PageRequest): Promise<PageResult<Metric>> {
+    const projectId = (await this.requireProject(organisationId, projectRef)).id;
     const rows = await this.metrics.list(projectId, page);
     return { items: rows.items.map(toMetric), next_cursor: rows.next_cursor };
   }
 
-  async get(organisationId: string, projectId: string, idOrKey: string): Promise<Metric> {
-    await this.requireProject(organisationId, projectId);
+  async get(organisationId: string, projectRef: string, idOrKey: string): Promise<Metric> {
+    const projectId = (await this.requireProject(organisationId, projectRef)).id;
     return toMetric(await this.require(projectId, idOrKey));
   }
 
-  async create(organisationId: string, projectId: string, input: CreateMetric): Promise<Metric> {
-    await this.requireProject(organisationId, projectId);
+  async create(organisationId: string, projectRef: string, input: CreateMetric): Promise<Metric> {
+    const projectId = (await this.requireProject(organisationId, projectRef)).id;
     const now = new Date().toISOString();
     const row: MetricRow = {
       id: newId(),
@@ -56,11 +56,11 @@ export class MetricsService {
 
   async update(
     organisationId: string,
-    projectId: string,
+    projectRef: string,
     idOrKey: string,
     input: UpdateMetric,
   ): Promise<Metric> {
-    await this.requireProject(organisationId, projectId);
+    const projectId = (await this.requireProject(organisationId, projectRef)).id;
     const current = await this.require(projectId, idOrKey);
     const { property_filter, ...rest } = input;
     if (Object.keys(input).length === 0) return toMetric(current);
@@ -76,8 +76,8 @@ export class MetricsService {
   }
 
   /** A metric an experiment measures stays: the experiment's results would lose it silently. */
-  async delete(organisationId: string, projectId: string, idOrKey: string): Promise<void> {
-    await this.requireProject(organisationId, projectId);
+  async delete(organisationId: string, projectRef: string, idOrKey: string): Promise<void> {
+    const projectId = (await this.requireProject(organisationId, projectRef)).id;
     const current = await this.require(projectId, idOrKey);
     const experiments = await this.metrics.experimentsUsing(current.id);
     if (experiments.length > 0) {
@@ -89,10 +89,8 @@ export class MetricsService {
     await this.metrics.delete(current.id);
   }
 
-  private async requireProject(organisationId: string, projectId: string) {
-    const project = await this.metrics.findProject(organisationId, projectId);
-    if (!project) throw notFound('project', projectId);
-    return project;
+  private requireProject(organisationId: string, projectRef: string) {
+    return this.metrics.resolveProject(organisationId, projectRef);
   }
 
   private async require(projectId: string, idOrKey: string): Promise<MetricRow> {

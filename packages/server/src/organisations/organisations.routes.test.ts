@@ -92,7 +92,7 @@ describeEachDialect('organisation routes', (getDatabase) => {
       const before = await organisations(getDatabase().db);
       const response = await call('PATCH', payload);
       expect(response.statusCode).toBe(400);
-      expect(response.json().error).toEqual({
+      expect(response.json().error).toMatchObject({
         code: title === 'malformed JSON' ? 'malformed_json' : 'invalid_request',
         message: expect.any(String),
       });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { ProjectRow, Tables } from '../storage/tables.js';
+import { resolveProject } from './project-lookup.js';
 
 /** Storage of projects; every query is scoped to one organisation. */
 export class ProjectsRepository {
@@ -14,13 +15,9 @@ export class ProjectsRepository {
     );
   }
 
-  find(organisationId: string, id: string): Promise<ProjectRow | undefined> {
-    return this.db
-      .selectFrom('projects')
-      .selectAll()
-      .where('organisation_id', '=', organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+  /** By id or name; throws `project_not_found` (project-lookup.ts). */
+  resolve(organisationId: string, ref: string): Promise<ProjectRow> {
+    return resolveProject(this.db, organisationId, ref);
   }
 
   findByName(organisationId: string, name: string): Promise<ProjectRow | undefined> {
@@ -43,21 +40,4 @@ export class ProjectsRepository {
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('projects').where('id', '=', id).execute();
   }
-}
-
-/**
- * Looks up a project only if it belongs to the organisation, so other domains can scope their
- * routes without depending on the projects repository class; undefined means "not yours".
- */
-export function findProjectForOrganisation(
-  db: Kysely<Tables>,
-  organisationId: string,
-  projectId: string,
-): Promise<ProjectRow | undefined> {
-  return db
-    .selectFrom('projects')
-    .selectAll()
-    .where('organisation_id', '=', organisationId)
-    .where('id', '=', projectId)
-    .executeTakeFirst();
 }

@@ -4,7 +4,7 @@ import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
 import { pageExample, projectExample } from '../http/openapi-examples.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { ProjectsRepository } from './projects.repository.js';
 import { CreateProject, Project, UpdateProject } from './projects.schema.js';
 import { ProjectsService } from './projects.service.js';
@@ -48,7 +48,7 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Get a project',
-          params: IdParams,
+          params: RefParams,
           response: { 200: withExample(Project, projectExample), ...adminErrors },
         },
       },
@@ -60,7 +60,7 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Rename a project',
-          params: IdParams,
+          params: RefParams,
           body: withExample(UpdateProject, { name: 'Storefront (EU)' }),
           response: {
             200: withExample(Project, { ...projectExample, name: 'Storefront (EU)' }),
@@ -79,7 +79,7 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             'Deletes everything in it: environments and their keys, features, segments, identities ' +
             'and events. SDKs using its keys get 401 from then on.',
-          params: IdParams,
+          params: RefParams,
           response: { 204: Type.Null(), ...adminErrors },
         },
       },

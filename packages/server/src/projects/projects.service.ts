@@ -1,5 +1,6 @@
-import { conflict, notFound } from '../errors.js';
+import { conflict } from '../errors.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { ProjectRow } from '../storage/tables.js';
 import type { ProjectsRepository } from './projects.repository.js';
@@ -14,10 +15,8 @@ export class ProjectsService {
   }
 
   /** Throws `project_not_found` for projects of other organisations too: existence is not revealed. */
-  async get(organisationId: string, id: string): Promise<Project> {
-    const row = await this.projects.find(organisationId, id);
-    if (!row) throw notFound('project', id);
-    return row;
+  async get(organisationId: string, ref: string): Promise<Project> {
+    return this.projects.resolve(organisationId, ref);
   }
 
   async create(organisationId: string, input: CreateProject): Promise<Project> {
@@ -37,17 +36,18 @@ export class ProjectsService {
 
   async update(organisationId: string, id: string, input: UpdateProject): Promise<Project> {
     const current = await this.get(organisationId, id);
-    if (input.name !== undefined && input.name !== current.name)
-      await this.assertNameFree(organisationId, input.name);
-    const changes = { ...input, updated_at: new Date().toISOString() };
-    await this.projects.update(id, changes);
+    const changed = changedFields(current, { name: input.name });
+    if (nothingChanged(changed)) return current;
+    if (changed.name !== undefined) await this.assertNameFree(organisationId, changed.name);
+    const changes = { ...changed, updated_at: new Date().toISOString() };
+    await this.projects.update(current.id, changes);
     return { ...current, ...changes };
   }
 
   /** Deletes the project with its environments, features, segments and identities. */
   async delete(organisationId: string, id: string): Promise<void> {
-    await this.get(organisationId, id);
-    await this.projects.delete(id);
+    const current = await this.get(organisationId, id);
+    await this.projects.delete(current.id);
   }
 
   private async assertNameFree(organisationId: string, name: string): Promise<void> {

@@ -1,7 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
-import { findEnvironmentForOrganisation } from '../environments/environments.repository.js';
+import { resolveEnvironment } from '../environments/environment-lookup.js';
+import { resolveFeatureInProject } from '../features/feature-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
-import type { EnvironmentRow, FeatureRow, SegmentOverrideRow, Tables } from '../storage/tables.js';
+import type {
+  EnvironmentRow,
+  FeatureRow,
+  SegmentOverrideRow,
+  SegmentRow,
+  Tables,
+} from '../storage/tables.js';
+import { resolveSegmentInProject } from './segment-lookup.js';
 
 /** Storage of segment overrides. Callers scope by organisation first (`findEnvironment`). */
 export class SegmentOverridesRepository {
@@ -14,27 +22,19 @@ export class SegmentOverridesRepository {
     return this.db.transaction().execute((trx) => work(new SegmentOverridesRepository(trx), trx));
   }
 
-  findEnvironment(organisationId: string, environmentId: string): Promise<EnvironmentRow | undefined> {
-    return findEnvironmentForOrganisation(this.db, organisationId, environmentId);
+  /** By id or key; throws `environment_not_found` or `environment_ambiguous`. */
+  findEnvironment(organisationId: string, environmentRef: string): Promise<EnvironmentRow> {
+    return resolveEnvironment(this.db, organisationId, environmentRef);
   }
 
-  async segmentInProject(projectId: string, segmentId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('segments')
-      .select('id')
-      .where('project_id', '=', projectId)
-      .where('id', '=', segmentId)
-      .executeTakeFirst();
-    return row !== undefined;
+  /** By id or name; throws `segment_not_found`. */
+  segmentInProject(projectId: string, segmentRef: string): Promise<SegmentRow> {
+    return resolveSegmentInProject(this.db, projectId, segmentRef);
   }
 
-  featureTypeInProject(projectId: string, featureId: string): Promise<Pick<FeatureRow, 'type'> | undefined> {
-    return this.db
-      .selectFrom('features')
-      .select('type')
-      .where('project_id', '=', projectId)
-      .where('id', '=', featureId)
-      .executeTakeFirst();
+  /** By id or key; throws `feature_not_found`. */
+  featureInProject(projectId: string, featureRef: string): Promise<FeatureRow> {
+    return resolveFeatureInProject(this.db, projectId, featureRef);
   }
 
   list(environmentId: string, page: PageRequest & { feature_id?: string }) {

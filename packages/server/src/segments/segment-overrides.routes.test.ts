@@ -55,7 +55,12 @@ describeEachDialect('segment overrides routes', (getDatabase) => {
     foreign = await seedProject(db());
     sibling = await seedProject(db(), t.organisationId);
     for (const name of ['beta', 'staff', 'europe', 'spare']) {
-      segments[name] = (await api('POST', `/projects/${t.projectId}/segments`, { name })).json().id;
+      segments[name] = (
+        await api('POST', `/projects/${t.projectId}/segments`, {
+          name,
+          rules: [{ type: 'ALL', conditions: [{ property: name, operator: 'IS_SET' }] }],
+        })
+      ).json().id;
     }
     for (const [key, type] of [
       ['banner', 'string'],

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Variant, Variants } from '../features/variants.js';
-import { Id, JsonValue, PageQuery } from '../http/schemas.js';
+import { Id, JsonValue, PageQuery, Ref } from '../http/schemas.js';
 
 /** Lower wins when an identity is in several segments that override the same feature. */
 const Priority = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
@@ -34,8 +34,10 @@ export type SegmentOverride = Static<typeof SegmentOverride>;
 
 export const CreateSegmentOverride = Type.Object(
   {
-    segment_id: Id,
-    feature_id: Id,
+    /** The segment's id or name. */
+    segment_id: Ref,
+    /** The feature's id or key. */
+    feature_id: Ref,
     enabled: Type.Boolean(),
     value: Type.Optional(JsonValue),
     variants: Type.Optional(Variants),
@@ -61,9 +63,9 @@ export const UpdateSegmentOverride = Type.Object(
 export type UpdateSegmentOverride = Static<typeof UpdateSegmentOverride>;
 
 export const SegmentOverridesQuery = Type.Object(
-  { ...PageQuery.properties, feature_id: Type.Optional(Id) },
+  { ...PageQuery.properties, feature_id: Type.Optional(Ref) },
   { additionalProperties: false },
 );
 export type SegmentOverridesQuery = Static<typeof SegmentOverridesQuery>;
 
-export const SegmentOverrideParams = Type.Object({ environmentId: Id, id: Id });
+export const SegmentOverrideParams = Type.Object({ environmentId: Ref, id: Id });

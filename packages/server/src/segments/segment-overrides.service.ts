@@ -6,6 +6,7 @@ import { parseVariants } from '../features/variants.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { SegmentOverrideRow } from '../storage/tables.js';
@@ -32,32 +33,37 @@ export class SegmentOverridesService {
     environmentId: string,
     page: PageRequest & { feature_id?: string },
   ): Promise<PageResult<SegmentOverride>> {
-    await requireEnvironment(this.overrides, organisationId, environmentId);
-    const rows = await this.overrides.list(environmentId, page);
+    const environment = await requireEnvironment(this.overrides, organisationId, environmentId);
+    const featureId =
+      page.feature_id === undefined
+        ? undefined
+        : (await this.overrides.featureInProject(environment.project_id, page.feature_id)).id;
+    const rows = await this.overrides.list(environment.id, { ...page, feature_id: featureId });
     return { items: rows.items.map(toSegmentOverride), next_cursor: rows.next_cursor };
   }
 
   async get(organisationId: string, environmentId: string, id: string): Promise<SegmentOverride> {
-    await requireEnvironment(this.overrides, organisationId, environmentId);
-    return toSegmentOverride(await requireOverride(this.overrides, environmentId, id));
+    const environment = await requireEnvironment(this.overrides, organisationId, environmentId);
+    return toSegmentOverride(await requireOverride(this.overrides, environment.id, id));
   }
 
-  /** The segment and the feature must belong to the environment's project; others are `not_found`. */
+  /**
+   * The segment (by id or name) and the feature (by id or key) must belong to the
+   * environment's project; others are `not_found`.
+   */
   async create(
     organisationId: string,
-    environmentId: string,
+    environmentRef: string,
     input: CreateSegmentOverride,
   ): Promise<SegmentOverride> {
     try {
       const { row, change } = await this.overrides.transaction(async (repository, trx) => {
-        const environment = await requireEnvironment(repository, organisationId, environmentId);
+        const environment = await requireEnvironment(repository, organisationId, environmentRef);
+        const environmentId = environment.id;
         const projectId = environment.project_id;
-        if (!(await repository.segmentInProject(projectId, input.segment_id)))
-          throw notFound('segment', input.segment_id);
-        const feature = await repository.featureTypeInProject(projectId, input.feature_id);
-        if (!feature) throw notFound('feature', input.feature_id);
-        if (await repository.findFor(environmentId, input.segment_id, input.feature_id))
-          throw overrideExists();
+        const segment = await repository.segmentInProject(projectId, input.segment_id);
+        const feature = await repository.featureInProject(projectId, input.feature_id);
+        if (await repository.findFor(environmentId, segment.id, feature.id)) throw overrideExists();
         const columns = stateChanges(
           feature.type,
           { variants: '[]', next_variant_priority: 0 },
@@ -68,14 +74,13 @@ export class SegmentOverridesService {
             rollout_percentage: input.rollout_percentage ?? null,
           },
         );
-        const priority =
-          input.priority ?? (await repository.highestPriority(environmentId, input.feature_id)) + 1;
+        const priority = input.priority ?? (await repository.highestPriority(environmentId, feature.id)) + 1;
         const change = await this.changes.touch(trx, { projectId, environmentId });
         const row: SegmentOverrideRow = {
           id: newId(),
           environment_id: environmentId,
-          segment_id: input.segment_id,
-          feature_id: input.feature_id,
+          segment_id: segment.id,
+          feature_id: feature.id,
           priority,
           enabled: 0,
           value: null,
@@ -108,12 +113,19 @@ export class SegmentOverridesService {
   ): Promise<SegmentOverride> {
     const { row, change } = await this.overrides.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
-      const current = await requireOverride(repository, environmentId, id);
-      const columns = stateChanges(current.feature_type, current, input);
-      const change = await this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      const current = await requireOverride(repository, environment.id, id);
+      const columns = changedFields(current, {
+        ...stateChanges(current.feature_type, current, input),
+        ...(input.priority === undefined ? {} : { priority: input.priority }),
+      });
+      if (nothingChanged(columns)) return { row: current, change: undefined };
+      const change = await this.changes.touch(trx, {
+        projectId: environment.project_id,
+        environmentId: environment.id,
+      });
       if (columns.variants !== undefined) {
         await guardVariantChange(trx, {
-          environmentId,
+          environmentId: environment.id,
           featureId: current.feature_id,
           where: 'segment_override',
           before: parseVariants(current.variants),
@@ -122,24 +134,20 @@ export class SegmentOverridesService {
           at: change.at,
         });
       }
-      const changes = {
-        ...columns,
-        ...(input.priority === undefined ? {} : { priority: input.priority }),
-        updated_at: change.at,
-      };
+      const changes = { ...columns, updated_at: change.at };
       await repository.update(id, changes);
       return { row: { ...current, ...changes }, change };
     });
-    await this.changes.publish(change);
+    if (change) await this.changes.publish(change);
     return toSegmentOverride(row);
   }
 
   async delete(organisationId: string, environmentId: string, id: string): Promise<void> {
     const change = await this.overrides.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
-      await requireOverride(repository, environmentId, id);
+      await requireOverride(repository, environment.id, id);
       await repository.delete(id);
-      return this.changes.touch(trx, { projectId: environment.project_id, environmentId });
+      return this.changes.touch(trx, { projectId: environment.project_id, environmentId: environment.id });
     });
     await this.changes.publish(change);
   }

@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import { findProjectForOrganisation } from '../projects/projects.repository.js';
+import { resolveProject } from '../projects/project-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { ProjectRow, SegmentRow, Tables } from '../storage/tables.js';
+import { resolveSegment } from './segment-lookup.js';
 
 /** Storage of segments. Callers scope by organisation first (`findProject`, `find`). */
 export class SegmentsRepository {
@@ -12,8 +13,9 @@ export class SegmentsRepository {
     return this.db.transaction().execute((trx) => work(new SegmentsRepository(trx), trx));
   }
 
-  findProject(organisationId: string, projectId: string): Promise<ProjectRow | undefined> {
-    return findProjectForOrganisation(this.db, organisationId, projectId);
+  /** By id or name; throws `project_not_found`. */
+  findProject(organisationId: string, projectRef: string): Promise<ProjectRow> {
+    return resolveProject(this.db, organisationId, projectRef);
   }
 
   list(projectId: string, page: PageRequest) {
@@ -24,15 +26,9 @@ export class SegmentsRepository {
     );
   }
 
-  /** The segment, only if its project belongs to the organisation. */
-  find(organisationId: string, id: string): Promise<SegmentRow | undefined> {
-    return this.db
-      .selectFrom('segments')
-      .innerJoin('projects', 'projects.id', 'segments.project_id')
-      .selectAll('segments')
-      .where('projects.organisation_id', '=', organisationId)
-      .where('segments.id', '=', id)
-      .executeTakeFirst();
+  /** The segment by id or name, only if its project belongs to the organisation; throws `segment_not_found`. */
+  find(organisationId: string, ref: string): Promise<SegmentRow> {
+    return resolveSegment(this.db, organisationId, ref);
   }
 
   findByName(projectId: string, name: string): Promise<SegmentRow | undefined> {

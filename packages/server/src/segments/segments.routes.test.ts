@@ -128,12 +128,29 @@ describeEachDialect('segments routes', (getDatabase) => {
       expect((await api('GET', `/segments/${segment.id}`)).json()).toEqual(segment);
     });
 
-    it('accepts rules nested exactly 5 deep and a segment with no rules', async () => {
+    it('accepts rules nested exactly 5 deep, and a rule with no conditions (it matches everyone)', async () => {
       expect(
         (await create({ name: 'deep', rules: [nested(5)] })).rules[0].rules[0].rules[0].rules[0].rules[0]
           .conditions,
       ).toHaveLength(1);
-      expect(await create({ name: 'empty' })).toMatchObject({ rules: [], description: '' });
+      expect(await create({ name: 'empty', rules: [{ type: 'ALL' }] })).toMatchObject({
+        rules: [{ type: 'ALL', conditions: [], rules: [] }],
+        description: '',
+      });
+    });
+
+    it('refuses a segment with no rules, which could never match, saying how to write one', async () => {
+      for (const body of [{ name: 'never' }, { name: 'never', rules: [] }]) {
+        expect(await rejection(db(), () => api('POST', collection(), body))).toEqual({
+          status: 400,
+          code: 'segment_rules_required',
+          changed: false,
+        });
+      }
+      const response = await api('PATCH', `/segments/${encodeURIComponent('beta users')}`, { rules: [] });
+      expect(response.json().error.message).toMatch(
+        /^A segment with no rules never matches anyone; send at least/,
+      );
     });
 
     it('lists segments in pages', async () => {
@@ -144,7 +161,8 @@ describeEachDialect('segments routes', (getDatabase) => {
     });
 
     it('refuses a name already used in the project with 409', async () => {
-      expect(await rejection(db(), () => api('POST', collection(), { name: 'deep' }))).toEqual({
+      const body = { name: 'deep', rules: [{ type: 'ALL' }] };
+      expect(await rejection(db(), () => api('POST', collection(), body))).toEqual({
         status: 409,
         code: 'segment_name_taken',
         changed: false,
@@ -315,7 +333,7 @@ describeEachDialect('segments routes', (getDatabase) => {
     });
 
     it('deletes a segment with its overrides and bumps every environment', async () => {
-      const segment = await create({ name: 'doomed' });
+      const segment = await create({ name: 'doomed', rules: [{ type: 'ALL' }] });
       const feature = (
         await api('POST', `/projects/${t.projectId}/features`, { key: 'f', type: 'boolean' })
       ).json();

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
 import { withExample } from '../http/openapi.js';
 import { pageExample, segmentExample, segmentRulesExample } from '../http/openapi-examples.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { adminErrors, Page, PageQuery, RefParams } from '../http/schemas.js';
 import { SegmentsRepository } from './segments.repository.js';
 import { CreateSegment, Segment, UpdateSegment } from './segments.schema.js';
 import { SegmentsService } from './segments.service.js';
@@ -70,7 +70,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Get a segment with its rules',
-          params: IdParams,
+          params: RefParams,
           response: { 200: withExample(Segment, segmentExample), ...adminErrors },
         },
       },
@@ -83,7 +83,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Rename a segment or replace its rules',
           description: '`rules` replaces the whole tree; absent fields stay as they are.',
-          params: IdParams,
+          params: RefParams,
           body: withExample(UpdateSegment, { description: 'Pro plan, every market.', rules: proPlanRules }),
           response: {
             200: withExample(Segment, {
@@ -104,7 +104,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Delete a segment',
           description: 'Its overrides go with it, in every environment.',
-          params: IdParams,
+          params: RefParams,
           response: { 204: Type.Null(), ...adminErrors },
         },
       },

@@ -18,7 +18,7 @@ export type Segment = Static<typeof Segment>;
 const SegmentName = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.String({ maxLength: 2000 });
 
-/** A segment with no rules never matches (DESIGN.md §3). */
+/** A segment with no rules never matches (DESIGN.md §3), so `rules` must hold at least one rule. */
 export const CreateSegment = Type.Object(
   { name: SegmentName, description: Type.Optional(Description), rules: Type.Optional(RulesInput) },
   { additionalProperties: false },

@@ -1,12 +1,13 @@
-import { conflict, notFound } from '../errors.js';
+import { conflict, invalid } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { SegmentRow } from '../storage/tables.js';
 import { normaliseRules } from './segment-rules.js';
-import type { Rule } from './segment-rules.schema.js';
+import type { Rule, RuleInput } from './segment-rules.schema.js';
 import type { SegmentsRepository } from './segments.repository.js';
 import type { CreateSegment, Segment, UpdateSegment } from './segments.schema.js';
 
@@ -19,8 +20,8 @@ export class SegmentsService {
 
   /** Throws `project_not_found` for projects of other organisations too. */
   async list(organisationId: string, projectId: string, page: PageRequest): Promise<PageResult<Segment>> {
-    if (!(await this.segments.findProject(organisationId, projectId))) throw notFound('project', projectId);
-    const rows = await this.segments.list(projectId, page);
+    const project = await this.segments.findProject(organisationId, projectId);
+    const rows = await this.segments.list(project.id, page);
     return { items: rows.items.map(toSegment), next_cursor: rows.next_cursor };
   }
 
@@ -28,9 +29,9 @@ export class SegmentsService {
     return toSegment(await requireSegment(this.segments, organisationId, id));
   }
 
-  async create(organisationId: string, projectId: string, input: CreateSegment): Promise<Segment> {
-    if (!(await this.segments.findProject(organisationId, projectId))) throw notFound('project', projectId);
-    const rules = normaliseRules(input.rules ?? []);
+  async create(organisationId: string, projectRef: string, input: CreateSegment): Promise<Segment> {
+    const projectId = (await this.segments.findProject(organisationId, projectRef)).id;
+    const rules = requireRules(input.rules ?? []);
     return this.nameGuarded(input.name, async () => {
       const { row, change } = await this.segments.transaction(async (repository, trx) => {
         if (await repository.findByName(projectId, input.name)) throw nameTaken(input.name);
@@ -55,7 +56,7 @@ export class SegmentsService {
   }
 
   async update(organisationId: string, id: string, input: UpdateSegment): Promise<Segment> {
-    const rules = input.rules === undefined ? undefined : JSON.stringify(normaliseRules(input.rules));
+    const rules = input.rules === undefined ? undefined : JSON.stringify(requireRules(input.rules));
     return this.nameGuarded(input.name, async () => {
       const { row, change } = await this.segments.transaction(async (repository, trx) => {
         const current = await requireSegment(repository, organisationId, id);
@@ -66,17 +67,14 @@ export class SegmentsService {
         ) {
           throw nameTaken(input.name);
         }
+        const changed = changedFields(current, { name: input.name, description: input.description, rules });
+        if (nothingChanged(changed)) return { row: current, change: undefined };
         const change = await this.changes.touch(trx, { projectId: current.project_id });
-        const changes = {
-          ...(input.name === undefined ? {} : { name: input.name }),
-          ...(input.description === undefined ? {} : { description: input.description }),
-          ...(rules === undefined ? {} : { rules }),
-          updated_at: change.at,
-        };
-        await repository.update(id, changes);
+        const changes = { ...changed, updated_at: change.at };
+        await repository.update(current.id, changes);
         return { row: { ...current, ...changes }, change };
       });
-      await this.changes.publish(change);
+      if (change) await this.changes.publish(change);
       return toSegment(row);
     });
   }
@@ -85,7 +83,7 @@ export class SegmentsService {
   async delete(organisationId: string, id: string): Promise<void> {
     const change = await this.segments.transaction(async (repository, trx) => {
       const current = await requireSegment(repository, organisationId, id);
-      await repository.delete(id);
+      await repository.delete(current.id);
       return this.changes.touch(trx, { projectId: current.project_id });
     });
     await this.changes.publish(change);
@@ -102,14 +100,29 @@ export class SegmentsService {
   }
 }
 
-async function requireSegment(
+/** By id or name; throws `segment_not_found`, or `segment_ambiguous` for a name of several projects. */
+function requireSegment(
   repository: SegmentsRepository,
   organisationId: string,
-  id: string,
+  ref: string,
 ): Promise<SegmentRow> {
-  const row = await repository.find(organisationId, id);
-  if (!row) throw notFound('segment', id);
-  return row;
+  return repository.find(organisationId, ref);
+}
+
+/**
+ * A segment with no rules never matches (DESIGN.md §3): nobody creates one meaning that, so it
+ * is refused rather than stored to silently match no one.
+ */
+function requireRules(input: RuleInput[]): Rule[] {
+  const rules = normaliseRules(input);
+  if (rules.length === 0) {
+    throw invalid(
+      'segment_rules_required',
+      'A segment with no rules never matches anyone; send at least one rule, e.g. "rules": ' +
+        '[{"type":"ALL","conditions":[{"property":"plan","operator":"EQUAL","value":"pro"}]}].',
+    );
+  }
+  return rules;
 }
 
 const nameTaken = (name: string) =>

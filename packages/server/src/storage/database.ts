@@ -6,6 +6,7 @@ import pg from 'pg';
 import { unavailable } from '../errors.js';
 import { latestMigration, migrationProvider } from './migrations/index.js';
 import type { Tables } from './tables.js';
+import { TranslatingDialect } from './translating-dialect.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -44,7 +45,7 @@ export function openSqlite(file: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({ dialect: new TranslatingDialect(new SqliteDialect({ database: sqlite })) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
@@ -56,7 +57,7 @@ export function openPostgres(url: string, schema?: string): Database {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new TranslatingDialect(new PostgresDialect({ pool })) });
   const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return { db, dialect: 'postgres', location, pgPool: pool, pgSchema: schema, close: () => db.destroy() };
 }
@@ -65,8 +66,11 @@ export function openPostgres(url: string, schema?: string): Database {
 export async function migrateToLatest(database: Database): Promise<string[]> {
   const migrator = migratorFor(database);
   const { error, results } = await migrator.migrateToLatest();
-  if (error)
-    throw unavailable(`Database migration failed: ${String((error as Error).message ?? error)}`, error);
+  if (error) {
+    // Operators read this, not API callers: the driver's own words help them most.
+    const cause = (error as Error).cause ?? error;
+    throw unavailable(`Database migration failed: ${String((cause as Error).message ?? cause)}`, error);
+  }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -105,7 +105,11 @@ describeEachDialect('Flagsmith realtime stream', (getDatabase) => {
   it('answers an unknown key with 401 in Flagsmith’s error shape, and an overlong one with 400', async () => {
     const unknown = await fetch(`${url}/sse/environments/nope/stream`);
     expect(unknown.status).toBe(401);
-    expect(await unknown.json()).toEqual({ detail: 'The environment key is not valid.' });
+    expect(await unknown.json()).toEqual({
+      detail:
+        'The environment key is not valid: no environment has it (deleted or rotated?). Send an environment key ' +
+        '(its client key, or a server key ser.…) in the URL path (/sse/environments/<key>/stream).',
+    });
     const long = await fetch(`${url}/sse/environments/${'k'.repeat(201)}/stream`);
     expect(long.status).toBe(400);
     expect(Object.keys(await long.json())).toEqual(['detail']);

@@ -56,7 +56,11 @@ export function flagsmithSseRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const key = request.params.clientKey;
-        const environment = await ctx.keys.require(key, 'any');
+        const environment = await ctx.keys.require(
+          key,
+          'any',
+          'in the URL path (/sse/environments/<key>/stream)',
+        );
         openEnvironmentStream(ctx, request, reply, {
           key,
           environment,

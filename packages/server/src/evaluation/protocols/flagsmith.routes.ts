@@ -14,7 +14,7 @@ import {
 } from '../../http/openapi-sdk-examples.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import type { Evaluation, TraitInput } from '../evaluation.service.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import {
   FlagsmithAnalyticsBody,
@@ -67,7 +67,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         const evaluation = await ctx.evaluation.evaluate(key);
         stamp(reply, evaluation.snapshot);
         reply.type('application/json');
@@ -110,7 +110,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         const { identifier, transient } = request.query;
         const evaluation = await ctx.evaluation.evaluate(key, { identifier, transient: transient === true });
         return identityResponse(reply, evaluation, []);
@@ -151,7 +151,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         const body = request.body;
         const traits: TraitInput[] = (body.traits ?? []).map((t) => ({
           key: t.trait_key,
@@ -190,7 +190,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'server');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'server', KEY_PLACEMENT.flagsmith);
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         stamp(reply, snapshot);
         const lastModified = new Date(Math.floor(snapshot.updatedAtSeconds) * 1000);
@@ -216,7 +216,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
         await ctx.flagAnalytics.record(key.environmentId, request.body);
         return {};
       },

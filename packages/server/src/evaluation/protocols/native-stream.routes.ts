@@ -6,7 +6,7 @@ import { anyOf, withExample } from '../../http/openapi.js';
 import { exampleTimes } from '../../http/openapi-examples.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 
 const StreamQuery = Type.Object(
   {
@@ -60,7 +60,7 @@ export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const headerKey = environmentKeyOf(request);
         const key = headerKey ?? request.query.key;
-        const environment = await ctx.keys.require(key, 'any');
+        const environment = await ctx.keys.require(key, 'any', KEY_PLACEMENT.native);
         // Query strings end up in access logs and browser history; secrets must not.
         if (!headerKey && environment.kind === 'server') {
           throw forbidden('Send server keys in the Authorization header, never in a URL.');

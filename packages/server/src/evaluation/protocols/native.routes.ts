@@ -11,7 +11,7 @@ import { ErrorResponse } from '../../http/schemas.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import { environmentDocument } from '../environment-document.js';
 import type { EvaluatedFlag, Evaluation, TraitInput } from '../evaluation.service.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import { typedFlag } from '../typed-value.js';
 import { NativeEvaluateBody, NativeEvaluateResponse } from './native.schema.js';
 
@@ -50,7 +50,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
         const body = request.body;
         const traits = traitInputs(body);
         if (!body.identifier && traits.length > 0) {
@@ -98,7 +98,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
         return sendNative(reply, await ctx.evaluation.evaluate(key));
       },
     );
@@ -118,7 +118,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'server');
+        const key = await ctx.keys.require(environmentKeyOf(request), 'server', KEY_PLACEMENT.native);
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         reply.header('ETag', snapshot.etag).header('Cache-Control', 'no-cache');
         if (request.headers['if-none-match'] === snapshot.etag) return reply.status(304).send(null);

@@ -13,7 +13,7 @@ import {
 } from '../../http/openapi-sdk-examples.js';
 import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../../http/rate-limit.js';
 import type { SseMessage } from '../../realtime/sse-hub.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import { bulkEtag, etagMatches, identityOf, ofrepError, ofrepFlag } from './ofrep.mapping.js';
 import {
@@ -54,7 +54,7 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
   /** Before the body is parsed: unknown keys and over-limit keys cost nothing more. */
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     const presented = environmentKeyOf(request);
-    const key = await ctx.keys.require(presented, 'any');
+    const key = await ctx.keys.require(presented, 'any', KEY_PLACEMENT.ofrep);
     enforceRateLimit(limiter, presented as string, reply);
     keys.set(request, key);
   };
@@ -101,7 +101,7 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
       async (request) => {
         const evaluation = await ctx.evaluation.evaluate(keyOf(request), identityOf(request.body.context));
         const flag = evaluation.flags.find((f) => f.feature.key === request.params.key);
-        if (!flag) throw notFound('flag', request.params.key);
+        if (!flag) throw notFound('flag', request.params.key, 'key');
         return ofrepFlag(flag);
       },
     );
@@ -181,7 +181,7 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
       },
       async (request, reply) => {
         const presented = request.query.key;
-        const key = await ctx.keys.require(presented, 'any');
+        const key = await ctx.keys.require(presented, 'any', 'as ?key=<client key>');
         if (key.kind === 'server') {
           throw forbidden('Server keys are secret and must not travel in URLs; streams take the client key.');
         }

@@ -7,7 +7,7 @@ import { EventsService } from '../../events/events.service.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { anyOf, withExample, withExamples } from '../../http/openapi.js';
 import { exampleTimes } from '../../http/openapi-examples.js';
-import { environmentKeyOf } from '../sdk-keys.js';
+import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import {
   InitializeBody,
   InitializeResponse,
@@ -112,7 +112,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const key = await ctx.keys.require(statsigKeyOf(request), 'any');
+        const key = await ctx.keys.require(statsigKeyOf(request), 'any', KEY_PLACEMENT.statsig);
         const body = request.body;
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         const time = Date.parse(snapshot.updatedAt);
@@ -163,7 +163,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           },
         },
         async (request, reply) => {
-          const key = await ctx.keys.require(statsigKeyOf(request), 'any');
+          const key = await ctx.keys.require(statsigKeyOf(request), 'any', KEY_PLACEMENT.statsig);
           await events.ingest(key.environmentId, rgstrBatch(request.body), 'statsig');
           return reply.status(202).send({ success: true });
         },
