@@ -401,6 +401,7 @@ DEGENERATE_ARMS = [
     ("NaN units", {"n": NAN, "sum": 1}, GOOD_CONV, "NON_FINITE"),
     ("infinite covariate", {**GOOD_CONV, "pre": {"sum": INF, "crossSum": 3}}, {**GOOD_CONV, "pre": {"sum": 4, "crossSum": 3}}, "NON_FINITE"),
     ("infinite ratio cross sum", GOOD_RATIO, {**GOOD_RATIO, "crossSum": -INF}, "NON_FINITE"),
+    ("sums that overflow", {"n": 10, "sum": 1e300, "sumSquares": 1e300}, GOOD_MEAN, "NON_FINITE"),
     ("conversion against mean", GOOD_CONV, GOOD_MEAN, "MISMATCHED_ARMS"),
     ("ratio against conversion", GOOD_RATIO, GOOD_CONV, "MISMATCHED_ARMS"),
     ("covariate on one arm", {**GOOD_CONV, "pre": {"sum": 5, "crossSum": 3}}, GOOD_CONV, "MISMATCHED_ARMS"),

@@ -43,7 +43,7 @@ export function normalExpectedLoss(mean: number, stddev: number): [number, numbe
  *
  * @example
  * bayesianTest({ estimate: 0.1, variance: 0.0025 }, 0.05, 'two', undefined, false);
- * // { expected: 0.1, stddev: 0.05, ci: [0.00200…, 0.19799…], chanceToWin: 0.97724…, risk: […] }
+ * // { expected: 0.1, stddev: 0.05, ci: [0.00200…, 0.19799…], chanceToWin: 0.97725…, risk: [0.10042…, 0.00042…] }
  */
 export function bayesianTest(
   lift: { estimate: number; variance: number },

@@ -21,7 +21,7 @@ export interface CompareAllOptions extends CompareOptions {
  * (−∞, ∞).
  *
  * @example
- * adjustedInterval(0.1, [0.002, 0.198], 0.1, 0.05); // [−0.0164…, 0.2164…]
+ * adjustedInterval(0.1, [0.002, 0.198], 0.1, 0.05); // [−0.0192…, 0.2192…]
  */
 export function adjustedInterval(
   lift: number,

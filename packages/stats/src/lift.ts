@@ -12,8 +12,9 @@ export type Lift = { estimate: number; variance: number } | { error: StatsErrorC
  * - relative: (μt − μc) / |μc| (μc the observed control mean), with the delta-method variance of
  *   `relativeLiftVariance`.
  *
- * μ are CUPED-adjusted when the arms carry a covariate. Errors: an arm's variance ≤ 0
- * (`ZERO_VARIANCE`), a relative lift over μc = 0 (`ZERO_CONTROL_MEAN`), a lift variance ≤ 0.
+ * μ are CUPED-adjusted when the arms carry a covariate. Errors: a figure that overflows
+ * (`NON_FINITE`), an arm's variance ≤ 0 (`ZERO_VARIANCE`), a relative lift over μc = 0
+ * (`ZERO_CONTROL_MEAN`), a lift variance ≤ 0 (`ZERO_VARIANCE`).
  *
  * @example
  * const arm = { n: 100, mean: 2, variance: 1, rawMean: 2, rawVariance: 1, preVariance: 0, covariance: 0 };
@@ -22,6 +23,8 @@ export type Lift = { estimate: number; variance: number } | { error: StatsErrorC
  */
 export function liftOf(arms: ArmEstimates, difference: 'relative' | 'absolute'): Lift {
   const { control, treatment, theta } = arms;
+  const figures = [control.mean, control.variance, treatment.mean, treatment.variance];
+  if (!figures.every(Number.isFinite)) return { error: 'NON_FINITE' };
   if (!(control.variance > 0) || !(treatment.variance > 0)) return { error: 'ZERO_VARIANCE' };
   let estimate: number;
   let variance: number;
@@ -33,9 +36,8 @@ export function liftOf(arms: ArmEstimates, difference: 'relative' | 'absolute'):
     estimate = (treatment.mean - control.mean) / Math.abs(control.rawMean);
     variance = relativeLiftVariance(control, treatment, theta);
   }
-  if (!(variance > 0) || !Number.isFinite(variance) || !Number.isFinite(estimate)) {
-    return { error: 'ZERO_VARIANCE' };
-  }
+  if (!Number.isFinite(variance) || !Number.isFinite(estimate)) return { error: 'NON_FINITE' };
+  if (!(variance > 0)) return { error: 'ZERO_VARIANCE' };
   return { estimate, variance };
 }
 

@@ -12,7 +12,7 @@ import type { TestOutcome } from './frequentist.js';
  * gbstats `sequential_rho`.
  *
  * @example
- * sequentialRho(0.05, 5000, 'two'); // 0.0382…
+ * sequentialRho(0.05, 5000, 'two'); // 0.03984…
  */
 export function sequentialRho(alpha: number, tuning: number, sided: 'two' | 'greater' | 'less'): number {
   const a = sided === 'two' ? alpha : 2 * alpha;
@@ -36,7 +36,7 @@ export function sequentialRho(alpha: number, tuning: number, sided: 'two' | 'gre
  *
  * @example
  * sequentialTest({ estimate: 0.1, variance: 0.0025 }, 2000, 0.05, 'two', 5000);
- * // { stddev: 0.05, ci: [−0.028…, 0.228…], pValue: 0.59… }
+ * // { stddev: 0.05, ci: [−0.0562…, 0.2562…], pValue: 0.446… }
  */
 export function sequentialTest(
   lift: { estimate: number; variance: number },

@@ -68,7 +68,7 @@ export interface CompareOptions {
  * Why a comparison could not be made. The result is then uninformative: lift 0, standard error 0,
  * interval [0, 0], p-value 1, chance to win 0.5, risk [0, 0].
  *
- * - `NON_FINITE`: an arm holds NaN or ±Infinity.
+ * - `NON_FINITE`: an arm holds NaN or ±Infinity, or its figures overflow.
  * - `MISMATCHED_ARMS`: control and treatment are of different kinds, or only one has a covariate.
  * - `NO_DATA`: an arm has no units (n ≤ 0).
  * - `TOO_FEW_UNITS`: an arm has a single unit, so no variance can be estimated.
