@@ -7,15 +7,14 @@ import { type ResolvedOptions, resolveOptions } from './options.js';
 import { sequentialTest } from './sequential.js';
 import type { Arm, CompareOptions, Comparison, StatsErrorCode } from './types.js';
 
+// The observed mean of an arm that may be malformed: callers from JavaScript can pass anything.
 function observedMean(arm: Arm): number {
-  const mean =
-    'numerator' in arm
-      ? arm.denominator?.sum
-        ? arm.numerator?.sum / arm.denominator.sum
-        : 0
-      : arm.n
-        ? arm.sum / arm.n
-        : 0;
+  let mean = 0;
+  if ('numerator' in arm) {
+    if (arm.denominator?.sum) mean = arm.numerator?.sum / arm.denominator.sum;
+  } else if (arm.n) {
+    mean = arm.sum / arm.n;
+  }
   return Number.isFinite(mean) ? mean : 0;
 }
 
