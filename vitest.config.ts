@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@pennon/engine': fileURLToPath(new URL('./packages/engine/src/index.ts', import.meta.url)),
+      '@pennon/stats': fileURLToPath(new URL('./packages/stats/src/index.ts', import.meta.url)),
     },
   },
   test: {
