@@ -17,6 +17,7 @@ import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
 import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
 import { eventsSdkRoutes } from './events/events.routes.js';
 import { experimentsRoutes } from './experiments/experiments.routes.js';
+import { experimentResultsRoutes } from './experiments/results.routes.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { featuresRoutes } from './features/features.routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       await admin.register(flagsmithImportRoutes(context));
       await admin.register(metricsRoutes(context));
       await admin.register(experimentsRoutes(context));
+      await admin.register(experimentResultsRoutes(context));
     },
     { prefix: '/api/admin/v1' },
   );

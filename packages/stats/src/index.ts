@@ -8,6 +8,7 @@ export { compare } from './compare.js';
 export { adjustedInterval, type CompareAllOptions, compareAll } from './compare-all.js';
 export { adjustPValues, type Correction } from './corrections.js';
 export { srm } from './srm.js';
+export { summarize } from './summarize.js';
 export type {
   Arm,
   CompareOptions,

@@ -102,6 +102,21 @@ export class ExperimentsRepository {
       .execute();
   }
 
+  /** The full definitions of an experiment's metrics with their roles, in its order. */
+  async metricDefinitions(
+    experimentId: string,
+  ): Promise<{ metric: MetricRow; role: ExperimentMetricRow['role'] }[]> {
+    const rows = await this.db
+      .selectFrom('experiment_metrics')
+      .innerJoin('metrics', 'metrics.id', 'experiment_metrics.metric_id')
+      .selectAll('metrics')
+      .select('experiment_metrics.role as role')
+      .where('experiment_metrics.experiment_id', '=', experimentId)
+      .orderBy('experiment_metrics.position')
+      .execute();
+    return rows.map(({ role, ...metric }) => ({ metric, role }));
+  }
+
   async insert(row: ExperimentRow): Promise<void> {
     await this.db.insertInto('experiments').values(row).execute();
   }

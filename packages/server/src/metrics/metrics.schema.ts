@@ -11,7 +11,8 @@ const FilterScalar = Type.Union([Type.String({ maxLength: 1000 }), Type.Number()
 /** Keeps only events whose property compares so; values compare as text. */
 export const PropertyFilter = Type.Object(
   {
-    property: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000]+$' }),
+    // Quotes and backslashes would need escaping in the JSON paths results query with.
+    property: Type.String({ minLength: 1, maxLength: 200, pattern: String.raw`^[^"\\\u0000]+$` }),
     operator: Type.Enum([...FILTER_OPERATORS]),
     value: Type.Union([FilterScalar, Type.Array(FilterScalar, { minItems: 1, maxItems: 100 })]),
   },
