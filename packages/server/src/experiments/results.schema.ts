@@ -2,6 +2,8 @@ import { type Static, Type } from 'typebox';
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Count = Type.Record(Type.String(), Type.Number());
+/** [low, high]; an array rather than a tuple, which the response serializer cannot write with nulls. */
+const Interval = Type.Array(Nullable(Type.Number()), { minItems: 2, maxItems: 2 });
 
 const VariantStatistics = Type.Object({
   variant: Type.String(),
@@ -18,13 +20,13 @@ const VariantComparison = Type.Object({
   expected: Type.Number(),
   stddev: Type.Number(),
   /** The lift's interval; null for an open end (one-sided, or widened by the correction). */
-  ci: Type.Tuple([Nullable(Type.Number()), Nullable(Type.Number())]),
+  ci: Interval,
   p_value: Nullable(Type.Number()),
   /** After the experiment's multiple-comparison correction across variants. */
   adjusted_p_value: Nullable(Type.Number()),
   chance_to_win: Nullable(Type.Number()),
   /** Bayesian expected loss: [if control is chosen, if this variant is]. */
-  risk: Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()]),
+  risk: Type.Union([Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), Type.Null()]),
   significant: Type.Boolean(),
   /** In the metric's direction: better, worse, or inconclusive. */
   verdict: Type.Enum(['better', 'worse', 'inconclusive']),
@@ -51,7 +53,7 @@ const SeriesPoint = Type.Object({
     Type.String(),
     Type.Object({
       expected: Type.Number(),
-      ci: Type.Tuple([Nullable(Type.Number()), Nullable(Type.Number())]),
+      ci: Interval,
     }),
   ),
 });
