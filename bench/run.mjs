@@ -7,6 +7,7 @@
 //   options: --seed N  --rounds N  --reference (also time Pennon's uncompiled evaluate(), slow)
 //            --json FILE (write the figures as JSON)
 //            http: --seconds N (timed run per endpoint)  --warmup N (seconds)  --connections N
+//            experiments: --units N --events N (size of the generated experiment)
 //                  --profile DIR (run the server under --cpu-prof, print its hot spots)
 //
 // To add a benchmark, add an entry to BENCHMARKS: `run(options)` prints its own report and
@@ -28,12 +29,19 @@ const BENCHMARKS = [
       'one server process on loopback under autocannon: Flagsmith flags/identities, OFREP, native API',
     run: async (options) => (await import('./http.bench.mjs')).runHttpBenchmark(options),
   },
+  {
+    name: 'experiments',
+    description:
+      'results of 1M units / 10M events on SQLite and PostgreSQL; events ingested per second through the native endpoint',
+    run: async (options) => (await import('./experiments.bench.mjs')).runExperimentsBenchmark(options),
+  },
 ];
 
 function usage() {
   return [
     'usage: node --expose-gc bench/run.mjs [benchmark ...] [--seed N] [--rounds N] [--reference] [--json FILE] [--list]',
     '         http: [--seconds N] [--warmup N] [--connections N] [--profile DIR]',
+    '         experiments: [--units N] [--events N] [--seconds N] [--connections N]',
     '',
     'benchmarks:',
     ...BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} ${b.description}`),
@@ -48,6 +56,8 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string' },
     warmup: { type: 'string' },
     connections: { type: 'string' },
+    units: { type: 'string' },
+    events: { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'string' },
     reference: { type: 'boolean' },
@@ -74,6 +84,8 @@ if (values.rounds !== undefined) options.rounds = Number(values.rounds);
 if (values.seconds !== undefined) options.seconds = Number(values.seconds);
 if (values.warmup !== undefined) options.warmupSeconds = Number(values.warmup);
 if (values.connections !== undefined) options.connections = Number(values.connections);
+if (values.units !== undefined) options.units = Number(values.units);
+if (values.events !== undefined) options.events = Number(values.events);
 for (const [key, value] of Object.entries(options)) {
   if (!Number.isInteger(value) || value < 0) {
     console.error(`--${key} must be a non-negative integer`);
@@ -99,7 +111,7 @@ for (const benchmark of selected) {
     results.push(result);
     if (!result.ok) failed = true;
   } catch (error) {
-    console.error(`benchmark ${benchmark.name} failed: ${error?.stack ?? error}`);
+    console.error(`benchmark ${benchmark.name} failed: ${error?.stack ?? error}${error?.cause ? `\ncaused by: ${error.cause?.message ?? error.cause}` : ""}`);
     results.push({ name: benchmark.name, ok: false, error: String(error?.message ?? error) });
     failed = true;
   }

@@ -143,6 +143,16 @@ function sums(x: number[], d: number[], pre: number[]): VariantSums {
   };
 }
 
+/** Equal up to the order floating-point sums were added in. */
+function expectSameSums(actual?: Map<string, VariantSums>, wanted?: Map<string, VariantSums>) {
+  expect([...(actual?.keys() ?? [])].sort()).toEqual([...(wanted?.keys() ?? [])].sort());
+  for (const [variant, sums] of wanted ?? []) {
+    for (const key of Object.keys(sums) as (keyof VariantSums)[]) {
+      expect(actual?.get(variant)?.[key], `${variant}.${key}`).toBeCloseTo(sums[key], 6);
+    }
+  }
+}
+
 function metric(fields: Partial<MetricRow>): MetricRow {
   return {
     id: newId(),
@@ -236,7 +246,9 @@ describeEachDialect('results repository', (getDatabase) => {
   ];
   it.each(cases)('sums %s per variant exactly as the events say', async (_title, fields, preDays) => {
     const definition = metric(fields);
-    const actual = await repository.metricSums(window, { metric: definition, preWindowDays: preDays });
+    const actual = (
+      await repository.metricSums(window, { metrics: [definition], preWindowDays: preDays })
+    ).final.get(definition.key) as Map<string, VariantSums>;
     for (const [variant, { x, d, pre }] of expected(units, definition, preDays)) {
       const want = sums(x, d, pre);
       const got = actual.get(variant) as VariantSums;
@@ -253,7 +265,9 @@ describeEachDialect('results repository', (getDatabase) => {
       [...perVariant.values()].flatMap((v) => v.x),
       90,
     );
-    const actual = await repository.metricSums(window, { metric: definition, preWindowDays: 0 });
+    const actual = (
+      await repository.metricSums(window, { metrics: [definition], preWindowDays: 0 })
+    ).final.get(definition.key) as Map<string, VariantSums>;
     for (const [variant, { x, d, pre }] of perVariant) {
       const want = sums(
         x.map((v) => Math.min(v, limit)),
@@ -262,6 +276,30 @@ describeEachDialect('results repository', (getDatabase) => {
       );
       expect(actual.get(variant)?.sum).toBeCloseTo(want.sum, 6);
       expect(actual.get(variant)?.sumSquares).toBeCloseTo(want.sumSquares, 6);
+    }
+  });
+
+  it('sums several metrics in one pass exactly as one at a time, and each cutoff as a window ending there', async () => {
+    const definitions = cases.map(([, fields], i) => metric({ ...fields, key: `metric-${i}` }));
+    const together = await repository.metricSums(window, {
+      metrics: definitions,
+      preWindowDays: 14,
+      cutoffs: [new Date(START + 2 * 24 * HOUR).toISOString(), new Date(START + 5 * 24 * HOUR).toISOString()],
+      seriesMetrics: ['metric-0', 'metric-2'],
+    });
+    for (const definition of definitions) {
+      const alone = await repository.metricSums(window, { metrics: [definition], preWindowDays: 14 });
+      expectSameSums(together.final.get(definition.key), alone.final.get(definition.key));
+    }
+    expect(together.series).toHaveLength(2);
+    for (const [c, days] of [2, 5].entries()) {
+      const cut = { ...window, end: new Date(START + days * 24 * HOUR).toISOString() };
+      for (const key of ['metric-0', 'metric-2']) {
+        const definition = definitions.find((d) => d.key === key) as MetricRow;
+        const direct = await repository.metricSums(cut, { metrics: [definition], preWindowDays: 14 });
+        expectSameSums(together.series[c]?.get(key), direct.final.get(key));
+      }
+      expect(together.series[c]?.has('metric-1')).toBe(false);
     }
   });
 

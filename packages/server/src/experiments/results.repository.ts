@@ -34,17 +34,47 @@ export interface VariantSums {
   preCrossSum: number;
 }
 
-export interface MetricQuery {
-  metric: MetricRow;
+export interface MetricSumsRequest {
+  metrics: readonly MetricRow[];
   /** Days before each unit's first exposure whose events make its CUPED covariate; 0: none. */
   preWindowDays: number;
+  /**
+   * Earlier ends of the window (ISO, ascending) at which the metrics in `seriesMetrics` are
+   * summed too, as if the experiment had been read then: the points of a cumulative series.
+   */
+  cutoffs?: readonly string[];
+  seriesMetrics?: readonly string[];
 }
+
+/** Per metric key, per variant. */
+export type SumsByMetric = Map<string, Map<string, VariantSums>>;
+
+export interface MetricSums {
+  final: SumsByMetric;
+  /** One entry per cutoff, in the order given. */
+  series: SumsByMetric[];
+}
+
+const SUM_COLUMNS = [
+  'n',
+  'sum',
+  'sumSquares',
+  'denominatorSum',
+  'denominatorSumSquares',
+  'crossSum',
+  'preSum',
+  'preSumSquares',
+  'preCrossSum',
+] as const;
 
 /**
  * The aggregates experiment results are made of, computed inside the database: one query for
- * the assignment and one per metric (two with winsorization, for the cap), whatever the
- * number of units; no per-unit row ever reaches Node. The same SQL runs on both dialects,
- * but for time arithmetic and JSON property access.
+ * the assignment, and one for every metric and every point of the series together, whatever
+ * the number of units. That query visits each unit's events once (an index seek per unit on
+ * `events(environment_id, unit_id, occurred_at, name, value)`, covering), derives every
+ * metric's per-unit values in one grouping, and sums them per variant; no per-unit row ever
+ * reaches Node. The same SQL runs on both dialects but for time arithmetic, JSON property
+ * access and `min`/`least`.
  */
 export class ResultsRepository {
   constructor(
@@ -72,118 +102,177 @@ export class ResultsRepository {
     return { units, excluded };
   }
 
-  /** Per variant: Σ and Σ² of the metric's per-unit value over the units assigned to it. */
-  async metricSums(window: ExposureWindow, query: MetricQuery): Promise<Map<string, VariantSums>> {
-    const perUnit = this.perUnitValues(window, query);
-    const cap =
-      query.metric.winsorize_percentile === null
-        ? null
-        : await this.cap(perUnit, query.metric.winsorize_percentile);
-    const capped = (value: RawBuilder<unknown>) => (cap === null ? value : this.least(value, cap));
-    const x = capped(sql`numerator`);
-    const pre = capped(sql`pre`);
+  /** Per metric and variant: Σ and Σ² of the per-unit values, at the window's end and at each cutoff. */
+  async metricSums(window: ExposureWindow, request: MetricSumsRequest): Promise<MetricSums> {
+    const { metrics, preWindowDays } = request;
+    const cutoffs = request.cutoffs ?? [];
+    const seriesMetrics = metrics.filter((m) => request.seriesMetrics?.includes(m.key));
+    if (metrics.length === 0) return { final: new Map(), series: cutoffs.map(() => new Map()) };
+
+    // Per unit, per metric: numerator, denominator and pre-period numerator, at the end of the
+    // window (suffix `_f`) and at each cutoff (`_c<k>`); columns are named by position.
+    const unitColumns: RawBuilder<unknown>[] = [];
+    metrics.forEach((metric, m) => {
+      const values = this.unitValues(metric, preWindowDays, window.end);
+      unitColumns.push(sql`${values.numerator} as ${sql.ref(`x${m}_f`)}`);
+      unitColumns.push(sql`${values.denominator} as ${sql.ref(`d${m}_f`)}`);
+      unitColumns.push(sql`${values.pre} as ${sql.ref(`p${m}_f`)}`);
+    });
+    seriesMetrics.forEach((metric) => {
+      const m = metrics.indexOf(metric);
+      cutoffs.forEach((cutoff, c) => {
+        const values = this.unitValues(metric, preWindowDays, cutoff);
+        unitColumns.push(sql`${values.numerator} as ${sql.ref(`x${m}_c${c}`)}`);
+        unitColumns.push(sql`${values.denominator} as ${sql.ref(`d${m}_c${c}`)}`);
+        unitColumns.push(sql`${values.pre} as ${sql.ref(`p${m}_c${c}`)}`);
+      });
+    });
+
+    const caps = metrics.map((metric, m) =>
+      metric.winsorize_percentile === null ? null : this.capQuery(`x${m}_f`, metric.winsorize_percentile),
+    );
+    const aggregates: RawBuilder<unknown>[] = [];
+    const addAggregates = (m: number, suffix: string, included: RawBuilder<unknown> | null) => {
+      const only = (value: RawBuilder<unknown>) =>
+        included === null ? value : sql`case when ${included} then ${value} else 0 end`;
+      const cap = caps[m] ?? null;
+      const capped = (column: string) =>
+        cap === null ? sql.ref(column) : this.least(sql.ref(column), sql`(${cap})`);
+      const x = capped(`x${m}_${suffix}`);
+      const pre = capped(`p${m}_${suffix}`);
+      const d = sql.ref(`d${m}_${suffix}`);
+      const name = (column: string) => sql.ref(`${column}_${m}_${suffix}`);
+      aggregates.push(sql`sum(${only(sql`1`)}) as ${name('n')}`);
+      aggregates.push(sql`sum(${only(x)}) as ${name('sum')}`);
+      aggregates.push(sql`sum(${only(sql`${x} * ${x}`)}) as ${name('sumSquares')}`);
+      aggregates.push(sql`sum(${only(d)}) as ${name('denominatorSum')}`);
+      aggregates.push(sql`sum(${only(sql`${d} * ${d}`)}) as ${name('denominatorSumSquares')}`);
+      aggregates.push(sql`sum(${only(sql`${x} * ${d}`)}) as ${name('crossSum')}`);
+      aggregates.push(sql`sum(${only(pre)}) as ${name('preSum')}`);
+      aggregates.push(sql`sum(${only(sql`${pre} * ${pre}`)}) as ${name('preSumSquares')}`);
+      aggregates.push(sql`sum(${only(sql`${x} * ${pre}`)}) as ${name('preCrossSum')}`);
+    };
+    metrics.forEach((_, m) => addAggregates(m, 'f', null));
+    seriesMetrics.forEach((metric) => {
+      const m = metrics.indexOf(metric);
+      // A unit counts at a cutoff only if it had been exposed by then.
+      cutoffs.forEach((cutoff, c) => addAggregates(m, `c${c}`, sql`first_at < ${cutoff}`));
+    });
+
+    const names = [
+      ...new Set(metrics.flatMap((m) => [m.event_name, m.denominator_event_name ?? m.event_name])),
+    ];
+    const needsPre = preWindowDays > 0;
     const { rows } = await sql<Record<string, number | string | null>>`
-      with per_unit as (${perUnit})
-      select variant, count(*) as n,
-        sum(${x}) as sum, sum(${x} * ${x}) as sum_squares,
-        sum(denominator) as denominator_sum, sum(denominator * denominator) as denominator_sum_squares,
-        sum(${x} * denominator) as cross_sum,
-        sum(${pre}) as pre_sum, sum(${pre} * ${pre}) as pre_sum_squares, sum(${x} * ${pre}) as pre_cross_sum
+      with assigned as (
+        select unit_id, min(occurred_at) as first_at, min(variant) as variant,
+          ${needsPre ? this.addHours(sql`min(occurred_at)`, -24 * preWindowDays) : sql`min(occurred_at)`} as from_at
+        from exposures
+        where environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
+          and variant is not null and occurred_at >= ${window.start} and occurred_at < ${window.end}
+        group by unit_id
+        having count(distinct variant) = 1
+      ),
+      windows as (
+        select unit_id, first_at, variant, from_at${this.windowEnds(metrics)} from assigned
+      ),
+      per_unit as (
+        select a.variant as variant, a.first_at as first_at, ${sql.join(unitColumns)}
+        from windows a
+        left join events e
+          on e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
+          and e.occurred_at >= a.from_at and e.occurred_at < ${window.end}
+          and e.name in (${sql.join(names)})
+        group by a.variant, a.unit_id, a.first_at
+      )
+      select variant, ${sql.join(aggregates)}
       from per_unit
       group by variant`.execute(this.db);
-    const sums = new Map<string, VariantSums>();
-    for (const row of rows) {
-      const number = (column: string) => Number(row[column] ?? 0);
-      sums.set(String(row.variant), {
-        n: number('n'),
-        sum: number('sum'),
-        sumSquares: number('sum_squares'),
-        denominatorSum: number('denominator_sum'),
-        denominatorSumSquares: number('denominator_sum_squares'),
-        crossSum: number('cross_sum'),
-        preSum: number('pre_sum'),
-        preSumSquares: number('pre_sum_squares'),
-        preCrossSum: number('pre_cross_sum'),
-      });
-    }
-    return sums;
+
+    const read = (row: Record<string, number | string | null>, m: number, suffix: string): VariantSums =>
+      Object.fromEntries(
+        SUM_COLUMNS.map((column) => [column, Number(row[`${column}_${m}_${suffix}`] ?? 0)]),
+      ) as unknown as VariantSums;
+    const collect = (suffix: (m: number) => string, subset: readonly MetricRow[]): SumsByMetric => {
+      const byMetric: SumsByMetric = new Map();
+      for (const metric of subset) {
+        const m = metrics.indexOf(metric);
+        byMetric.set(metric.key, new Map(rows.map((row) => [String(row.variant), read(row, m, suffix(m))])));
+      }
+      return byMetric;
+    };
+    return {
+      final: collect(() => 'f', metrics),
+      series: cutoffs.map((_, c) => collect(() => `c${c}`, seriesMetrics)),
+    };
   }
 
   /**
-   * One row per assigned unit: its variant, the metric's numerator and denominator after its
-   * first exposure (within the conversion window), and the numerator before it (CUPED).
-   * Kinds: conversion 0/1; count of events; sum of values; mean and ratio as a numerator
-   * over a denominator (mean: values over events; ratio: event values, or 1 for an event
-   * without one, over the denominator event's the same way).
+   * One metric's per-unit numerator, denominator and pre-period numerator, counting events
+   * before `end` (and within the metric's conversion window). Kinds: conversion 0/1; count of
+   * events; sum of values; mean and ratio as a numerator over a denominator (mean: values
+   * over events; ratio: event values, or 1 for an event without one, over the denominator
+   * event's the same way).
    */
-  private perUnitValues(window: ExposureWindow, { metric, preWindowDays }: MetricQuery): RawBuilder<unknown> {
-    const post = sql`e.occurred_at >= a.first_at`;
-    const numeratorEvent = sql`e.name = ${metric.event_name}`;
-    const denominatorEvent = sql`e.name = ${metric.denominator_event_name ?? metric.event_name}`;
+  private unitValues(metric: MetricRow, preWindowDays: number, end: string) {
+    const m = metric.id.replace(/[^A-Za-z0-9_]/g, '_');
+    const windowEnd =
+      metric.conversion_window_hours === null ? sql`` : sql` and e.occurred_at < a.${sql.ref(`end_${m}`)}`;
+    const filter = this.propertyFilter(metric);
+    const post = sql`e.occurred_at >= a.first_at and e.occurred_at < ${end}${windowEnd}`;
+    const numeratorEvent = sql`e.name = ${metric.event_name}${filter}`;
+    const denominatorEvent = sql`e.name = ${metric.denominator_event_name ?? metric.event_name}${filter}`;
     const per = (event: RawBuilder<unknown>, when: RawBuilder<unknown>, value: RawBuilder<unknown>) =>
       sql`coalesce(sum(case when ${event} and ${when} then ${value} else 0 end), 0)`;
     const value = sql`coalesce(e.value, 0)`;
     const valueOrOne = sql`coalesce(e.value, 1)`;
-    const kinds = {
-      conversion: (when: RawBuilder<unknown>) =>
-        sql`case when ${per(numeratorEvent, when, sql`1`)} > 0 then 1 else 0 end`,
-      count: (when: RawBuilder<unknown>) => per(numeratorEvent, when, sql`1`),
-      sum: (when: RawBuilder<unknown>) => per(numeratorEvent, when, value),
-      mean: (when: RawBuilder<unknown>) => per(numeratorEvent, when, value),
-      ratio: (when: RawBuilder<unknown>) => per(numeratorEvent, when, valueOrOne),
+    const numeratorOf = (when: RawBuilder<unknown>) => {
+      switch (metric.kind) {
+        case 'conversion':
+          return sql`case when ${per(numeratorEvent, when, sql`1`)} > 0 then 1 else 0 end`;
+        case 'count':
+          return per(numeratorEvent, when, sql`1`);
+        case 'ratio':
+          return per(numeratorEvent, when, valueOrOne);
+        default:
+          return per(numeratorEvent, when, value);
+      }
     };
-    const numerator = kinds[metric.kind];
     const denominator =
       metric.kind === 'mean'
         ? per(numeratorEvent, post, sql`1`)
         : metric.kind === 'ratio'
           ? per(denominatorEvent, post, valueOrOne)
           : sql`0`;
-    const names = [
-      metric.event_name,
-      ...(metric.denominator_event_name ? [metric.denominator_event_name] : []),
-    ];
-    const windowEnd =
-      metric.conversion_window_hours === null
-        ? sql``
-        : sql`and e.occurred_at < ${this.addHours(sql`a.first_at`, metric.conversion_window_hours)}`;
-    const from = preWindowDays > 0 ? this.addHours(sql`a.first_at`, -24 * preWindowDays) : sql`a.first_at`;
-    return sql`
-      select a.variant as variant,
-        ${numerator(post)} as numerator,
-        ${denominator} as denominator,
-        ${preWindowDays > 0 ? numerator(sql`not (${post})`) : sql`0`} as pre
-      from (
-        select unit_id, min(occurred_at) as first_at, min(variant) as variant
-        from exposures
-        where environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
-          and variant is not null and occurred_at >= ${window.start} and occurred_at < ${window.end}
-        group by unit_id
-        having count(distinct variant) = 1
-      ) a
-      left join events e
-        on e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
-        and e.name in (${sql.join(names)})
-        and e.occurred_at >= ${from} and e.occurred_at < ${window.end} ${windowEnd}
-        ${this.propertyFilter(metric)}
-      group by a.variant, a.unit_id`;
+    return {
+      numerator: numeratorOf(post),
+      denominator,
+      pre: preWindowDays > 0 ? numeratorOf(sql`e.occurred_at < a.first_at`) : sql`0`,
+    };
+  }
+
+  /** Each metric's conversion window end per unit, computed once per unit rather than per event. */
+  private windowEnds(metrics: readonly MetricRow[]): RawBuilder<unknown> {
+    const ends = metrics
+      .filter((metric) => metric.conversion_window_hours !== null)
+      .map(
+        (metric) =>
+          sql`, ${this.addHours(sql`first_at`, metric.conversion_window_hours as number)} as ${sql.ref(
+            `end_${metric.id.replace(/[^A-Za-z0-9_]/g, '_')}`,
+          )}`,
+      );
+    return ends.length === 0 ? sql`` : sql.join(ends, sql``);
   }
 
   /** The per-unit value at a percentile (nearest rank below), over every assigned unit. */
-  private async cap(perUnit: RawBuilder<unknown>, percentile: number): Promise<number> {
-    const { rows } = await sql<{ numerator: number | string | null }>`
-      with per_unit as (${perUnit})
-      select numerator from per_unit order by numerator
-      limit 1 offset (select cast(floor((count(*) - 1) * cast(${percentile / 100} as double precision)) as integer) from per_unit)`.execute(
-      this.db,
-    );
-    return Number(rows[0]?.numerator ?? 0);
+  private capQuery(column: string, percentile: number): RawBuilder<unknown> {
+    const ref = sql.ref(column);
+    return sql`select ${ref} from per_unit order by ${ref}
+      limit 1 offset (select cast(floor((count(*) - 1) * cast(${percentile / 100} as double precision)) as integer) from per_unit)`;
   }
 
-  private least(value: RawBuilder<unknown>, cap: number): RawBuilder<unknown> {
-    return this.dialect === 'sqlite'
-      ? sql`min(${value}, ${cap})`
-      : sql`least(${value}, cast(${cap} as double precision))`;
+  private least(value: RawBuilder<unknown>, cap: RawBuilder<unknown>): RawBuilder<unknown> {
+    return this.dialect === 'sqlite' ? sql`min(${value}, ${cap})` : sql`least(${value}, ${cap})`;
   }
 
   /** An ISO time `hours` later (or earlier), in the same text form events are stored in. */
@@ -194,26 +283,27 @@ export class ResultsRepository {
     return sql`to_char((cast(${time} as timestamptz) + make_interval(secs => ${hours * 3600})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   }
 
-  /** Events whose property compares as the metric's filter says; values compare as text. */
+  /** `and <property compares>` for the metric's filter; values compare as text. */
   private propertyFilter(metric: MetricRow): RawBuilder<unknown> {
     const filter = parseFilter(metric.property_filter);
     if (!filter) return sql``;
+    const path = `$."${filter.property}"`;
     const property =
       this.dialect === 'sqlite'
-        ? sql`(case json_type(e.properties, ${`$."${filter.property}"`})
+        ? sql`(case json_type(e.properties, ${path})
             when 'true' then 'true' when 'false' then 'false'
-            else cast(json_extract(e.properties, ${`$."${filter.property}"`}) as text) end)`
+            else cast(json_extract(e.properties, ${path}) as text) end)`
         : sql`(cast(e.properties as jsonb) ->> ${filter.property})`;
     const values = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
     switch (filter.operator) {
       case 'equals':
-        return sql`and ${property} = ${values[0]}`;
+        return sql` and ${property} = ${values[0]}`;
       case 'not_equals':
-        return sql`and (${property} is null or ${property} <> ${values[0]})`;
+        return sql` and (${property} is null or ${property} <> ${values[0]})`;
       case 'in':
-        return sql`and ${property} in (${sql.join(values)})`;
+        return sql` and ${property} in (${sql.join(values)})`;
       case 'not_in':
-        return sql`and (${property} is null or ${property} not in (${sql.join(values)}))`;
+        return sql` and (${property} is null or ${property} not in (${sql.join(values)}))`;
     }
   }
 }

@@ -2,7 +2,7 @@ import { type Arm, type Comparison, compare, compareAll, srm, summarize } from '
 import type { StoredVariant } from '../evaluation/environment-loader.js';
 import type { ExperimentRow, MetricRow } from '../storage/tables.js';
 import type { Assignment, ExposureWindow, ResultsRepository, VariantSums } from './results.repository.js';
-import type { ExperimentResults, MetricResult, SeriesPoint } from './results.schema.js';
+import type { ExperimentResults, MetricResult } from './results.schema.js';
 
 /** Below this SRM p-value the split is not what the weights promise: results are suspect. */
 export const SRM_ALERT_P_VALUE = 0.001;
@@ -33,22 +33,35 @@ export class ResultsService {
     if (!window) return emptyResults(input);
     const assignment = await this.results.assignment(window);
     const variantKeys = orderedVariants(input.variants, assignment, experiment.control_variant);
-    const metrics: MetricResult[] = [];
-    for (const { metric, role } of input.metrics) {
-      const sums = await this.results.metricSums(window, {
-        metric,
-        preWindowDays: experiment.cuped === 1 ? experiment.cuped_window_days : 0,
-      });
-      metrics.push({ ...describeMetric(metric, role), ...analyse(experiment, metric, variantKeys, sums) });
-    }
-    const series = [];
-    for (const { metric, role } of input.metrics.filter((m) => m.role === 'primary')) {
-      series.push({
-        metric_key: metric.key,
-        role,
-        points: await this.series(experiment, metric, window, variantKeys),
-      });
-    }
+    const primary = input.metrics.filter((m) => m.role === 'primary');
+    const ends = dayEnds(window);
+    const cutoffs = ends.slice(0, -1);
+    const sums = await this.results.metricSums(window, {
+      metrics: input.metrics.map((m) => m.metric),
+      preWindowDays: experiment.cuped === 1 ? experiment.cuped_window_days : 0,
+      cutoffs,
+      seriesMetrics: primary.map((m) => m.metric.key),
+    });
+    const metrics: MetricResult[] = input.metrics.map(({ metric, role }) => ({
+      ...describeMetric(metric, role),
+      ...analyse(experiment, metric, variantKeys, sums.final.get(metric.key) ?? new Map()),
+    }));
+    const series = primary.map(({ metric, role }) => ({
+      metric_key: metric.key,
+      role,
+      points: ends.map((at, point) => {
+        const atPoint =
+          point < cutoffs.length ? sums.series[point]?.get(metric.key) : sums.final.get(metric.key);
+        const { variants, comparisons } = analyse(experiment, metric, variantKeys, atPoint ?? new Map());
+        return {
+          at,
+          variants: Object.fromEntries(variants.map((v) => [v.variant, { units: v.units, mean: v.mean }])),
+          comparisons: Object.fromEntries(
+            comparisons.map((c) => [c.variant, { expected: c.expected, ci: c.ci }]),
+          ),
+        };
+      }),
+    }));
     return {
       experiment: summary(experiment),
       computed_at: new Date(input.now).toISOString(),
@@ -62,32 +75,6 @@ export class ResultsService {
       metrics,
       series,
     };
-  }
-
-  /** Cumulative results as of the end of each day since the start (primary metrics only). */
-  private async series(
-    experiment: ExperimentRow,
-    metric: MetricRow,
-    window: ExposureWindow,
-    variantKeys: string[],
-  ): Promise<SeriesPoint[]> {
-    const points: SeriesPoint[] = [];
-    for (const end of dayEnds(window)) {
-      const cut = { ...window, end };
-      const sums = await this.results.metricSums(cut, {
-        metric,
-        preWindowDays: experiment.cuped === 1 ? experiment.cuped_window_days : 0,
-      });
-      const { variants, comparisons } = analyse(experiment, metric, variantKeys, sums);
-      points.push({
-        at: end,
-        variants: Object.fromEntries(variants.map((v) => [v.variant, { units: v.units, mean: v.mean }])),
-        comparisons: Object.fromEntries(
-          comparisons.map((c) => [c.variant, { expected: c.expected, ci: c.ci }]),
-        ),
-      });
-    }
-    return points;
   }
 }
 

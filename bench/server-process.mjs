@@ -1,0 +1,117 @@
+// A Pennon server as a child process on loopback, for benchmarks: its own event loop and core,
+// so the load generator never shares them.
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = join(ROOT, 'packages', 'server', 'dist', 'main.js');
+export const HOST = '127.0.0.1';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `main.js serve` on a free loopback port with its own SQLite directory. Resolves once
+ * `/health` answers; rejects (with the child's output) if it exits or does not answer in time.
+ */
+export async function startServerProcess({ dataDir, adminToken, profileDir }) {
+  if (!existsSync(MAIN)) {
+    throw new Error(
+      `${MAIN} is missing: build first (npm run build, or npx tsc -b packages/engine packages/server)`,
+    );
+  }
+  const port = await freePort();
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const args = [
+    ...nodeArgs,
+    MAIN,
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    HOST,
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    '--admin-token',
+    adminToken,
+  ];
+  // An inherited PENNON_DATABASE_URL would point the server at PostgreSQL; the bench is SQLite.
+  // The SDK rate limit is off (0): the bench measures throughput, not the limiter.
+  const env = {
+    ...process.env,
+    PENNON_DATABASE_URL: '',
+    PENNON_LOG_LEVEL: 'warn',
+    PENNON_SDK_RATE_LIMIT: '0',
+  };
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-8000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const server = { child, port, url: `http://${HOST}:${port}`, exited, output: () => output };
+
+  const deadline = Date.now() + 30_000;
+  let exit;
+  exited.then((e) => {
+    exit = e;
+  });
+  while (Date.now() < deadline) {
+    if (exit) {
+      throw new Error(
+        `server exited (code ${exit.code}, signal ${exit.signal}) before answering:\n${output}`,
+      );
+    }
+    try {
+      const response = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not answer /health within 30 s:\n${output}`);
+}
+
+/** SIGTERM (graceful: lets --cpu-prof write its profile), then SIGKILL after a grace period. */
+export async function stopServerProcess(server) {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await server.exited;
+  clearTimeout(timer);
+}
+
+/** CPU time (ms) a process has used so far; Linux only, undefined elsewhere. */
+export function processCpuMs(pid) {
+  try {
+    // schedstat: nanoseconds on CPU, waiting, timeslices.
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+    } catch {
+      return undefined;
+    }
+  }
+}
