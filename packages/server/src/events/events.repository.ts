@@ -28,7 +28,12 @@ export class EventsRepository {
         const [result] = await trx
           .insertInto('events')
           .values(rows)
-          .onConflict((oc) => oc.columns(['environment_id', 'idempotency_key']).doNothing())
+          .onConflict((oc) =>
+            oc
+              .columns(['environment_id', 'idempotency_key'])
+              .where('idempotency_key', 'is not', null)
+              .doNothing(),
+          )
           .execute();
         stored += Number(result?.numInsertedOrUpdatedRows ?? 0);
       }
@@ -36,7 +41,12 @@ export class EventsRepository {
         const [result] = await trx
           .insertInto('exposures')
           .values(rows)
-          .onConflict((oc) => oc.columns(['environment_id', 'idempotency_key']).doNothing())
+          .onConflict((oc) =>
+            oc
+              .columns(['environment_id', 'idempotency_key'])
+              .where('idempotency_key', 'is not', null)
+              .doNothing(),
+          )
           .execute();
         stored += Number(result?.numInsertedOrUpdatedRows ?? 0);
       }

@@ -45,6 +45,11 @@ export function openSqlite(file: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // The default 2 MiB page cache thrashes once events and their indexes outgrow it: ingestion
+  // and experiment results both touch index pages all over. Sorts and groupings stay in memory.
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  sqlite.pragma('mmap_size = 268435456');
   const db = new Kysely<Tables>({ dialect: new TranslatingDialect(new SqliteDialect({ database: sqlite })) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Experiments (DESIGN.md §6): project-level metric definitions, per-environment experiments
@@ -72,14 +72,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   for (const table of ['events', 'exposures']) {
     await db.schema.alterTable(table).addColumn('idempotency_key', 'text').execute();
-    // NULLs are distinct in unique indexes on both dialects: rows without a key never collide.
+    // Partial: rows without a key (most) cost no index entry on the ingestion path.
     await db.schema
       .createIndex(`${table}_idempotency`)
       .on(table)
       .columns(['environment_id', 'idempotency_key'])
       .unique()
+      .where(sql.ref('idempotency_key'), 'is not', null)
       .execute();
   }
+  // Results read events by unit (below); nothing reads them by name over time any more, and
+  // every index costs each ingested event.
+  await db.schema.dropIndex('events_env_name_time').execute();
   // Results join each unit's exposures to its events: both read by (environment, unit).
   await db.schema
     .createIndex('exposures_env_feature_unit')
@@ -96,6 +100,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('events_env_unit_time').ifExists().execute();
+  await db.schema
+    .createIndex('events_env_name_time')
+    .on('events')
+    .columns(['environment_id', 'name', 'occurred_at'])
+    .execute();
   await db.schema.dropIndex('exposures_env_feature_unit').ifExists().execute();
   for (const table of ['events', 'exposures']) {
     await db.schema.dropIndex(`${table}_idempotency`).ifExists().execute();
