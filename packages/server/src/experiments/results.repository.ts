@@ -47,12 +47,24 @@ export interface MetricSumsRequest {
 }
 
 /** Per metric key, per variant. */
+/** One unit's values of one metric, as SQL over `per_unit`'s columns. */
+interface UnitSums {
+  x: RawBuilder<unknown>;
+  d: RawBuilder<unknown>;
+  pre: RawBuilder<unknown>;
+}
+
 export type SumsByMetric = Map<string, Map<string, VariantSums>>;
 
 export interface MetricSums {
   final: SumsByMetric;
   /** One entry per cutoff, in the order given. */
   series: SumsByMetric[];
+}
+
+/** CUPED adjusts per-unit values; ratio and mean metrics, sums over events, take no covariate. */
+function hasCovariate(metric: MetricRow): boolean {
+  return metric.kind === 'conversion' || metric.kind === 'count' || metric.kind === 'sum';
 }
 
 const SUM_COLUMNS = [
@@ -109,39 +121,53 @@ export class ResultsRepository {
     const seriesMetrics = metrics.filter((m) => request.seriesMetrics?.includes(m.key));
     if (metrics.length === 0) return { final: new Map(), series: cutoffs.map(() => new Map()) };
 
-    // Per unit, per metric: numerator, denominator and pre-period numerator, at the end of the
-    // window (suffix `_f`) and at each cutoff (`_c<k>`); columns are named by position.
+    // Per unit, per metric: numerator, denominator and pre-period numerator at the end of the
+    // window (columns x<m>, d<m>, p<m>). Each is one expression evaluated per event, the bulk of
+    // the cost, so the series adds as few as it can: a conversion metric only its unit's first
+    // conversion time (t<m>), from which every cutoff's 0/1 follows per unit; other kinds one
+    // set of columns per cutoff (x<m>_<c>, d<m>_<c>).
     const unitColumns: RawBuilder<unknown>[] = [];
+    const ref = (column: string) => sql.ref(column);
     metrics.forEach((metric, m) => {
       const values = this.unitValues(metric, preWindowDays, window.end);
-      unitColumns.push(sql`${values.numerator} as ${sql.ref(`x${m}_f`)}`);
-      unitColumns.push(sql`${values.denominator} as ${sql.ref(`d${m}_f`)}`);
-      unitColumns.push(sql`${values.pre} as ${sql.ref(`p${m}_f`)}`);
+      unitColumns.push(sql`${values.numerator} as ${ref(`x${m}`)}`);
+      if (values.denominator) unitColumns.push(sql`${values.denominator} as ${ref(`d${m}`)}`);
+      if (values.pre) unitColumns.push(sql`${values.pre} as ${ref(`p${m}`)}`);
     });
-    seriesMetrics.forEach((metric) => {
+    for (const metric of seriesMetrics) {
       const m = metrics.indexOf(metric);
+      if (metric.kind === 'conversion') {
+        unitColumns.push(
+          sql`${this.unitValues(metric, preWindowDays, window.end).firstAt} as ${ref(`t${m}`)}`,
+        );
+        continue;
+      }
       cutoffs.forEach((cutoff, c) => {
         const values = this.unitValues(metric, preWindowDays, cutoff);
-        unitColumns.push(sql`${values.numerator} as ${sql.ref(`x${m}_c${c}`)}`);
-        unitColumns.push(sql`${values.denominator} as ${sql.ref(`d${m}_c${c}`)}`);
-        unitColumns.push(sql`${values.pre} as ${sql.ref(`p${m}_c${c}`)}`);
+        unitColumns.push(sql`${values.numerator} as ${ref(`x${m}_${c}`)}`);
+        if (values.denominator) unitColumns.push(sql`${values.denominator} as ${ref(`d${m}_${c}`)}`);
       });
-    });
+    }
 
     const caps = metrics.map((metric, m) =>
-      metric.winsorize_percentile === null ? null : this.capQuery(`x${m}_f`, metric.winsorize_percentile),
+      metric.winsorize_percentile === null ? null : this.capQuery(`x${m}`, metric.winsorize_percentile),
     );
     const aggregates: RawBuilder<unknown>[] = [];
-    const addAggregates = (m: number, suffix: string, included: RawBuilder<unknown> | null) => {
+    const addAggregates = (
+      m: number,
+      suffix: string,
+      values: UnitSums,
+      included: RawBuilder<unknown> | null,
+    ) => {
       const only = (value: RawBuilder<unknown>) =>
         included === null ? value : sql`case when ${included} then ${value} else 0 end`;
       const cap = caps[m] ?? null;
-      const capped = (column: string) =>
-        cap === null ? sql.ref(column) : this.least(sql.ref(column), sql`(${cap})`);
-      const x = capped(`x${m}_${suffix}`);
-      const pre = capped(`p${m}_${suffix}`);
-      const d = sql.ref(`d${m}_${suffix}`);
-      const name = (column: string) => sql.ref(`${column}_${m}_${suffix}`);
+      const capped = (value: RawBuilder<unknown>) =>
+        cap === null ? value : this.least(value, sql`(${cap})`);
+      const x = capped(values.x);
+      const pre = capped(values.pre);
+      const { d } = values;
+      const name = (column: string) => ref(`${column}_${m}_${suffix}`);
       aggregates.push(sql`sum(${only(sql`1`)}) as ${name('n')}`);
       aggregates.push(sql`sum(${only(x)}) as ${name('sum')}`);
       aggregates.push(sql`sum(${only(sql`${x} * ${x}`)}) as ${name('sumSquares')}`);
@@ -152,12 +178,27 @@ export class ResultsRepository {
       aggregates.push(sql`sum(${only(sql`${pre} * ${pre}`)}) as ${name('preSumSquares')}`);
       aggregates.push(sql`sum(${only(sql`${x} * ${pre}`)}) as ${name('preCrossSum')}`);
     };
-    metrics.forEach((_, m) => addAggregates(m, 'f', null));
-    seriesMetrics.forEach((metric) => {
-      const m = metrics.indexOf(metric);
-      // A unit counts at a cutoff only if it had been exposed by then.
-      cutoffs.forEach((cutoff, c) => addAggregates(m, `c${c}`, sql`first_at < ${cutoff}`));
+    const zero = sql`0`;
+    const columnsOf = (metric: MetricRow, m: number, suffix = ''): UnitSums => ({
+      x: ref(`x${m}${suffix}`),
+      d: metric.kind === 'mean' || metric.kind === 'ratio' ? ref(`d${m}${suffix}`) : zero,
+      pre: preWindowDays > 0 && hasCovariate(metric) ? ref(`p${m}`) : zero,
     });
+    metrics.forEach((metric, m) => {
+      addAggregates(m, 'f', columnsOf(metric, m), null);
+    });
+    for (const metric of seriesMetrics) {
+      const m = metrics.indexOf(metric);
+      // A unit counts at a cutoff only if it had been exposed by then; its covariate, from
+      // before its exposure, is the same at every cutoff.
+      cutoffs.forEach((cutoff, c) => {
+        const values =
+          metric.kind === 'conversion'
+            ? { ...columnsOf(metric, m), x: sql`case when ${ref(`t${m}`)} < ${cutoff} then 1 else 0 end` }
+            : columnsOf(metric, m, `_${c}`);
+        addAggregates(m, `c${c}`, values, sql`first_at < ${cutoff}`);
+      });
+    }
 
     const names = [
       ...new Set(metrics.flatMap((m) => [m.event_name, m.denominator_event_name ?? m.event_name])),
@@ -243,11 +284,14 @@ export class ResultsRepository {
         ? per(numeratorEvent, post, sql`1`)
         : metric.kind === 'ratio'
           ? per(denominatorEvent, post, valueOrOne)
-          : sql`0`;
+          : undefined;
     return {
       numerator: numeratorOf(post),
       denominator,
-      pre: preWindowDays > 0 ? numeratorOf(sql`e.occurred_at < a.first_at`) : sql`0`,
+      pre:
+        preWindowDays > 0 && hasCovariate(metric) ? numeratorOf(sql`e.occurred_at < a.first_at`) : undefined,
+      /** The unit's first qualifying event after exposure: when it converted, if it did. */
+      firstAt: sql`min(case when ${numeratorEvent} and ${post} then e.occurred_at end)`,
     };
   }
 
