@@ -213,6 +213,7 @@ export class ResultsRepository {
           and variant is not null and occurred_at >= ${window.start} and occurred_at < ${window.end}
         group by unit_id
         having count(distinct variant) = 1
+        order by unit_id
       ),
       windows as (
         select unit_id, first_at, variant, from_at${this.windowEnds(metrics)} from assigned
@@ -224,7 +225,7 @@ export class ResultsRepository {
           on e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
           and e.occurred_at >= a.from_at and e.occurred_at < ${window.end}
           and e.name in (${sql.join(names)})
-        group by a.variant, a.unit_id, a.first_at
+        ${this.dialect === 'sqlite' ? sql`group by a.unit_id` : sql`group by a.unit_id, a.variant, a.first_at`}
       )
       select variant, ${sql.join(aggregates)}
       from per_unit
