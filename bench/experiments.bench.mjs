@@ -28,7 +28,7 @@ const RESULTS_TARGET_SECONDS = 5;
 const INGEST_TARGET_PER_SECOND = 50_000;
 
 /** The five metrics the results are computed for, one of each kind. */
-function metrics() {
+export function metrics() {
   const base = {
     project_id: 'bench',
     description: '',
@@ -93,7 +93,7 @@ function metrics() {
  * belongs to unit i mod U, is named by ⌊i / U⌋ mod 5, and happens up to three days before or
  * eleven after its unit's exposure: some count for CUPED, some fall outside the window.
  */
-function seedStatements(dialect, environmentId, units, events) {
+export function seedStatements(dialect, environmentId, units, events) {
   const name = (i) =>
     `case (${i} / ${units}) % 5 ${EVENT_NAMES.map((n, k) => `when ${k} then '${n}'`).join(' ')} end`;
   if (dialect === 'sqlite') {

@@ -152,6 +152,8 @@ export class ResultsRepository {
     const caps = metrics.map((metric, m) =>
       metric.winsorize_percentile === null ? null : this.capQuery(`x${m}`, metric.winsorize_percentile),
     );
+    // Each cap is a sort of every unit's value: computed once, in its own CTE, not per reference.
+    const capColumns = caps.flatMap((cap, m) => (cap === null ? [] : [sql`(${cap}) as ${ref(`cap${m}`)}`]));
     const aggregates: RawBuilder<unknown>[] = [];
     const addAggregates = (
       m: number,
@@ -161,9 +163,8 @@ export class ResultsRepository {
     ) => {
       const only = (value: RawBuilder<unknown>) =>
         included === null ? value : sql`case when ${included} then ${value} else 0 end`;
-      const cap = caps[m] ?? null;
-      const capped = (value: RawBuilder<unknown>) =>
-        cap === null ? value : this.least(value, sql`(${cap})`);
+      const cap = caps[m] ? ref(`cap${m}`) : null;
+      const capped = (value: RawBuilder<unknown>) => (cap === null ? value : this.least(value, cap));
       const x = capped(values.x);
       const pre = capped(values.pre);
       const { d } = values;
@@ -218,7 +219,7 @@ export class ResultsRepository {
       windows as (
         select unit_id, first_at, variant, from_at${this.windowEnds(metrics)} from assigned
       ),
-      per_unit as (
+      per_unit as materialized (
         select a.variant as variant, a.first_at as first_at, ${sql.join(unitColumns)}
         from windows a
         left join events e
@@ -227,8 +228,9 @@ export class ResultsRepository {
           and e.name in (${sql.join(names)})
         ${this.dialect === 'sqlite' ? sql`group by a.unit_id` : sql`group by a.unit_id, a.variant, a.first_at`}
       )
+      ${capColumns.length > 0 ? sql`, caps as (select ${sql.join(capColumns)})` : sql``}
       select variant, ${sql.join(aggregates)}
-      from per_unit
+      from per_unit${capColumns.length > 0 ? sql` cross join caps` : sql``}
       group by variant`.execute(this.db);
 
     const read = (row: Record<string, number | string | null>, m: number, suffix: string): VariantSums =>
