@@ -111,7 +111,9 @@ for (const benchmark of selected) {
     results.push(result);
     if (!result.ok) failed = true;
   } catch (error) {
-    console.error(`benchmark ${benchmark.name} failed: ${error?.stack ?? error}${error?.cause ? `\ncaused by: ${error.cause?.message ?? error.cause}` : ""}`);
+    console.error(
+      `benchmark ${benchmark.name} failed: ${error?.stack ?? error}${error?.cause ? `\ncaused by: ${error.cause?.message ?? error.cause}` : ''}`,
+    );
     results.push({ name: benchmark.name, ok: false, error: String(error?.message ?? error) });
     failed = true;
   }

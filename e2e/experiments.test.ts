@@ -1,5 +1,6 @@
 import { StatsigClient, type StatsigOptions } from '@statsig/js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../bench/workload.mjs';
 import { forEachLimited } from './support/async.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
 
@@ -14,17 +15,6 @@ const CONTROL_RATE = 0.2;
 const TREATMENT_RATE = 0.3;
 /** The relative lift the simulation builds in: (0.3 − 0.2) / 0.2. */
 const TRUE_LIFT = (TREATMENT_RATE - CONTROL_RATE) / CONTROL_RATE;
-
-/** Seeded, so every run logs the same events and the test is as deterministic as its data. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('experiment results from logged exposures and events', () => {
   let server: E2eServer;
@@ -79,7 +69,7 @@ describe('experiment results from logged exposures and events', () => {
     users: string[],
     keepExposure: (variant: string) => boolean = () => true,
   ) {
-    const next = random(feature.length * 7919);
+    const next = mulberry32(feature.length * 7919);
     const events: object[] = [];
     const exposures: object[] = [];
     const draws = users.map(() => [next(), next(), next()] as const);
@@ -137,7 +127,7 @@ describe('experiment results from logged exposures and events', () => {
 
     // Some users come through Statsig's client: its exposure of the experiment and its purchase.
     const statsigUsers = Array.from({ length: 40 }, (_, i) => `statsig-shopper-${i}`);
-    const next = random(99);
+    const next = mulberry32(99);
     for (const userID of statsigUsers) {
       const client = new StatsigClient(clientKey, { userID }, statsigOptions(server.url));
       await client.initializeAsync();

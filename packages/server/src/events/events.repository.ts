@@ -23,34 +23,24 @@ export class EventsRepository {
   async insertBatch(events: readonly EventRow[], exposures: readonly ExposureRow[]): Promise<number> {
     if (events.length === 0 && exposures.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      let stored = 0;
-      for (const rows of chunks(events, this.rowsPerStatement(events[0]))) {
-        const [result] = await trx
-          .insertInto('events')
-          .values(rows)
-          .onConflict((oc) =>
-            oc
-              .columns(['environment_id', 'idempotency_key'])
-              .where('idempotency_key', 'is not', null)
-              .doNothing(),
-          )
-          .execute();
-        stored += Number(result?.numInsertedOrUpdatedRows ?? 0);
-      }
-      for (const rows of chunks(exposures, this.rowsPerStatement(exposures[0]))) {
-        const [result] = await trx
-          .insertInto('exposures')
-          .values(rows)
-          .onConflict((oc) =>
-            oc
-              .columns(['environment_id', 'idempotency_key'])
-              .where('idempotency_key', 'is not', null)
-              .doNothing(),
-          )
-          .execute();
-        stored += Number(result?.numInsertedOrUpdatedRows ?? 0);
-      }
-      return stored;
+      const insert = async (table: 'events' | 'exposures', rows: readonly (EventRow | ExposureRow)[]) => {
+        let stored = 0;
+        for (const chunk of chunks(rows, this.rowsPerStatement(rows[0]))) {
+          const [result] = await trx
+            .insertInto(table)
+            .values(chunk as EventRow[] & ExposureRow[])
+            .onConflict((oc) =>
+              oc
+                .columns(['environment_id', 'idempotency_key'])
+                .where('idempotency_key', 'is not', null)
+                .doNothing(),
+            )
+            .execute();
+          stored += Number(result?.numInsertedOrUpdatedRows ?? 0);
+        }
+        return stored;
+      };
+      return (await insert('events', events)) + (await insert('exposures', exposures));
     });
   }
 

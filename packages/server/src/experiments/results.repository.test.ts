@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../../bench/workload.mjs';
 import { EventsRepository } from '../events/events.repository.js';
 import { type EventInput, EventsService, type ExposureInput } from '../events/events.service.js';
 import { newId } from '../shared/ids.js';
@@ -11,17 +12,6 @@ const START = Date.parse('2026-01-10T00:00:00.000Z');
 const END = START + 10 * 24 * HOUR;
 const NOW = END + 30 * 24 * HOUR;
 
-/** A small seeded generator, so the data and every expected figure are the same on each run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Unit {
   id: string;
   variant: 'a' | 'b';
@@ -31,7 +21,7 @@ interface Unit {
 
 /** 600 assigned units with purchases and visits before, during and after their window. */
 function simulate(): { units: Unit[]; exposures: ExposureInput[]; events: EventInput[] } {
-  const next = random(7);
+  const next = mulberry32(7);
   const units: Unit[] = [];
   const exposures: ExposureInput[] = [];
   const events: EventInput[] = [];

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { conflict } from '../errors.js';
 import type { StoredVariant } from '../evaluation/environment-loader.js';
+import { parseVariants } from '../features/variants.js';
 import { newId } from '../shared/ids.js';
 import type { Tables } from '../storage/tables.js';
 import { ExperimentsRepository } from './experiments.repository.js';
@@ -47,6 +48,19 @@ export async function guardVariantChange(trx: Transaction<Tables>, change: Varia
       }),
     });
   }
+}
+
+/**
+ * The guard for an edit of a state's variants (stored as JSON); no-op when the edit leaves
+ * them alone.
+ */
+export async function guardVariantEdit(
+  trx: Transaction<Tables>,
+  edit: Omit<VariantChange, 'before' | 'after'> & { stored: string; edited: string | undefined },
+): Promise<void> {
+  if (edit.edited === undefined) return;
+  const { stored, edited, ...change } = edit;
+  await guardVariantChange(trx, { ...change, before: parseVariants(stored), after: parseVariants(edited) });
 }
 
 /** Values may change freely; keys, weights and their order decide who gets what. */

@@ -1,5 +1,5 @@
 import { notFound } from '../errors.js';
-import { guardVariantChange } from '../experiments/variant-guard.js';
+import { guardVariantEdit } from '../experiments/variant-guard.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { changedFields, nothingChanged } from '../shared/patch.js';
@@ -9,7 +9,6 @@ import type { FeatureStatesRepository, FeatureStateWithFeature } from './feature
 import type { FeatureState } from './feature-states.schema.js';
 import { requireEnvironment } from './scope.js';
 import { type StateInput, stateChanges, stateFields } from './state-values.js';
-import { parseVariants } from './variants.js';
 
 /** Per-environment state of each feature: enabled, value and variants. */
 export class FeatureStatesService {
@@ -49,17 +48,15 @@ export class FeatureStatesService {
         projectId: environment.project_id,
         environmentId: environment.id,
       });
-      if (columns.variants !== undefined) {
-        await guardVariantChange(trx, {
-          environmentId: environment.id,
-          featureId: current.feature_id,
-          where: 'feature_state',
-          before: parseVariants(current.variants),
-          after: parseVariants(columns.variants),
-          force: options.force === true,
-          at: change.at,
-        });
-      }
+      await guardVariantEdit(trx, {
+        environmentId: environment.id,
+        featureId: current.feature_id,
+        where: 'feature_state',
+        stored: current.variants,
+        edited: columns.variants,
+        force: options.force === true,
+        at: change.at,
+      });
       const changes = { ...columns, updated_at: change.at };
       await repository.update(current.id, changes);
       return { row: { ...current, ...changes }, change };

@@ -1,8 +1,7 @@
 import { conflict, notFound } from '../errors.js';
-import { guardVariantChange } from '../experiments/variant-guard.js';
+import { guardVariantEdit } from '../experiments/variant-guard.js';
 import { requireEnvironment } from '../features/scope.js';
 import { stateChanges, stateFields } from '../features/state-values.js';
-import { parseVariants } from '../features/variants.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
@@ -123,17 +122,15 @@ export class SegmentOverridesService {
         projectId: environment.project_id,
         environmentId: environment.id,
       });
-      if (columns.variants !== undefined) {
-        await guardVariantChange(trx, {
-          environmentId: environment.id,
-          featureId: current.feature_id,
-          where: 'segment_override',
-          before: parseVariants(current.variants),
-          after: parseVariants(columns.variants),
-          force: options.force === true,
-          at: change.at,
-        });
-      }
+      await guardVariantEdit(trx, {
+        environmentId: environment.id,
+        featureId: current.feature_id,
+        where: 'segment_override',
+        stored: current.variants,
+        edited: columns.variants,
+        force: options.force === true,
+        at: change.at,
+      });
       const changes = { ...columns, updated_at: change.at };
       await repository.update(id, changes);
       return { row: { ...current, ...changes }, change };
