@@ -206,6 +206,19 @@ export class EventQueue {
     else this.schedule();
   }
 
+  /**
+   * Removes sent items. Usually they are still the head of the queue, but a beacon may have
+   * drained them while the request was in flight (the server then stores them once, by key).
+   */
+  private remove(taken: Item[]): void {
+    if (this.items[0] === taken[0] && this.items[taken.length - 1] === taken[taken.length - 1]) {
+      this.items.splice(0, taken.length);
+    } else {
+      const sent = new Set(taken);
+      this.items = this.items.filter((item) => !sent.has(item));
+    }
+  }
+
   private trim(): void {
     const excess = this.items.length - this.options.maxBuffer;
     if (excess > 0) {
@@ -237,13 +250,13 @@ export class EventQueue {
           timeoutMs: this.options.requestTimeoutMs,
         });
         this.counts.sent += taken.length;
-        this.items.splice(0, taken.length);
+        this.remove(taken);
         this.attempt = 0;
         this.retryAt = 0;
       } catch (error) {
         if (error instanceof HttpError && error.permanent) {
           // The server will refuse this batch however often it is sent: drop it, loudly.
-          this.items.splice(0, taken.length);
+          this.remove(taken);
           this.counts.dropped += taken.length;
           this.options.onError(error);
           continue;
