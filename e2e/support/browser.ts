@@ -56,7 +56,13 @@ export async function servePages(
   routes: Map<string, () => [string, string]>,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((request, response) => {
-    const route = routes.get(new URL(request.url ?? '/', 'http://x').pathname);
+    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+    // Browsers ask for one unprompted; a 404 would show up as a console error in the page.
+    if (pathname === '/favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
+    const route = routes.get(pathname);
     if (!route) {
       response.writeHead(404).end();
       return;

@@ -72,6 +72,7 @@ export class PennonClient {
       retry: { initialMs: 1000, maxMs: 60_000 },
       requestTimeoutMs: 10_000,
       onError: (error) => this.report(error),
+      paused: true,
     });
     this.dedup = new ExposureDedup({
       windowMs: options.events?.exposureWindowMs ?? 60 * 60_000,
@@ -135,6 +136,7 @@ export class PennonClient {
     const fetched = this.sync.refresh().then(() => this.currentSource);
     this.sync.start();
     this.stopPageHide = sendOnPageHide(this.queue, this.endpoint);
+    this.queue.resume();
     const immediate = this.currentSource === 'defaults' ? undefined : Promise.resolve(this.currentSource);
     this.readyPromise =
       immediate ?? withTimeout(fetched, this.options.readyTimeoutMs ?? 3000, () => this.currentSource);

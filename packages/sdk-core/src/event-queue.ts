@@ -43,6 +43,11 @@ export interface EventQueueOptions {
   requestTimeoutMs: number;
   /** Told about every failed send and every drop, so nothing is lost silently. */
   onError(error: unknown): void;
+  /**
+   * Hold items without sending until `resume()`: a browser client rendered on the server is
+   * never started, and must not send from the server what the browser will send itself.
+   */
+  paused?: boolean;
 }
 
 /** What the queue has done so far. */
@@ -74,9 +79,22 @@ export class EventQueue {
   private attempt = 0;
   private retryAt = 0;
   private closed = false;
+  private paused: boolean;
   private readonly counts = { sent: 0, dropped: 0 };
 
-  constructor(private readonly options: EventQueueOptions) {}
+  constructor(private readonly options: EventQueueOptions) {
+    this.paused = options.paused ?? false;
+  }
+
+  /**
+   * Starts sending (a queue created with `paused: true`).
+   * @example
+   * queue.resume();
+   */
+  resume(): void {
+    this.paused = false;
+    this.schedule();
+  }
 
   /**
    * Queues an event; the time and idempotency key are set here unless given.
@@ -202,6 +220,7 @@ export class EventQueue {
       return;
     }
     this.items.push(item);
+    if (this.paused) return;
     if (this.items.length >= this.options.batchSize && Date.now() >= this.retryAt) void this.flush();
     else this.schedule();
   }
@@ -228,7 +247,8 @@ export class EventQueue {
   }
 
   private schedule(): void {
-    if (this.closed || this.sending || this.timer !== undefined || this.items.length === 0) return;
+    if (this.closed || this.paused || this.sending || this.timer !== undefined || this.items.length === 0)
+      return;
     const delay = Math.max(this.options.flushIntervalMs, this.retryAt - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
