@@ -4,6 +4,7 @@ import {
   EventQueue,
   ExposureDedup,
   type Flag,
+  type FlagKey,
   type Resolution,
   resolveValue,
   Synchronizer,
@@ -228,7 +229,7 @@ export class PennonClient {
    * @example
    * pennon.getFlag('checkout')?.variant; // 'express'
    */
-  getFlag(key: string): Flag | undefined {
+  getFlag(key: FlagKey): Flag | undefined {
     const flag = Object.hasOwn(this.flags, key) ? this.flags[key] : undefined;
     if (flag) this.expose(flag);
     return flag;
@@ -239,7 +240,7 @@ export class PennonClient {
    * @example
    * if (pennon.isEnabled('dark_mode')) document.body.classList.add('dark');
    */
-  isEnabled(key: string): boolean {
+  isEnabled(key: FlagKey): boolean {
     return this.getFlag(key)?.enabled ?? false;
   }
 
@@ -248,7 +249,7 @@ export class PennonClient {
    * @example
    * pennon.getValue('banner', 'Welcome');
    */
-  getValue<T = unknown>(key: string, defaultValue?: T): T | undefined {
+  getValue<T = unknown>(key: FlagKey, defaultValue?: T): T | undefined {
     const flag = this.getFlag(key);
     return flag && 'value' in flag ? (flag.value as T) : defaultValue;
   }
@@ -258,7 +259,7 @@ export class PennonClient {
    * @example
    * pennon.resolve('max_items', 'number', 10); // { value: 25, reason: 'DEFAULT', variant: null }
    */
-  resolve<T>(key: string, kind: ValueKind, defaultValue: T): Resolution<T> {
+  resolve<T>(key: FlagKey, kind: ValueKind, defaultValue: T): Resolution<T> {
     return resolveValue(this.getFlag(key), kind, defaultValue);
   }
 
@@ -267,7 +268,7 @@ export class PennonClient {
    * @example
    * pennon.getBoolean('dark_mode', false);
    */
-  getBoolean(key: string, defaultValue: boolean): boolean {
+  getBoolean(key: FlagKey, defaultValue: boolean): boolean {
     return this.resolve(key, 'boolean', defaultValue).value;
   }
 
@@ -276,7 +277,7 @@ export class PennonClient {
    * @example
    * pennon.getString('banner', 'Welcome');
    */
-  getString(key: string, defaultValue: string): string {
+  getString(key: FlagKey, defaultValue: string): string {
     return this.resolve(key, 'string', defaultValue).value;
   }
 
@@ -285,7 +286,7 @@ export class PennonClient {
    * @example
    * pennon.getNumber('max_items', 10);
    */
-  getNumber(key: string, defaultValue: number): number {
+  getNumber(key: FlagKey, defaultValue: number): number {
     return this.resolve(key, 'number', defaultValue).value;
   }
 
@@ -294,7 +295,7 @@ export class PennonClient {
    * @example
    * pennon.getJson('theme', { accent: '#06c' });
    */
-  getJson<T extends object>(key: string, defaultValue: T): T {
+  getJson<T extends object>(key: FlagKey, defaultValue: T): T {
     return this.resolve(key, 'object', defaultValue).value;
   }
 

@@ -4,6 +4,16 @@
  * @module
  */
 
-export type { Flag, Resolution, TraitValue, User, ValueKind } from '@pennon/sdk-core';
+export type {
+  Flag,
+  FlagKey,
+  FlagValueOf,
+  Register,
+  Resolution,
+  TraitValue,
+  User,
+  ValueKind,
+  Widen,
+} from '@pennon/sdk-core';
 export { createClient, type FlagSource, PennonClient, type PennonClientEvents } from './client.js';
 export type { Bootstrap, PennonClientOptions } from './options.js';

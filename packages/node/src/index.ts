@@ -4,7 +4,16 @@
  * @module
  */
 
-export type { Flag, Resolution, TraitValue, User, ValueKind } from '@pennon/sdk-core';
+export type {
+  Flag,
+  FlagKey,
+  FlagValueOf,
+  Register,
+  Resolution,
+  TraitValue,
+  User,
+  ValueKind,
+} from '@pennon/sdk-core';
 export { type EnvironmentDocument, loadDocument } from './document.js';
 export type { PennonOptions } from './options.js';
 export { Pennon, type PennonEvents, PennonStartError, type PennonStatus } from './pennon.js';

@@ -6,6 +6,7 @@ import {
   type EventQueueStats,
   ExposureDedup,
   type Flag,
+  type FlagKey,
   type Resolution,
   resolveValue,
   Synchronizer,
@@ -198,7 +199,7 @@ export class Pennon {
    * @example
    * pennon.getFlag('checkout', user); // { key: 'checkout', value: 'express', reason: 'SPLIT; weight=25', variant: 'express', … }
    */
-  getFlag(key: string, user?: User): Flag | undefined {
+  getFlag(key: FlagKey, user?: User): Flag | undefined {
     try {
       const { compiled, types } = this.loaded;
       const result = compiled.evaluate(identityOf(user)).flags[key];
@@ -217,7 +218,7 @@ export class Pennon {
    * @example
    * if (pennon.isEnabled('new_checkout', user)) renderNewCheckout();
    */
-  isEnabled(key: string, user?: User): boolean {
+  isEnabled(key: FlagKey, user?: User): boolean {
     return this.getFlag(key, user)?.enabled ?? false;
   }
 
@@ -227,7 +228,7 @@ export class Pennon {
    * @example
    * pennon.getValue('limits', user, { max: 10 });
    */
-  getValue<T = unknown>(key: string, user?: User, defaultValue?: T): T | undefined {
+  getValue<T = unknown>(key: FlagKey, user?: User, defaultValue?: T): T | undefined {
     const flag = this.getFlag(key, user);
     return flag && 'value' in flag ? (flag.value as T) : defaultValue;
   }
@@ -238,7 +239,7 @@ export class Pennon {
    * @example
    * pennon.resolve('checkout_color', user, 'string', 'blue'); // { value: 'green', reason: 'TARGETING_MATCH; segment=pro', variant: null }
    */
-  resolve<T>(key: string, user: User | undefined, kind: ValueKind, defaultValue: T): Resolution<T> {
+  resolve<T>(key: FlagKey, user: User | undefined, kind: ValueKind, defaultValue: T): Resolution<T> {
     return resolveValue(this.getFlag(key, user), kind, defaultValue);
   }
 
@@ -247,7 +248,7 @@ export class Pennon {
    * @example
    * pennon.getBoolean('dark_mode', user, false);
    */
-  getBoolean(key: string, user: User | undefined, defaultValue: boolean): boolean {
+  getBoolean(key: FlagKey, user: User | undefined, defaultValue: boolean): boolean {
     return this.resolve(key, user, 'boolean', defaultValue).value;
   }
 
@@ -256,7 +257,7 @@ export class Pennon {
    * @example
    * pennon.getString('checkout_color', user, 'blue');
    */
-  getString(key: string, user: User | undefined, defaultValue: string): string {
+  getString(key: FlagKey, user: User | undefined, defaultValue: string): string {
     return this.resolve(key, user, 'string', defaultValue).value;
   }
 
@@ -265,7 +266,7 @@ export class Pennon {
    * @example
    * pennon.getNumber('max_items', user, 10);
    */
-  getNumber(key: string, user: User | undefined, defaultValue: number): number {
+  getNumber(key: FlagKey, user: User | undefined, defaultValue: number): number {
     return this.resolve(key, user, 'number', defaultValue).value;
   }
 
@@ -274,7 +275,7 @@ export class Pennon {
    * @example
    * pennon.getJson('limits', user, { max: 10 });
    */
-  getJson<T extends object>(key: string, user: User | undefined, defaultValue: T): T {
+  getJson<T extends object>(key: FlagKey, user: User | undefined, defaultValue: T): T {
     return this.resolve(key, user, 'object', defaultValue).value;
   }
 

@@ -1,4 +1,4 @@
-import type { PennonClient, ValueKind } from '@pennon/js';
+import type { FlagKey, FlagValueOf, PennonClient, ValueKind, Widen } from '@pennon/js';
 import { useCallback, useSyncExternalStore } from 'react';
 import { usePennon } from './provider.js';
 
@@ -14,7 +14,7 @@ function useRevision(client: PennonClient): number {
  * @example
  * const darkMode = useFlag('dark_mode');
  */
-export function useFlag(key: string): boolean {
+export function useFlag(key: FlagKey): boolean {
   const client = usePennon();
   useRevision(client);
   return client.isEnabled(key);
@@ -26,11 +26,11 @@ export function useFlag(key: string): boolean {
  * @example
  * const color = useFlagValue('checkout_color', 'blue');
  */
-export function useFlagValue<T extends string | number | boolean | object>(key: string, defaultValue: T): T {
+export function useFlagValue<K extends FlagKey, T extends FlagValueOf<K>>(key: K, defaultValue: T): Widen<T> {
   const client = usePennon();
   useRevision(client);
   const kind = (typeof defaultValue === 'object' ? 'object' : typeof defaultValue) as ValueKind;
-  return client.resolve(key, kind, defaultValue).value;
+  return client.resolve(key, kind, defaultValue).value as Widen<T>;
 }
 
 /** The current user's assignment in an experiment (a multivariate flag). */
@@ -48,7 +48,7 @@ export interface Assignment<T> {
  * const { variant } = useExperiment('checkout_flow');
  * return variant === 'one-page' ? <OnePage /> : <Classic />;
  */
-export function useExperiment<T = unknown>(key: string): Assignment<T> {
+export function useExperiment<T = unknown>(key: FlagKey): Assignment<T> {
   const client = usePennon();
   useRevision(client);
   const flag = client.getFlag(key);

@@ -30,5 +30,6 @@ export {
 export { type Endpoint, HttpError, sdkFetch, sdkUrl } from './http.js';
 export { randomId } from './ids.js';
 export { type OpenFeatureContext, toOpenFeature, userFromContext } from './openfeature.js';
+export type { FlagKey, FlagValueOf, Register, Widen } from './register.js';
 export { type SseMessage, SseParser } from './sse.js';
 export { Synchronizer, type SynchronizerOptions } from './synchronizer.js';
