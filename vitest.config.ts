@@ -6,6 +6,16 @@ export default defineConfig({
   resolve: {
     alias: {
       '@pennon/engine': fileURLToPath(new URL('./packages/engine/src/index.ts', import.meta.url)),
+      '@pennon/sdk-core': fileURLToPath(new URL('./packages/sdk-core/src/index.ts', import.meta.url)),
+      '@pennon/node/openfeature': fileURLToPath(
+        new URL('./packages/node/src/openfeature/index.ts', import.meta.url),
+      ),
+      '@pennon/node': fileURLToPath(new URL('./packages/node/src/index.ts', import.meta.url)),
+      '@pennon/js/openfeature': fileURLToPath(
+        new URL('./packages/js/src/openfeature/index.ts', import.meta.url),
+      ),
+      '@pennon/js': fileURLToPath(new URL('./packages/js/src/index.ts', import.meta.url)),
+      '@pennon/react': fileURLToPath(new URL('./packages/react/src/index.ts', import.meta.url)),
       '@pennon/stats': fileURLToPath(new URL('./packages/stats/src/index.ts', import.meta.url)),
     },
   },

@@ -24,6 +24,12 @@ const BENCHMARKS = [
     run: async (options) => (await import('./engine.bench.mjs')).runEngineBenchmark(options),
   },
   {
+    name: 'sdk',
+    description:
+      '@pennon/node flag reads/s vs flagsmith-nodejs local evaluation; browser bundle sizes vs flagsmith, statsig, growthbook',
+    run: async (options) => (await import('./sdk.bench.mjs')).runSdkBenchmark(options),
+  },
+  {
     name: 'http',
     description:
       'one server process on loopback under autocannon: Flagsmith flags/identities, OFREP, native API',

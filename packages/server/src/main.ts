@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { codegenCommand } from './cli/codegen.command.js';
 import { evalCommand } from './cli/eval.command.js';
 import { importCommand } from './cli/import.command.js';
 import { keysCommand } from './cli/keys.command.js';
@@ -17,7 +18,8 @@ const program = new Command('pennon')
   .addCommand(keysCommand())
   .addCommand(tokenCommand())
   .addCommand(evalCommand())
-  .addCommand(importCommand());
+  .addCommand(importCommand())
+  .addCommand(codegenCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const { code, message } = error as { code?: string; message?: string };

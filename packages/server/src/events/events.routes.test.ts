@@ -43,6 +43,28 @@ describeEachDialect('native events API', (getDatabase) => {
   });
   afterAll(() => t.close());
 
+  it('takes a beacon: client key in the query, JSON sent as text/plain; never a server key in a URL', async () => {
+    const beacon = (key: string, payload: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/sdk/v1/events?key=${encodeURIComponent(key)}`,
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        payload,
+      });
+    const body = JSON.stringify({
+      events: [{ unit_id: 'beacon-user', name: 'page_hidden', idempotency_key: 'b1' }],
+    });
+    const accepted = await beacon(clientKey, body);
+    expect(accepted.statusCode).toBe(202);
+    expect(accepted.json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await rows('beacon-user')).events).toHaveLength(1);
+    expect((await beacon(clientKey, body)).json()).toEqual({ accepted: 1, duplicates: 1 });
+    const refused = await beacon(serverKey, body);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('forbidden');
+    expect((await beacon(clientKey, '{"events":')).json().error.code).toBe('malformed_json');
+  });
+
   it('accepts a batch with a client key and answers 202 once it is stored', async () => {
     const time = Date.now() - 60_000;
     const response = await post({

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
+import { forbidden } from '../errors.js';
 import { environmentKeyOf, KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
 import { security, withExample, withExamples } from '../http/openapi.js';
 import { ErrorResponse } from '../http/schemas.js';
@@ -13,7 +15,15 @@ import {
 } from './events.schema.js';
 import { type EventInput, EventsService, type ExposureInput } from './events.service.js';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse };
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 413: ErrorResponse };
+
+const EventsQuery = Type.Object(
+  {
+    /** For `navigator.sendBeacon`, which cannot send headers; client keys only. */
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Pennon's own ingestion endpoint: `POST /events` (under `/api/sdk/v1`) with a client or
@@ -22,6 +32,9 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse };
 export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const service = new EventsService(new EventsRepository(ctx.db));
   return async (app) => {
+    // `navigator.sendBeacon` can only send a CORS-safelisted type without a preflight, so a
+    // page that is being hidden sends its last batch as text/plain; the text is still JSON.
+    app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
     app.post(
       '/events',
       {
@@ -32,8 +45,10 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             'A batch of events (`purchase`, with an optional value) and exposures (a unit saw a variant ' +
             'of a flag), for experiment results. 202 only once the whole batch is stored; a refused ' +
-            'batch stores nothing, so it can be retried whole. Up to 1000 items in all.',
+            'batch stores nothing, so it can be retried whole. Up to 1000 items in all. Browsers ' +
+            'sending a beacon as the page hides may pass the client key as `?key=` and the JSON as text/plain.',
           security: security.anyKey,
+          querystring: EventsQuery,
           body: withExamples(NativeEventsBody, {
             both: {
               summary: 'A purchase and the exposure before it',
@@ -70,7 +85,12 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
+        const headerKey = environmentKeyOf(request);
+        const key = await ctx.keys.require(headerKey ?? request.query.key, 'any', KEY_PLACEMENT.native);
+        // Query strings end up in access logs and browser history; secrets must not.
+        if (headerKey === undefined && key.kind === 'server') {
+          throw forbidden('Send server keys in the Authorization header, never in a URL.');
+        }
         const { events = [], exposures = [] } = request.body;
         const result = await service.ingest(
           key.environmentId,

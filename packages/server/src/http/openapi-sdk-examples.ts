@@ -75,6 +75,7 @@ export const nativeDocumentExample = {
       },
     },
   },
+  feature_types: { 'checkout-v2': 'string', 'dark-mode': 'boolean' },
 };
 
 function flagsmithFlag(

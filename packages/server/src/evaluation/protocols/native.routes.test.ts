@@ -149,6 +149,7 @@ describeEachDialect('native SDK API', (getDatabase) => {
     const document = await t.app.inject({ url, headers: { authorization: `Bearer ${serverKey}` } });
     expect(document.statusCode).toBe(200);
     expect(Object.keys(document.json().context.features)).toContain('internal');
+    expect(document.json().feature_types).toMatchObject({ banner: 'string', internal: 'boolean' });
     const etag = document.headers.etag as string;
     const again = await t.app.inject({
       url,
