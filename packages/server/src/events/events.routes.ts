@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
-import { environmentKeyOf, KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
+import { sdkKey } from '../evaluation/sdk-guard.js';
+import { KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
 import { security, withExample, withExamples } from '../http/openapi.js';
 import { ErrorResponse } from '../http/schemas.js';
 import { EventsRepository } from './events.repository.js';
@@ -25,6 +26,7 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/events',
       {
+        onRequest: ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.native }),
         bodyLimit: EVENTS_BODY_LIMIT_BYTES,
         schema: {
           tags: ['sdk'],
@@ -70,7 +72,7 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
+        const key = sdkKey(request);
         const { events = [], exposures = [] } = request.body;
         const result = await service.ingest(
           key.environmentId,

@@ -69,11 +69,11 @@ export class RateLimiter {
 }
 
 /** The error a limited request gets; `details.retry_after_seconds` repeats the header. */
-export function rateLimited(retryAfterSeconds: number): PennonError {
+export function rateLimited(retryAfterSeconds: number, per: 'key' | 'address' = 'key'): PennonError {
   return new PennonError(
     'rate_limited',
     'rate_limited',
-    `Too many requests for this key; retry in ${retryAfterSeconds} s.`,
+    `Too many requests for this ${per}; retry in ${retryAfterSeconds} s.`,
     {
       details: { retry_after_seconds: retryAfterSeconds },
     },
@@ -84,9 +84,14 @@ export function rateLimited(retryAfterSeconds: number): PennonError {
  * Takes a token for `key` or sets `Retry-After` and throws the 429 error. Call it from a hook
  * or handler; the protocol's error handler shapes the body, the header is already set.
  */
-export function enforceRateLimit(limiter: RateLimiter | undefined, key: string, reply: FastifyReply): void {
+export function enforceRateLimit(
+  limiter: RateLimiter | undefined,
+  key: string,
+  reply: FastifyReply,
+  per: 'key' | 'address' = 'key',
+): void {
   const wait = limiter?.take(key) ?? 0;
   if (wait === 0) return;
   reply.header('Retry-After', String(wait));
-  throw rateLimited(wait);
+  throw rateLimited(wait, per);
 }

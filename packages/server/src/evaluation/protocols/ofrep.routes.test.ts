@@ -5,6 +5,7 @@ import { registerErrorHandler } from '../../http/error-handler.js';
 import { registerValidation } from '../../http/validation.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { describeEachDialect } from '../../testing/databases.js';
+import { SdkGuard } from '../sdk-guard.js';
 import { ofrepRoutes } from './ofrep.routes.js';
 
 describeEachDialect('OFREP v1 API', (getDatabase) => {
@@ -338,9 +339,11 @@ describeEachDialect('OFREP v1 API', (getDatabase) => {
     const app = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>();
     registerValidation(app);
     registerErrorHandler(app);
-    await app.register(ofrepRoutes(t.context, { rateLimit: { perSecond: 0.2, burst: 2 } }), {
-      prefix: '/ofrep/v1',
+    const sdkGuard = new SdkGuard(t.context.keys, {
+      perKey: { perSecond: 0.2, burst: 2 },
+      perAddress: false,
     });
+    await app.register(ofrepRoutes({ ...t.context, sdkGuard }), { prefix: '/ofrep/v1' });
     try {
       const call = (key: string) =>
         app.inject({
