@@ -108,7 +108,12 @@ export class FlagsmithImportService {
       .select(['environments.id', 'environments.project_id', 'projects.organisation_id'])
       .where('environments.client_key', '=', document.api_key)
       .executeTakeFirst();
-    const hideDisabled = document.project.hide_disabled_flags ? 1 : 0;
+    // The document's own settings; one without them gets Pennon's defaults (both on).
+    const settings = {
+      hide_disabled_flags: document.project.hide_disabled_flags ? 1 : 0,
+      hide_sensitive_data: document.hide_sensitive_data === false ? 0 : 1,
+      allow_client_traits: document.allow_client_traits === false ? 0 : 1,
+    };
     if (existing) {
       if (existing.organisation_id !== organisationId) {
         throw invalid(
@@ -116,11 +121,7 @@ export class FlagsmithImportService {
           'Another organisation already has an environment with this api_key.',
         );
       }
-      await trx
-        .updateTable('environments')
-        .set({ hide_disabled_flags: hideDisabled })
-        .where('id', '=', existing.id)
-        .execute();
+      await trx.updateTable('environments').set(settings).where('id', '=', existing.id).execute();
       return { environmentId: existing.id, projectId: existing.project_id, created: false };
     }
     let project = await trx
@@ -154,7 +155,7 @@ export class FlagsmithImportService {
         key,
         name,
         client_key: document.api_key,
-        hide_disabled_flags: hideDisabled,
+        ...settings,
         created_at: now(),
         updated_at: now(),
       })

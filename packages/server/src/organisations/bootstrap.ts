@@ -77,6 +77,8 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
           name,
           client_key: env.clientKey,
           hide_disabled_flags: 0,
+          hide_sensitive_data: 1,
+          allow_client_traits: 1,
           created_at: now,
           updated_at: now,
         })

@@ -242,7 +242,7 @@ const environmentFlagsText = new WeakMap<Evaluation, string>();
 function identityResponse(reply: FastifyReply, evaluation: Evaluation, transientKeys: string[]) {
   stamp(reply, evaluation.snapshot);
   const transient = new Set(transientKeys);
-  const traits = Object.entries(evaluation.traits).map(([trait_key, trait_value]) =>
+  const traits = Object.entries(evaluation.visibleTraits).map(([trait_key, trait_value]) =>
     transient.has(trait_key) ? { trait_key, trait_value, transient: true } : { trait_key, trait_value },
   );
   const text = flagsmithFlagsJson(evaluation.snapshot).list(
