@@ -76,7 +76,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const keys = new EnvironmentKeys(database.db, bus);
   const changes = new ChangeRecorder(bus);
   const evaluation = new EvaluationService(database.db, bus);
-  evaluation.useIdentityStore(new IdentitiesService(new IdentitiesRepository(database.db), changes));
+  evaluation.useIdentityStore(
+    new IdentitiesService(new IdentitiesRepository(database.db), changes, {
+      maxIdentities: config.maxIdentitiesPerEnvironment,
+      maxTraits: config.maxTraitsPerEnvironment,
+    }),
+  );
   const context: AppContext = {
     config,
     database,
@@ -87,6 +92,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     sdkGuard: new SdkGuard(keys, {
       perKey: perSecond(config.sdkRateLimit),
       perAddress: perSecond(config.sdkAddressRateLimit),
+      // A minute's worth at once: batching SDKs send seldom and large.
+      eventBytes: { perSecond: config.eventBytesPerSecond, burst: 60 * config.eventBytesPerSecond },
     }),
     evaluation,
     sse: new SseHub(bus),

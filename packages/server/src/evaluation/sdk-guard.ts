@@ -16,6 +16,8 @@ export interface SdkGuardOptions {
   perKey: RateLimitOptions | false;
   /** Per peer address, checked before the key, so spraying invented keys is limited too. */
   perAddress: RateLimitOptions | false;
+  /** Bytes of events and exposures one key may send for storage. */
+  eventBytes: RateLimitOptions | false;
 }
 
 export interface SdkRouteKey {
@@ -44,6 +46,7 @@ export interface SdkRouteKey {
 export class SdkGuard {
   private readonly perKey?: RateLimiter;
   private readonly perAddress?: RateLimiter;
+  private readonly eventBytes?: RateLimiter;
 
   constructor(
     private readonly keys: EnvironmentKeys,
@@ -51,7 +54,18 @@ export class SdkGuard {
   ) {
     if (options.perKey) this.perKey = new RateLimiter(options.perKey);
     if (options.perAddress) this.perAddress = new RateLimiter(options.perAddress);
+    if (options.eventBytes) this.eventBytes = new RateLimiter(options.eventBytes);
   }
+
+  /**
+   * A `preHandler` for routes that store what they receive (events, exposures): charges the
+   * body's bytes to the key, so one key cannot fill the disk however fast it may send.
+   */
+  readonly chargeEventBytes = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const length = Number(request.headers['content-length']);
+    const bytes = Number.isFinite(length) ? length : Buffer.byteLength(JSON.stringify(request.body ?? null));
+    enforceRateLimit(this.eventBytes, presentedKey(request), reply, 'event-bytes', bytes);
+  };
 
   hook(route: SdkRouteKey) {
     const fromHeaders = route.fromHeaders ?? environmentKeyOf;

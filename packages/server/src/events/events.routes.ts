@@ -27,6 +27,7 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/events',
       {
         onRequest: ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.native }),
+        preHandler: ctx.sdkGuard.chargeEventBytes,
         bodyLimit: EVENTS_BODY_LIMIT_BYTES,
         schema: {
           tags: ['sdk'],

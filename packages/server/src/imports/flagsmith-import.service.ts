@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { EnvironmentsRepository } from '../environments/environments.repository.js';
 import { invalid } from '../errors.js';
 import { FeaturesRepository } from '../features/features.repository.js';
+import { recountUsage } from '../identities/environment-usage.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import { newServerKey } from '../shared/keys.js';
@@ -70,6 +71,8 @@ export class FlagsmithImportService {
         document,
         features,
       );
+      // Identities were written in bulk: the quota counts start again from the tables.
+      await recountUsage(trx, target.environmentId);
       const serverKey = newServerKey();
       await trx
         .insertInto('server_keys')

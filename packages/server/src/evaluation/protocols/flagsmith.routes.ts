@@ -225,7 +225,8 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const key = sdkKey(request);
-        await ctx.flagAnalytics.record(key.environmentId, request.body);
+        const snapshot = await ctx.evaluation.snapshot(key.environmentId);
+        await ctx.flagAnalytics.record(key.environmentId, request.body, snapshot.features);
         return {};
       },
     );

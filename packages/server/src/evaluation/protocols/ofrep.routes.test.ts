@@ -342,6 +342,7 @@ describeEachDialect('OFREP v1 API', (getDatabase) => {
     const sdkGuard = new SdkGuard(t.context.keys, {
       perKey: { perSecond: 0.2, burst: 2 },
       perAddress: false,
+      eventBytes: false,
     });
     await app.register(ofrepRoutes({ ...t.context, sdkGuard }), { prefix: '/ofrep/v1' });
     try {

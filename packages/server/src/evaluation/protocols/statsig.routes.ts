@@ -140,6 +140,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         url,
         {
           onRequest: keyHook,
+          preHandler: ctx.sdkGuard.chargeEventBytes,
           bodyLimit: EVENTS_BODY_LIMIT_BYTES,
           schema: {
             tags,
