@@ -25,6 +25,7 @@ import { limitConnections, receiveTimeouts } from './http/connection-limits.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { documentSecurity, registerOpenApi, security } from './http/openapi.js';
+import type { RateLimitOptions } from './http/rate-limit.js';
 import { registerValidation } from './http/validation.js';
 import { IdentitiesRepository } from './identities/identities.repository.js';
 import { identitiesRoutes } from './identities/identities.routes.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
   bus: ChangeBus;
   /** Pino logger options or false; tests pass false. */
   logger?: boolean | { level: string };
+  /** Failed admin authentications per peer address; route tests that fail on purpose raise it. */
+  adminFailureLimit?: RateLimitOptions;
 }
 
 /** Builds the HTTP application with every route family registered explicitly. */
@@ -112,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', adminAuthHook(database.db));
+      admin.addHook('onRequest', adminAuthHook(database.db, options.adminFailureLimit));
       documentSecurity(admin, security.admin);
       await admin.register(organisationsRoutes(context));
       await admin.register(adminTokensRoutes(context));

@@ -46,6 +46,14 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
   }
 
+  /** Seconds until `key` has one token, without taking it: 0 when it has one now. */
+  wait(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return 0;
+    const tokens = Math.min(this.burst, bucket.tokens + (this.now() - bucket.at) * this.perMs);
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
+  }
+
   /**
    * Takes `cost` tokens for `key` (one request, or a number of bytes): 0 when allowed, else the
    * whole seconds (at least 1) until that many are free.
