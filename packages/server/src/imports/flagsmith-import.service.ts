@@ -3,6 +3,8 @@ import { EnvironmentsRepository } from '../environments/environments.repository.
 import { invalid } from '../errors.js';
 import { FeaturesRepository } from '../features/features.repository.js';
 import { recountUsage } from '../identities/environment-usage.js';
+import { normaliseRules } from '../segments/segment-rules.js';
+import { OPERATORS, type RuleInput } from '../segments/segment-rules.schema.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import { newServerKey } from '../shared/keys.js';
@@ -13,6 +15,7 @@ import { checkFlagsmithDocument } from './flagsmith-document-checks.js';
 import {
   type FeatureTypes,
   featureTypes,
+  type ImportedRule,
   importedRule,
   importedValue,
   importedVariants,
@@ -260,7 +263,8 @@ export class FlagsmithImportService {
     for (const segment of segments) {
       const values = {
         hash_key: String(segment.id),
-        rules: JSON.stringify(segment.rules.map(importedRule)),
+        // The admin API's own checks (depth, regex size, operators), through the same code.
+        rules: JSON.stringify(normaliseRules(segment.rules.map(importedRule).map(asRuleInput))),
         updated_at: now(),
       };
       let row = await trx
@@ -396,4 +400,17 @@ function nextPriority(variants: readonly { priority: number }[]): number {
 /** A counter column raised to at least `floor`, never lowered (portable SQL). */
 function atLeast(column: 'next_variant_priority', floor: number) {
   return sql<number>`case when ${sql.ref(column)} > ${floor} then ${sql.ref(column)} else ${floor} end`;
+}
+
+/** A Flagsmith rule as the admin API takes it: its type must be one the engine knows. */
+function asRuleInput(rule: ImportedRule): RuleInput {
+  if (rule.type !== 'ALL' && rule.type !== 'ANY' && rule.type !== 'NONE') {
+    throw invalid('invalid_rule', `A rule's type must be ALL, ANY or NONE (got '${rule.type}').`);
+  }
+  const conditions = rule.conditions.map((condition) => {
+    const operator = OPERATORS.find((known) => known === condition.operator);
+    if (!operator) throw invalid('invalid_condition', `Unknown operator '${condition.operator}'.`);
+    return { ...condition, operator };
+  });
+  return { type: rule.type, conditions, rules: rule.rules.map(asRuleInput) };
 }
