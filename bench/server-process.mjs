@@ -51,12 +51,15 @@ export async function startServerProcess({ dataDir, adminToken, profileDir }) {
     adminToken,
   ];
   // An inherited PENNON_DATABASE_URL would point the server at PostgreSQL; the bench is SQLite.
-  // The SDK rate limit is off (0): the bench measures throughput, not the limiter.
+  // The SDK rate limits stay on but far above what one machine sends, so the timed path
+  // includes their cost without any request being refused.
   const env = {
     ...process.env,
     PENNON_DATABASE_URL: '',
     PENNON_LOG_LEVEL: 'warn',
-    PENNON_SDK_RATE_LIMIT: '0',
+    PENNON_SDK_RATE_LIMIT: '10000000',
+    PENNON_SDK_ADDRESS_RATE_LIMIT: '10000000',
+    PENNON_EVENT_BYTES_PER_SECOND: '10000000000',
   };
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

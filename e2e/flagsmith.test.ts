@@ -303,11 +303,36 @@ describe('the flagsmith JS client', () => {
     expect(flagsmith.getTrait('plan')).toBe('pro');
     expect(await storedTraits('alice')).toEqual({ plan: 'pro', age: 31 });
 
-    // A returning user with no new traits: the client asks by identifier alone and the stored traits still count.
+    // A returning user with no new traits: the client asks by identifier alone and the stored
+    // traits still count, though a client key is not shown them (hide_sensitive_data, on by default).
     const again = client();
     await again.init({ environmentID: clientKey, api, identity: 'alice' });
     expect(again.hasFeature('beta')).toBe(true);
-    expect(again.getTrait('age')).toBe(31);
+    expect(again.getTrait('age')).toBeUndefined();
+
+    // With the setting off, the client reads them back, as against Flagsmith's own default.
+    await server.admin('PATCH', `/environments/${environmentId}`, { hide_sensitive_data: false });
+    try {
+      const shown = client();
+      await shown.init({ environmentID: clientKey, api, identity: 'alice' });
+      expect(shown.hasFeature('beta')).toBe(true);
+      expect(shown.getTrait('age')).toBe(31);
+    } finally {
+      await server.admin('PATCH', `/environments/${environmentId}`, { hide_sensitive_data: true });
+    }
+  });
+
+  it('with allow_client_traits off, evaluates the traits the client sends without storing them', async () => {
+    await server.admin('PATCH', `/environments/${environmentId}`, { allow_client_traits: false });
+    try {
+      const flagsmith = client();
+      await flagsmith.init({ environmentID: clientKey, api });
+      await flagsmith.identify('alice', { plan: 'free', age: 99 });
+      expect(flagsmith.getTrait('plan')).toBe('free');
+      expect(await storedTraits('alice')).toEqual({ plan: 'pro', age: 31 });
+    } finally {
+      await server.admin('PATCH', `/environments/${environmentId}`, { allow_client_traits: true });
+    }
   });
 
   it('uses transient traits and transient identities without storing them', async () => {

@@ -26,3 +26,4 @@ export type {
 export { evaluate } from './evaluate.js';
 export { hashPercentage } from './hash.js';
 export { md5Hex } from './md5.js';
+export { compilePythonRegex, pythonRegexProgramSize } from './python-regex.js';

@@ -155,6 +155,24 @@ export function translatePythonRegex(pattern: string): string | undefined {
 }
 
 /**
+ * The size of the RE2 program evaluation compiles for a pattern, or undefined when the
+ * pattern cannot be compiled. Matching is linear in the text, but each character costs time in
+ * proportion to this size, so callers bound it where patterns are saved.
+ *
+ * @example
+ * pythonRegexProgramSize('^user-[0-9]+$'); // → a few dozen instructions
+ */
+export function pythonRegexProgramSize(pattern: string): number | undefined {
+  const translated = translatePythonRegex(pattern);
+  if (translated === undefined) return undefined;
+  try {
+    return RE2JS.compile(`\\A(?:${translated})`).programSize();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A linear-time test with Python `re.match` semantics (anchored at the start only), or
  * undefined when the pattern is invalid or needs a feature RE2 lacks.
  */

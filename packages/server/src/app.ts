@@ -15,14 +15,17 @@ import { nativeSdkRoutes } from './evaluation/protocols/native.routes.js';
 import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
 import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
 import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
+import { SdkGuard } from './evaluation/sdk-guard.js';
 import { eventsSdkRoutes } from './events/events.routes.js';
 import { experimentsRoutes } from './experiments/experiments.routes.js';
 import { experimentResultsRoutes } from './experiments/results.routes.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { featuresRoutes } from './features/features.routes.js';
+import { limitConnections, receiveTimeouts } from './http/connection-limits.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { documentSecurity, registerOpenApi, security } from './http/openapi.js';
+import type { RateLimitOptions } from './http/rate-limit.js';
 import { registerValidation } from './http/validation.js';
 import { IdentitiesRepository } from './identities/identities.repository.js';
 import { identitiesRoutes } from './identities/identities.routes.js';
@@ -47,6 +50,8 @@ export interface AppOptions {
   bus: ChangeBus;
   /** Pino logger options or false; tests pass false. */
   logger?: boolean | { level: string };
+  /** Failed admin authentications per peer address; route tests that fail on purpose raise it. */
+  adminFailureLimit?: RateLimitOptions;
 }
 
 /** Builds the HTTP application with every route family registered explicitly. */
@@ -55,6 +60,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients (headers or body trickled in) lose their connection: see connection-limits.ts.
+    ...receiveTimeouts(config.requestTimeoutSeconds),
     // Per-request lines only when debugging: at full SDK load they would cost more than the request.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -64,11 +71,20 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     // Peers disconnecting mid-response must not surface as server errors.
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  limitConnections(app.server, {
+    total: config.maxConnections,
+    perAddress: config.maxConnectionsPerAddress,
+  });
 
   const keys = new EnvironmentKeys(database.db, bus);
   const changes = new ChangeRecorder(bus);
   const evaluation = new EvaluationService(database.db, bus);
-  evaluation.useIdentityStore(new IdentitiesService(new IdentitiesRepository(database.db), changes));
+  evaluation.useIdentityStore(
+    new IdentitiesService(new IdentitiesRepository(database.db), changes, {
+      maxIdentities: config.maxIdentitiesPerEnvironment,
+      maxTraits: config.maxTraitsPerEnvironment,
+    }),
+  );
   const context: AppContext = {
     config,
     database,
@@ -76,6 +92,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     bus,
     changes,
     keys,
+    sdkGuard: new SdkGuard(keys, {
+      perKey: perSecond(config.sdkRateLimit),
+      perAddress: perSecond(config.sdkAddressRateLimit),
+      // A minute's worth at once: batching SDKs send seldom and large.
+      eventBytes: { perSecond: config.eventBytesPerSecond, burst: 60 * config.eventBytesPerSecond },
+    }),
     evaluation,
     sse: new SseHub(bus),
     flagAnalytics: new FlagAnalytics(database.db),
@@ -93,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', adminAuthHook(database.db));
+      admin.addHook('onRequest', adminAuthHook(database.db, options.adminFailureLimit));
       documentSecurity(admin, security.admin);
       await admin.register(organisationsRoutes(context));
       await admin.register(adminTokensRoutes(context));
@@ -122,13 +144,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(nativeStreamRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(nativeSdkRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(flagsmithRoutes(context), { prefix: '/api/v1' });
-  await app.register(
-    ofrepRoutes(context, {
-      rateLimit:
-        config.sdkRateLimit > 0 ? { perSecond: config.sdkRateLimit, burst: 2 * config.sdkRateLimit } : false,
-    }),
-    { prefix: '/ofrep/v1' },
-  );
+  await app.register(ofrepRoutes(context), { prefix: '/ofrep/v1' });
 
   // Streams end first, or graceful close would wait on them forever.
   app.addHook('preClose', async () => context.sse.close());
@@ -137,4 +153,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     evaluation.close();
   });
   return { app, context };
+}
+
+/** A rate of `n` per second with a burst of two seconds' worth; 0 means no limit. */
+function perSecond(n: number) {
+  return n > 0 ? { perSecond: n, burst: 2 * n } : (false as const);
 }

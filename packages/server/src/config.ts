@@ -10,8 +10,24 @@ export interface Config {
   databaseUrl?: string;
   adminToken?: string;
   logLevel: LogLevel;
-  /** Requests per second one key may make on the SDK APIs that limit (OFREP); 0 turns it off. */
+  /** Requests per second one key may make on the SDK APIs; 0 turns it off. */
   sdkRateLimit: number;
+  /** Requests per second one peer address may make on the SDK APIs, whatever key it sends; 0 turns it off. */
+  sdkAddressRateLimit: number;
+  /** Seconds a client has to send a request's headers and body. */
+  requestTimeoutSeconds: number;
+  /** Open connections the server accepts in total, and from one peer address. */
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  /** Stored identities, and stored traits, one environment may hold; SDK requests beyond them get 409. */
+  maxIdentitiesPerEnvironment: number;
+  maxTraitsPerEnvironment: number;
+  /** Bytes of events and exposures one key may store per second (bursts of a minute's worth). */
+  eventBytesPerSecond: number;
+  /** The address clients reach the server at, for URLs it hands out (streams); unset: the request's. */
+  publicUrl?: string;
+  /** Browser origins allowed to call the admin API; SDK routes answer every origin. */
+  adminCorsOrigins: string[];
 }
 
 /** Values given on the command line win over environment variables, which win over defaults. */
@@ -19,9 +35,26 @@ export type ConfigOverrides = Partial<Config>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** Shorter admin tokens, or tokens of one repeated character, are guessable (issue #7). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
 export class ConfigError extends Error {
   readonly code = 'invalid_configuration';
 }
+
+/** Whole-number settings: variable, default, smallest value allowed. */
+export const NUMBER_SETTINGS = {
+  sdkRateLimit: ['PENNON_SDK_RATE_LIMIT', 1000, 0],
+  sdkAddressRateLimit: ['PENNON_SDK_ADDRESS_RATE_LIMIT', 5000, 0],
+  requestTimeoutSeconds: ['PENNON_REQUEST_TIMEOUT', 30, 1],
+  maxConnections: ['PENNON_MAX_CONNECTIONS', 10_000, 1],
+  maxConnectionsPerAddress: ['PENNON_MAX_CONNECTIONS_PER_ADDRESS', 1000, 1],
+  maxIdentitiesPerEnvironment: ['PENNON_MAX_IDENTITIES', 1_000_000, 1],
+  maxTraitsPerEnvironment: ['PENNON_MAX_TRAITS', 20_000_000, 1],
+  eventBytesPerSecond: ['PENNON_EVENT_BYTES_PER_SECOND', 1024 * 1024, 1],
+} as const satisfies Record<string, readonly [string, number, number]>;
+
+type NumberSetting = keyof typeof NUMBER_SETTINGS;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const port = overrides.port ?? parsePort(env.PENNON_PORT);
@@ -31,8 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     throw new ConfigError(`PENNON_DATABASE_URL must start with postgres:// (got '${databaseUrl}').`);
   }
   const adminToken = overrides.adminToken ?? (env.PENNON_ADMIN_TOKEN || undefined);
-  if (adminToken !== undefined && adminToken.length < 16) {
-    throw new ConfigError('PENNON_ADMIN_TOKEN must be at least 16 characters long.');
+  if (adminToken !== undefined) checkAdminToken(adminToken);
+  const numbers = {} as Record<NumberSetting, number>;
+  for (const [name, [variable, fallback, min]] of Object.entries(NUMBER_SETTINGS)) {
+    numbers[name as NumberSetting] =
+      overrides[name as NumberSetting] ?? parseWhole(variable, env[variable], fallback, min);
   }
   return {
     port,
@@ -41,19 +77,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     databaseUrl,
     adminToken,
     logLevel,
-    sdkRateLimit: overrides.sdkRateLimit ?? parseRateLimit(env.PENNON_SDK_RATE_LIMIT),
+    ...numbers,
+    publicUrl: parsePublicUrl(overrides.publicUrl ?? (env.PENNON_PUBLIC_URL || undefined)),
+    adminCorsOrigins: overrides.adminCorsOrigins ?? parseOrigins(env.PENNON_ADMIN_CORS_ORIGINS),
   };
 }
 
-function parseRateLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 1000;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 0) {
+function checkAdminToken(token: string): void {
+  if (token.length < MIN_ADMIN_TOKEN_LENGTH || new Set(token).size === 1) {
     throw new ConfigError(
-      `PENNON_SDK_RATE_LIMIT must be a whole number of requests per second, 0 for none (got '${raw}').`,
+      `PENNON_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters long and not one ` +
+        'character repeated; generate one with `openssl rand -hex 32`.',
     );
   }
-  return limit;
+}
+
+/** A whole number ≥ `min`; `name` is the variable or flag named in the error. */
+export function parseWhole(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min} (got '${raw}').`);
+  }
+  return value;
+}
+
+export function parsePublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PENNON_PUBLIC_URL must be an absolute http(s) URL (got '${raw}').`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PENNON_PUBLIC_URL must be an absolute http(s) URL (got '${raw}').`);
+  }
+  return url.href.replace(/\/$/, '');
+}
+
+/** Comma-separated origins such as `https://console.example.com`. */
+export function parseOrigins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
 }
 
 function parsePort(raw: string | undefined): number {

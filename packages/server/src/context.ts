@@ -3,6 +3,7 @@ import type { FlagAnalytics } from './analytics/flag-analytics.service.js';
 import type { EnvironmentKeys } from './auth/environment-keys.js';
 import type { Config } from './config.js';
 import type { EvaluationService } from './evaluation/evaluation.service.js';
+import type { SdkGuard } from './evaluation/sdk-guard.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import type { SseHub } from './realtime/sse-hub.js';
 import type { ChangeRecorder } from './shared/changes.js';
@@ -20,6 +21,8 @@ export interface AppContext {
   bus: ChangeBus;
   changes: ChangeRecorder;
   keys: EnvironmentKeys;
+  /** Resolves and rate-limits the key of every SDK request before its body is read. */
+  sdkGuard: SdkGuard;
   evaluation: EvaluationService;
   sse: SseHub;
   flagAnalytics: FlagAnalytics;

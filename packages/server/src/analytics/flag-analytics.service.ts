@@ -3,16 +3,22 @@ import type { Tables } from '../storage/tables.js';
 
 /**
  * Flag evaluation counts as SDKs report them (`{feature_name: count}`), summed per
- * environment, feature and hour. Counts for features that do not exist are kept too: the SDK
- * saw that name, and the report is what it is.
+ * environment, feature and hour. Only features of the environment's project are counted: names
+ * a client invents would otherwise each add a row, and a public key could fill the disk.
  */
 export class FlagAnalytics {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  async record(environmentId: string, counts: Record<string, number>, now: Date = new Date()): Promise<void> {
+  /** `known`: the feature keys of the environment's project (from its snapshot); others are dropped. */
+  async record(
+    environmentId: string,
+    counts: Record<string, number>,
+    known: { has(key: string): boolean },
+    now: Date = new Date(),
+  ): Promise<void> {
     const bucket = `${now.toISOString().slice(0, 13)}:00:00.000Z`;
     const rows = Object.entries(counts)
-      .filter(([, count]) => count > 0)
+      .filter(([key, count]) => count > 0 && known.has(key))
       .map(([feature_key, count]) => ({ environment_id: environmentId, feature_key, bucket, count }));
     if (rows.length === 0) return;
     // Chunked: SQLite allows at most 32,766 bound variables per statement.

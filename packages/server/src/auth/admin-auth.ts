@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { unauthorized } from '../errors.js';
+import { RateLimiter, type RateLimitOptions, rateLimited } from '../http/rate-limit.js';
 import { ADMIN_TOKEN_PREFIX, SERVER_KEY_PREFIX } from '../shared/keys.js';
 import type { Tables } from '../storage/tables.js';
 import { bearerToken, hashToken } from './tokens.js';
@@ -17,20 +18,40 @@ declare module 'fastify' {
   }
 }
 
+/** Failed authentications one peer address may make: ten at once, then one a second. */
+export const ADMIN_FAILURE_LIMIT: RateLimitOptions = { perSecond: 1, burst: 10 };
+
 /**
  * Resolves `Authorization: Bearer <admin token>`. Tokens are looked up by digest, so a
- * timing side channel on the comparison reveals nothing about a stored token.
+ * timing side channel on the comparison reveals nothing about a stored token. Failures are
+ * logged (never the token) and limited per peer address: once an address has used up its
+ * failures, every attempt from it gets 429 before any token is looked up, so guessing
+ * proceeds at one token a second, not thousands.
  */
-export function adminAuthHook(db: Kysely<Tables>) {
-  return async (request: FastifyRequest): Promise<void> => {
+export function adminAuthHook(db: Kysely<Tables>, failureLimit: RateLimitOptions = ADMIN_FAILURE_LIMIT) {
+  const failures = new RateLimiter(failureLimit);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const wait = failures.wait(request.ip);
+    if (wait > 0) {
+      reply.header('Retry-After', String(wait));
+      throw rateLimited(wait, 'address');
+    }
+    const fail = (reason: string, message: string) => {
+      failures.take(request.ip);
+      request.log.warn(
+        { ip: request.ip, reason, url: request.url.split('?')[0] },
+        'admin authentication failed',
+      );
+      return unauthorized(message);
+    };
     const token = bearerToken(request.headers.authorization);
-    if (!token) throw unauthorized(missingTokenMessage(request));
+    if (!token) throw fail('missing', missingTokenMessage(request));
     const row = await db
       .selectFrom('admin_tokens')
       .select(['id', 'organisation_id'])
       .where('token_hash', '=', hashToken(token))
       .executeTakeFirst();
-    if (!row) throw unauthorized(await invalidTokenMessage(db, token));
+    if (!row) throw fail('unknown', await invalidTokenMessage(db, token));
     request.admin = { organisationId: row.organisation_id, tokenId: row.id };
   };
 }

@@ -52,7 +52,12 @@ export class EnvironmentsRepository {
 
   async update(
     id: string,
-    changes: Partial<Pick<EnvironmentRow, 'name' | 'hide_disabled_flags' | 'client_key'>>,
+    changes: Partial<
+      Pick<
+        EnvironmentRow,
+        'name' | 'hide_disabled_flags' | 'hide_sensitive_data' | 'allow_client_traits' | 'client_key'
+      >
+    >,
   ) {
     await this.db.updateTable('environments').set(changes).where('id', '=', id).execute();
   }

@@ -80,6 +80,8 @@ describeEachDialect('environments routes', (getDatabase) => {
         name: 'Staging',
         client_key: expect.any(String),
         hide_disabled_flags: false,
+        hide_sensitive_data: true,
+        allow_client_traits: true,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

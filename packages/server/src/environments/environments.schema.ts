@@ -10,6 +10,10 @@ export const Environment = Type.Object(
     /** Public: may sit in a web page; rotate it to cut off old copies. */
     client_key: Type.String(),
     hide_disabled_flags: Type.Boolean(),
+    /** Client keys get back only the traits their request sent, never stored ones. */
+    hide_sensitive_data: Type.Boolean(),
+    /** Client keys may store traits; otherwise their traits count for the evaluation only. */
+    allow_client_traits: Type.Boolean(),
     created_at: Type.String(),
     updated_at: Type.String(),
   },
@@ -22,13 +26,24 @@ const EnvironmentKey = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A
 const EnvironmentName = Type.String({ minLength: 1, maxLength: 200 });
 
 export const CreateEnvironment = Type.Object(
-  { key: EnvironmentKey, name: EnvironmentName, hide_disabled_flags: Type.Optional(Type.Boolean()) },
+  {
+    key: EnvironmentKey,
+    name: EnvironmentName,
+    hide_disabled_flags: Type.Optional(Type.Boolean()),
+    hide_sensitive_data: Type.Optional(Type.Boolean()),
+    allow_client_traits: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type CreateEnvironment = Static<typeof CreateEnvironment>;
 
 export const UpdateEnvironment = Type.Object(
-  { name: Type.Optional(EnvironmentName), hide_disabled_flags: Type.Optional(Type.Boolean()) },
+  {
+    name: Type.Optional(EnvironmentName),
+    hide_disabled_flags: Type.Optional(Type.Boolean()),
+    hide_sensitive_data: Type.Optional(Type.Boolean()),
+    allow_client_traits: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type UpdateEnvironment = Static<typeof UpdateEnvironment>;

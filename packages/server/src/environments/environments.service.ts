@@ -45,6 +45,8 @@ export class EnvironmentsService {
       name: input.name,
       client_key: newClientKey(),
       hide_disabled_flags: input.hide_disabled_flags ? 1 : 0,
+      hide_sensitive_data: input.hide_sensitive_data === false ? 0 : 1,
+      allow_client_traits: input.allow_client_traits === false ? 0 : 1,
       created_at: now,
       updated_at: now,
     };
@@ -68,10 +70,12 @@ export class EnvironmentsService {
   async update(organisationId: string, id: string, input: UpdateEnvironment): Promise<Environment> {
     const { row, change } = await this.environments.transaction(async (repository, trx) => {
       const current = await requireEnvironment(repository, organisationId, id);
-      const changes: Partial<Pick<EnvironmentRow, 'name' | 'hide_disabled_flags'>> = {};
+      const changes: Partial<Pick<EnvironmentRow, 'name' | SettingColumn>> = {};
       if (input.name !== undefined && input.name !== current.name) changes.name = input.name;
-      const hide = input.hide_disabled_flags === undefined ? undefined : input.hide_disabled_flags ? 1 : 0;
-      if (hide !== undefined && hide !== current.hide_disabled_flags) changes.hide_disabled_flags = hide;
+      for (const setting of SETTINGS) {
+        const wanted = input[setting] === undefined ? undefined : input[setting] ? 1 : 0;
+        if (wanted !== undefined && wanted !== current[setting]) changes[setting] = wanted;
+      }
       if (Object.keys(changes).length === 0) return { row: current, change: undefined };
       await repository.update(current.id, changes);
       const change = await this.changes.touch(trx, {
@@ -127,6 +131,15 @@ function requireEnvironment(
 const keyTaken = (key: string) =>
   conflict('environment_key_taken', `An environment with key '${key}' already exists in this project.`);
 
+/** The per-environment switches, stored as 0/1 and answered as booleans. */
+const SETTINGS = ['hide_disabled_flags', 'hide_sensitive_data', 'allow_client_traits'] as const;
+type SettingColumn = (typeof SETTINGS)[number];
+
 export function toEnvironment(row: EnvironmentRow): Environment {
-  return { ...row, hide_disabled_flags: row.hide_disabled_flags === 1 };
+  return {
+    ...row,
+    hide_disabled_flags: row.hide_disabled_flags === 1,
+    hide_sensitive_data: row.hide_sensitive_data === 1,
+    allow_client_traits: row.allow_client_traits === 1,
+  };
 }

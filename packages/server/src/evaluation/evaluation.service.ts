@@ -48,6 +48,11 @@ export interface Evaluation {
   flags: EvaluatedFlag[];
   /** Traits the evaluation used: stored merged with given, transient included. */
   traits: Record<string, TraitValue>;
+  /**
+   * The traits this key may be shown (DESIGN.md §7): all of `traits` for a server key; for a
+   * client key in an environment with `hide_sensitive_data`, only those its request sent.
+   */
+  visibleTraits: Record<string, TraitValue>;
   identifier?: string;
 }
 
@@ -87,15 +92,18 @@ export class EvaluationService {
   async evaluate(key: EnvironmentKey, identity?: IdentityRequest): Promise<Evaluation> {
     const snapshot = await this.snapshot(key.environmentId);
     if (!identity) return this.anonymousEvaluation(snapshot, key.kind);
-    const traits = identity ? await this.resolveTraits(key.environmentId, identity) : {};
-    const result: EvaluationResult = identity
-      ? snapshot.compiled.evaluate({ identifier: identity.identifier, traits })
-      : snapshot.compiled.evaluate();
+    // A client key stores traits only where the environment allows it; otherwise they count
+    // for this evaluation alone, over the stored ones.
+    const mayStore = key.kind === 'server' || snapshot.allowClientTraits;
+    const traits = await this.resolveTraits(key.environmentId, identity, mayStore);
+    const result: EvaluationResult = snapshot.compiled.evaluate({ identifier: identity.identifier, traits });
+    const hideStored = key.kind === 'client' && snapshot.hideSensitiveData;
     return {
       snapshot,
       flags: visibleFlags(snapshot, result, key.kind),
       traits,
-      identifier: identity?.identifier,
+      visibleTraits: hideStored ? sentTraits(traits, identity.traits ?? []) : traits,
+      identifier: identity.identifier,
     };
   }
 
@@ -117,6 +125,7 @@ export class EvaluationService {
       snapshot,
       flags: visibleFlags(snapshot, snapshot.compiled.evaluate(), kind),
       traits: {},
+      visibleTraits: {},
     });
     return byKind[kind];
   }
@@ -124,6 +133,7 @@ export class EvaluationService {
   private async resolveTraits(
     environmentId: string,
     identity: IdentityRequest,
+    mayStore: boolean,
   ): Promise<Record<string, TraitValue>> {
     const given = identity.traits ?? [];
     // fromEntries defines own properties, so a trait named `__proto__` is a trait like any other.
@@ -136,12 +146,31 @@ export class EvaluationService {
 
     const store = this.identityStore;
     if (!store) throw unavailable('Identity storage is not configured.');
+    if (!mayStore) {
+      const stored = await store.loadForEvaluation(environmentId, identity.identifier);
+      const merged: Record<string, TraitValue> = { ...stored?.traits };
+      // A null would delete the stored trait: for this evaluation, it is absent.
+      for (const t of given) if (!t.transient && t.value === null) delete merged[t.key];
+      const sent = given.filter((t) => !t.transient && t.value !== null).map((t) => [t.key, t.value]);
+      return { ...merged, ...Object.fromEntries(sent), ...transientTraits };
+    }
     const toStore = given.filter((t) => !t.transient).map(({ key, value }) => ({ key, value }));
     let stored =
       toStore.length === 0 ? await store.loadForEvaluation(environmentId, identity.identifier) : undefined;
     stored ??= await store.identifyAndStoreTraits(environmentId, identity.identifier, toStore);
     return { ...stored.traits, ...transientTraits };
   }
+}
+
+/** The traits the request itself sent, with the values the evaluation used. */
+function sentTraits(
+  traits: Record<string, TraitValue>,
+  given: readonly TraitInput[],
+): Record<string, TraitValue> {
+  // fromEntries defines own properties, so a trait named `__proto__` stays a trait.
+  return Object.fromEntries(
+    given.filter((t) => Object.hasOwn(traits, t.key)).map((t) => [t.key, traits[t.key] as TraitValue]),
+  );
 }
 
 function visibleFlags(

@@ -32,6 +32,10 @@ export interface EnvironmentSnapshot {
   clientKey: string;
   name: string;
   hideDisabledFlags: boolean;
+  /** Client keys get back only the traits they sent. */
+  hideSensitiveData: boolean;
+  /** Client keys may store traits. */
+  allowClientTraits: boolean;
   /** ISO time of the last change, and the same as epoch seconds (float) for headers. */
   updatedAt: string;
   updatedAtSeconds: number;
@@ -114,6 +118,8 @@ export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
     clientKey: environment.client_key,
     name: environment.name,
     hideDisabledFlags: environment.hide_disabled_flags === 1,
+    hideSensitiveData: environment.hide_sensitive_data === 1,
+    allowClientTraits: environment.allow_client_traits === 1,
     updatedAt: environment.updated_at,
     updatedAtSeconds: updatedAtMs / 1000,
     etag: `"${createHash('sha1').update(`${environment.id}@${environment.updated_at}`).digest('base64url').slice(0, 20)}"`,

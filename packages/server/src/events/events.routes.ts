@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
-import { forbidden } from '../errors.js';
-import { environmentKeyOf, KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
+import { sdkKey } from '../evaluation/sdk-guard.js';
+import { KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
 import { security, withExample, withExamples } from '../http/openapi.js';
 import { ErrorResponse } from '../http/schemas.js';
 import { EventsRepository } from './events.repository.js';
@@ -38,6 +38,13 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/events',
       {
+        onRequest: ctx.sdkGuard.hook({
+          needs: 'any',
+          placement: KEY_PLACEMENT.native,
+          // sendBeacon cannot set headers: a page sends its client key as `?key=`.
+          fromUrl: (request) => (request.query as { key?: unknown }).key as string | undefined,
+        }),
+        preHandler: ctx.sdkGuard.chargeEventBytes,
         bodyLimit: EVENTS_BODY_LIMIT_BYTES,
         schema: {
           tags: ['sdk'],
@@ -85,12 +92,7 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const headerKey = environmentKeyOf(request);
-        const key = await ctx.keys.require(headerKey ?? request.query.key, 'any', KEY_PLACEMENT.native);
-        // Query strings end up in access logs and browser history; secrets must not.
-        if (headerKey === undefined && key.kind === 'server') {
-          throw forbidden('Send server keys in the Authorization header, never in a URL.');
-        }
+        const key = sdkKey(request);
         const { events = [], exposures = [] } = request.body;
         const result = await service.ingest(
           key.environmentId,

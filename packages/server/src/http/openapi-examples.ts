@@ -52,6 +52,8 @@ export const environmentExample = {
   name: 'Production',
   client_key: exampleKeys.client,
   hide_disabled_flags: false,
+  hide_sensitive_data: true,
+  allow_client_traits: true,
   created_at: at,
   updated_at: later,
 };

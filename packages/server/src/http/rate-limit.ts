@@ -46,8 +46,19 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  /** Takes one token for `key`: 0 when allowed, else the whole seconds (at least 1) until one is free. */
-  take(key: string): number {
+  /** Seconds until `key` has one token, without taking it: 0 when it has one now. */
+  wait(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return 0;
+    const tokens = Math.min(this.burst, bucket.tokens + (this.now() - bucket.at) * this.perMs);
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
+  }
+
+  /**
+   * Takes `cost` tokens for `key` (one request, or a number of bytes): 0 when allowed, else the
+   * whole seconds (at least 1) until that many are free.
+   */
+  take(key: string, cost = 1): number {
     const now = this.now();
     const bucket = this.buckets.get(key);
     let tokens = this.burst;
@@ -59,34 +70,40 @@ export class RateLimiter {
       const oldest = this.buckets.keys().next().value;
       if (oldest !== undefined) this.buckets.delete(oldest);
     }
-    if (tokens >= 1) {
-      this.buckets.set(key, { tokens: tokens - 1, at: now });
+    if (tokens >= cost) {
+      this.buckets.set(key, { tokens: tokens - cost, at: now });
       return 0;
     }
     this.buckets.set(key, { tokens, at: now });
-    return Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
+    return Math.max(1, Math.ceil((cost - tokens) / this.perMs / 1000));
   }
 }
 
+/** What ran out: requests of a key or of a peer address, or the bytes of events a key may store. */
+export type RateLimited = 'key' | 'address' | 'event-bytes';
+
 /** The error a limited request gets; `details.retry_after_seconds` repeats the header. */
-export function rateLimited(retryAfterSeconds: number): PennonError {
-  return new PennonError(
-    'rate_limited',
-    'rate_limited',
-    `Too many requests for this key; retry in ${retryAfterSeconds} s.`,
-    {
-      details: { retry_after_seconds: retryAfterSeconds },
-    },
-  );
+export function rateLimited(retryAfterSeconds: number, per: RateLimited = 'key'): PennonError {
+  const what =
+    per === 'event-bytes' ? 'Too many bytes of events for this key' : `Too many requests for this ${per}`;
+  return new PennonError('rate_limited', 'rate_limited', `${what}; retry in ${retryAfterSeconds} s.`, {
+    details: { retry_after_seconds: retryAfterSeconds },
+  });
 }
 
 /**
  * Takes a token for `key` or sets `Retry-After` and throws the 429 error. Call it from a hook
  * or handler; the protocol's error handler shapes the body, the header is already set.
  */
-export function enforceRateLimit(limiter: RateLimiter | undefined, key: string, reply: FastifyReply): void {
-  const wait = limiter?.take(key) ?? 0;
+export function enforceRateLimit(
+  limiter: RateLimiter | undefined,
+  key: string,
+  reply: FastifyReply,
+  per: RateLimited = 'key',
+  cost = 1,
+): void {
+  const wait = limiter?.take(key, cost) ?? 0;
   if (wait === 0) return;
   reply.header('Retry-After', String(wait));
-  throw rateLimited(wait);
+  throw rateLimited(wait, per);
 }

@@ -161,6 +161,15 @@ export class IdentitiesRepository {
     await this.db.deleteFrom('identity_traits').where('identity_id', '=', identityId).execute();
   }
 
+  async countTraits(identityId: string): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('identity_traits')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('identity_id', '=', identityId)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
   async countOverrides(identityId: string): Promise<number> {
     const { count } = await this.db
       .selectFrom('identity_overrides')

@@ -30,7 +30,10 @@ import { IdentitiesService } from './identities.service.js';
 
 /** Admin API: `/environments/:environmentId/identities`, their traits and overrides. */
 export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const service = new IdentitiesService(new IdentitiesRepository(ctx.db), ctx.changes);
+  const service = new IdentitiesService(new IdentitiesRepository(ctx.db), ctx.changes, {
+    maxIdentities: ctx.config.maxIdentitiesPerEnvironment,
+    maxTraits: ctx.config.maxTraitsPerEnvironment,
+  });
   return async (app) => {
     const tags = ['identities'];
     const base = '/environments/:environmentId/identities';

@@ -5,6 +5,7 @@ import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { EnvironmentRow, IdentityRow } from '../storage/tables.js';
+import { adjustUsage, type IdentityQuotas, UNLIMITED } from './environment-usage.js';
 import type { IdentitiesRepository, StoredOverride } from './identities.repository.js';
 import type {
   CreateIdentity,
@@ -38,6 +39,7 @@ export class IdentitiesService {
   constructor(
     private readonly identities: IdentitiesRepository,
     private readonly changes: ChangeRecorder,
+    private readonly quotas: IdentityQuotas = UNLIMITED,
   ) {}
 
   /**
@@ -69,14 +71,25 @@ export class IdentitiesService {
   ): Promise<{ identifier: string; traits: Traits }> {
     const error = validateIdentifier(identifier) ?? validateTraits(traits);
     if (error) throw error;
-    const stored = await this.identities.transaction(async (repo) => {
+    const stored = await this.identities.transaction(async (repo, trx) => {
       const row = {
         id: newId(),
         environment_id: environmentId,
         identifier,
         created_at: new Date().toISOString(),
       };
-      return mergeTraits(repo, await repo.ensure(row), traits);
+      const id = await repo.ensure(row);
+      // An existing identity keeps its id, so a new one is one that got ours.
+      const created = id === row.id;
+      const before = created ? 0 : await repo.countTraits(id);
+      const merged = await mergeTraits(repo, id, traits);
+      await adjustUsage(
+        trx,
+        environmentId,
+        { identities: created ? 1 : 0, traits: Object.keys(merged).length - before },
+        this.quotas,
+      );
+      return merged;
     });
     return { identifier, traits: stored };
   }
@@ -117,7 +130,7 @@ export class IdentitiesService {
       identifier: input.identifier,
       created_at: new Date().toISOString(),
     };
-    const stored = await this.identities.transaction(async (repo) => {
+    const stored = await this.identities.transaction(async (repo, trx) => {
       if (!(await repo.insertIfAbsent(row))) {
         throw conflict(
           'identity_exists',
@@ -125,7 +138,10 @@ export class IdentitiesService {
         );
       }
       await repo.upsertTraits(row.id, Object.entries(traits));
-      return repo.traits(row.id);
+      const stored = await repo.traits(row.id);
+      const delta = { identities: 1, traits: Object.keys(stored).length };
+      await adjustUsage(trx, environment.id, delta, this.quotas);
+      return stored;
     });
     return { ...row, traits: stored, overrides: [] };
   }
@@ -136,7 +152,9 @@ export class IdentitiesService {
     const change = await this.identities.transaction(async (repo, trx) => {
       const identity = await repo.find(environment, id);
       const overrides = await repo.countOverrides(identity.id);
+      const traits = await repo.countTraits(identity.id);
       await repo.delete(identity.id);
+      await adjustUsage(trx, environment.id, { identities: -1, traits: -traits }, this.quotas);
       return overrides > 0 ? this.changes.touch(trx, scopeOf(environment)) : undefined;
     });
     if (change) await this.changes.publish(change);
@@ -152,11 +170,15 @@ export class IdentitiesService {
     const environment = await this.environment(organisationId, environmentId);
     const error = validateTraits(traits);
     if (error) throw error;
-    return this.identities.transaction(async (repo) => {
+    return this.identities.transaction(async (repo, trx) => {
       const identityId = await this.lockIdentity(repo, environment, id);
+      const before = await repo.countTraits(identityId);
       await repo.deleteAllTraits(identityId);
       await repo.upsertTraits(identityId, Object.entries(traits));
-      return repo.traits(identityId);
+      const stored = await repo.traits(identityId);
+      const delta = { identities: 0, traits: Object.keys(stored).length - before };
+      await adjustUsage(trx, environment.id, delta, this.quotas);
+      return stored;
     });
   }
 
@@ -170,13 +192,17 @@ export class IdentitiesService {
     const environment = await this.environment(organisationId, environmentId);
     const error = validateTraits(traits);
     if (error) throw error;
-    return this.identities.transaction(async (repo) => {
+    return this.identities.transaction(async (repo, trx) => {
       const identityId = await this.lockIdentity(repo, environment, id);
-      return mergeTraits(
+      const before = await repo.countTraits(identityId);
+      const stored = await mergeTraits(
         repo,
         identityId,
         Object.entries(traits).map(([key, value]) => ({ key, value })),
       );
+      const delta = { identities: 0, traits: Object.keys(stored).length - before };
+      await adjustUsage(trx, environment.id, delta, this.quotas);
+      return stored;
     });
   }
 

@@ -77,6 +77,8 @@ function flagsmithLoadedEnvironment(document: FlagsmithEnvironmentDocument): Loa
       name: document.name || 'Imported',
       client_key: document.api_key,
       hide_disabled_flags: document.project.hide_disabled_flags ? 1 : 0,
+      hide_sensitive_data: document.hide_sensitive_data === false ? 0 : 1,
+      allow_client_traits: document.allow_client_traits === false ? 0 : 1,
       created_at: EPOCH,
       updated_at: EPOCH,
     },

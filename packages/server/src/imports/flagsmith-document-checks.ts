@@ -7,6 +7,7 @@ import type { FlagsmithEnvironmentDocument, FlagsmithFeatureState } from './flag
  * overriding a feature twice. Storage could keep only one, and which one would be arbitrary.
  */
 export function checkFlagsmithDocument(document: FlagsmithEnvironmentDocument): void {
+  checkClientKey(document.api_key);
   const segmentStates = new Map<string, { state: FlagsmithFeatureState; at: string }[]>();
   (document.project.segments ?? []).forEach((segment, s) => {
     const states = segmentStates.get(segment.name) ?? [];
@@ -24,6 +25,19 @@ export function checkFlagsmithDocument(document: FlagsmithEnvironmentDocument): 
     }));
     refuseRepeats(`Identity '${identity.identifier}'`, 'duplicate_identity_override', states);
   });
+}
+
+/**
+ * The `api_key` becomes the environment's public client key, which travels in headers and
+ * URLs: only URL-safe characters, and never a prefix that marks another kind of key.
+ */
+function checkClientKey(key: string): void {
+  if (!/^[A-Za-z0-9_-]{8,200}$/.test(key) || key.startsWith('ser.') || key.startsWith('pat_')) {
+    throw invalid(
+      'invalid_api_key',
+      'api_key must be 8 to 200 letters, digits, "-" or "_" (a Flagsmith client key); it becomes the client key.',
+    );
+  }
 }
 
 function refuseRepeats(

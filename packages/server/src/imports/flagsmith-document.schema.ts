@@ -66,6 +66,8 @@ const Rule = Type.Cyclic(
 export const FlagsmithEnvironmentDocument = Type.Object({
   api_key: Type.String({ minLength: 1, maxLength: 200 }),
   name: Type.Optional(Type.String({ maxLength: 200 })),
+  allow_client_traits: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  hide_sensitive_data: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
   project: Type.Object({
     name: Type.String({ minLength: 1, maxLength: 200 }),
     hide_disabled_flags: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),

@@ -2,6 +2,9 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { EnvironmentsRepository } from '../environments/environments.repository.js';
 import { invalid } from '../errors.js';
 import { FeaturesRepository } from '../features/features.repository.js';
+import { recountUsage } from '../identities/environment-usage.js';
+import { normaliseRules } from '../segments/segment-rules.js';
+import { OPERATORS, type RuleInput } from '../segments/segment-rules.schema.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import { newServerKey } from '../shared/keys.js';
@@ -12,6 +15,7 @@ import { checkFlagsmithDocument } from './flagsmith-document-checks.js';
 import {
   type FeatureTypes,
   featureTypes,
+  type ImportedRule,
   importedRule,
   importedValue,
   importedVariants,
@@ -70,6 +74,8 @@ export class FlagsmithImportService {
         document,
         features,
       );
+      // Identities were written in bulk: the quota counts start again from the tables.
+      await recountUsage(trx, target.environmentId);
       const serverKey = newServerKey();
       await trx
         .insertInto('server_keys')
@@ -108,7 +114,12 @@ export class FlagsmithImportService {
       .select(['environments.id', 'environments.project_id', 'projects.organisation_id'])
       .where('environments.client_key', '=', document.api_key)
       .executeTakeFirst();
-    const hideDisabled = document.project.hide_disabled_flags ? 1 : 0;
+    // The document's own settings; one without them gets Pennon's defaults (both on).
+    const settings = {
+      hide_disabled_flags: document.project.hide_disabled_flags ? 1 : 0,
+      hide_sensitive_data: document.hide_sensitive_data === false ? 0 : 1,
+      allow_client_traits: document.allow_client_traits === false ? 0 : 1,
+    };
     if (existing) {
       if (existing.organisation_id !== organisationId) {
         throw invalid(
@@ -116,11 +127,7 @@ export class FlagsmithImportService {
           'Another organisation already has an environment with this api_key.',
         );
       }
-      await trx
-        .updateTable('environments')
-        .set({ hide_disabled_flags: hideDisabled })
-        .where('id', '=', existing.id)
-        .execute();
+      await trx.updateTable('environments').set(settings).where('id', '=', existing.id).execute();
       return { environmentId: existing.id, projectId: existing.project_id, created: false };
     }
     let project = await trx
@@ -154,7 +161,7 @@ export class FlagsmithImportService {
         key,
         name,
         client_key: document.api_key,
-        hide_disabled_flags: hideDisabled,
+        ...settings,
         created_at: now(),
         updated_at: now(),
       })
@@ -256,7 +263,8 @@ export class FlagsmithImportService {
     for (const segment of segments) {
       const values = {
         hash_key: String(segment.id),
-        rules: JSON.stringify(segment.rules.map(importedRule)),
+        // The admin API's own checks (depth, regex size, operators), through the same code.
+        rules: JSON.stringify(normaliseRules(segment.rules.map(importedRule).map(asRuleInput))),
         updated_at: now(),
       };
       let row = await trx
@@ -392,4 +400,17 @@ function nextPriority(variants: readonly { priority: number }[]): number {
 /** A counter column raised to at least `floor`, never lowered (portable SQL). */
 function atLeast(column: 'next_variant_priority', floor: number) {
   return sql<number>`case when ${sql.ref(column)} > ${floor} then ${sql.ref(column)} else ${floor} end`;
+}
+
+/** A Flagsmith rule as the admin API takes it: its type must be one the engine knows. */
+function asRuleInput(rule: ImportedRule): RuleInput {
+  if (rule.type !== 'ALL' && rule.type !== 'ANY' && rule.type !== 'NONE') {
+    throw invalid('invalid_rule', `A rule's type must be ALL, ANY or NONE (got '${rule.type}').`);
+  }
+  const conditions = rule.conditions.map((condition) => {
+    const operator = OPERATORS.find((known) => known === condition.operator);
+    if (!operator) throw invalid('invalid_condition', `Unknown operator '${condition.operator}'.`);
+    return { ...condition, operator };
+  });
+  return { type: rule.type, conditions, rules: rule.rules.map(asRuleInput) };
 }

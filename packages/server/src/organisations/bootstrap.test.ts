@@ -19,10 +19,24 @@ describeEachDialect('first start', (getDatabase) => {
     expect(await db.selectFrom('organisations').select('id').execute()).toHaveLength(1);
   });
 
-  it('adds a given admin token to an existing database', async () => {
+  it('never adds a given admin token to an existing database, so a revoked one stays revoked', async () => {
     const { db } = getDatabase();
-    await bootstrap(db, { adminToken: 'pat_given-token-0123456789' });
-    expect(await db.selectFrom('admin_tokens').select('id').execute()).toHaveLength(2);
+    await bootstrap(db, { adminToken: 'pat_given-token-0123456789abcdefghijkl' });
+    expect(await db.selectFrom('admin_tokens').select('id').execute()).toHaveLength(1);
+  });
+
+  it('keeps the start-up token revoked across restarts', async () => {
+    const database = await createTestDatabase(getDatabase().dialect);
+    try {
+      const token = 'pat_startup-token-0123456789abcdefghijkl';
+      await bootstrap(database.db, { adminToken: token });
+      expect(await database.db.selectFrom('admin_tokens').select('id').execute()).toHaveLength(1);
+      await database.db.deleteFrom('admin_tokens').execute(); // revoked through the admin API
+      await bootstrap(database.db, { adminToken: token }); // the next start, same variable
+      expect(await database.db.selectFrom('admin_tokens').select('id').execute()).toEqual([]);
+    } finally {
+      await database.dispose();
+    }
   });
 });
 

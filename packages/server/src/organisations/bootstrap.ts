@@ -17,7 +17,9 @@ export interface Bootstrap {
 /**
  * First start: with an empty database, create an organisation, a project with `development`
  * and `production` environments, and an admin token (the given one, or a new one returned
- * once). With data already there, only makes sure a given token exists.
+ * once). With data already there, does nothing: a given token (PENNON_ADMIN_TOKEN) that was
+ * revoked must stay revoked, so it is never created again; `pennon token create` is the way
+ * back in.
  */
 export async function bootstrap(
   db: Kysely<Tables>,
@@ -39,10 +41,7 @@ export const FIRST_ORGANISATION_ID = '0'.repeat(32);
 function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Promise<Bootstrap | undefined> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('organisations').select('id').orderBy('id').executeTakeFirst();
-    if (existing) {
-      if (options.adminToken) await ensureToken(trx, existing.id, options.adminToken);
-      return undefined;
-    }
+    if (existing) return undefined;
     const now = new Date().toISOString();
     const organisationId = FIRST_ORGANISATION_ID;
     const projectId = newId();
@@ -77,6 +76,8 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
           name,
           client_key: env.clientKey,
           hide_disabled_flags: 0,
+          hide_sensitive_data: 1,
+          allow_client_traits: 1,
           created_at: now,
           updated_at: now,
         })

@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { pythonRegexProgramSize } from '@pennon/engine';
 import { invalid } from '../errors.js';
 import {
   type Condition,
@@ -79,13 +79,31 @@ function normaliseCondition(condition: ConditionInput, at: string): Condition {
 
 type Fail = (code: string, message: string) => Error;
 
-/** Evaluation runs these on traits any client sends; only patterns RE2 takes stay linear-time (DESIGN.md §3). */
+/**
+ * The largest RE2 program a saved pattern may compile to. Matching is linear in the trait, but
+ * each character costs time in proportion to the program: at this size the worst pattern takes
+ * under 5 ms on the longest trait (segment-rules.regex-cost.test.ts measures it).
+ */
+export const MAX_REGEX_PROGRAM_SIZE = 200;
+
+/**
+ * Evaluation runs these on traits any client sends; only patterns RE2 takes stay linear-time
+ * (DESIGN.md §3), and only small programs stay cheap. Checked as the engine compiles them.
+ */
 function checkRegex(value: Condition['value'], fail: Fail): void {
   if (typeof value !== 'string') throw fail('invalid_regex', 'REGEX needs a pattern.');
-  try {
-    RE2JS.compile(value);
-  } catch (error) {
-    throw fail('invalid_regex', `'${value}' is not a valid RE2 pattern (${(error as Error).message}).`);
+  const size = pythonRegexProgramSize(value);
+  if (size === undefined) {
+    throw fail(
+      'invalid_regex',
+      `'${value}' is not a valid pattern RE2 can run (no backreferences or lookarounds).`,
+    );
+  }
+  if (size > MAX_REGEX_PROGRAM_SIZE) {
+    throw fail(
+      'regex_too_complex',
+      `the pattern compiles to ${size} instructions, more than ${MAX_REGEX_PROGRAM_SIZE}; simplify it (fewer repeats or alternatives).`,
+    );
   }
 }
 

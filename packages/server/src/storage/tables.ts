@@ -14,6 +14,7 @@ export interface Tables {
   segment_overrides: SegmentOverrideRow;
   identities: IdentityRow;
   identity_traits: IdentityTraitRow;
+  environment_usage: EnvironmentUsageRow;
   identity_overrides: IdentityOverrideRow;
   flag_analytics: FlagAnalyticsRow;
   events: EventRow;
@@ -48,9 +49,20 @@ export interface EnvironmentRow {
   name: string;
   client_key: string;
   hide_disabled_flags: number;
+  /** 1: client keys get back only the traits they sent (Flagsmith's setting). */
+  hide_sensitive_data: number;
+  /** 1: client keys may store traits; 0: client-sent traits are used for the evaluation only. */
+  allow_client_traits: number;
   created_at: string;
   /** Bumped on every change that affects evaluation in this environment. */
   updated_at: string;
+}
+
+/** What an environment stores, kept in step by every identity and trait write (quotas). */
+export interface EnvironmentUsageRow {
+  environment_id: string;
+  identities: number | string | bigint;
+  traits: number | string | bigint;
 }
 
 export interface ServerKeyRow {

@@ -52,6 +52,8 @@ export async function seedProject(db: Kysely<Tables>, organisationId?: string): 
       name: 'Seeded',
       client_key: newId(),
       hide_disabled_flags: 0,
+      hide_sensitive_data: 1,
+      allow_client_traits: 1,
       created_at: now,
       updated_at: now,
     })

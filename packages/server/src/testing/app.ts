@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { type ConfigOverrides, loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
+import type { RateLimitOptions } from '../http/rate-limit.js';
 import { bootstrap } from '../organisations/bootstrap.js';
 import { InProcessChangeBus } from '../realtime/change-bus.js';
 import type { TestDatabase } from './databases.js';
 
-export const TEST_ADMIN_TOKEN = 'pat_test-admin-token-0123456789';
+export const TEST_ADMIN_TOKEN = 'pat_test-admin-token-0123456789abcdef';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -24,12 +25,18 @@ export interface TestApp {
  * organisation, a project with development and production, an admin token). Use with
  * `app.inject` for route tests.
  */
-export async function createTestApp(database: TestDatabase): Promise<TestApp> {
+export async function createTestApp(
+  database: TestDatabase,
+  overrides: ConfigOverrides = {},
+  // Route tests send many bad tokens on purpose from one address; auth/admin-auth.test.ts
+  // passes the real limit.
+  adminFailureLimit: RateLimitOptions = { perSecond: 1000, burst: 10_000 },
+): Promise<TestApp> {
   const boot = await bootstrap(database.db, { adminToken: TEST_ADMIN_TOKEN });
   if (!boot) throw new Error('createTestApp needs an empty database');
-  const config = loadConfig({}, { logLevel: 'silent', dataDir: '.pennon-test-unused' });
+  const config = loadConfig({}, { logLevel: 'silent', dataDir: '.pennon-test-unused', ...overrides });
   const bus = new InProcessChangeBus();
-  const { app, context } = await buildApp({ config, database, bus, logger: false });
+  const { app, context } = await buildApp({ config, database, bus, logger: false, adminFailureLimit });
   await app.ready();
   return {
     app,

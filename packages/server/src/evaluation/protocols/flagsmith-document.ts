@@ -49,7 +49,8 @@ function buildDocument(snapshot: EnvironmentSnapshot) {
     use_identity_composite_key_for_hashing: true,
     use_identity_overrides_in_local_eval: true,
     hide_disabled_flags: snapshot.hideDisabledFlags,
-    allow_client_traits: true,
+    allow_client_traits: snapshot.allowClientTraits,
+    hide_sensitive_data: snapshot.hideSensitiveData,
     project: {
       id: snapshot.projectId,
       name: snapshot.projectName,

@@ -5,6 +5,7 @@ import { toErrorResponse } from '../../http/error-handler.js';
 import { security, withExample } from '../../http/openapi.js';
 import { exampleUpdatedAtSeconds } from '../../http/openapi-sdk-examples.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
+import { presentedKey, sdkKey } from '../sdk-guard.js';
 
 const StreamParams = Type.Object({ clientKey: Type.String({ minLength: 1, maxLength: 200 }) });
 const FlagsmithError = Type.Object({ detail: Type.String() });
@@ -30,6 +31,12 @@ export function flagsmithSseRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         // A HEAD request would hold a stream open that can never carry anything.
         exposeHeadRoute: false,
+        onRequest: ctx.sdkGuard.hook({
+          needs: 'any',
+          placement: 'in the URL path (/sse/environments/<key>/stream)',
+          fromHeaders: () => undefined,
+          fromUrl: (request) => (request.params as { clientKey?: string }).clientKey,
+        }),
         schema: {
           tags: ['flagsmith'],
           summary: 'Flagsmith: stream environment changes (server-sent events)',
@@ -55,15 +62,9 @@ export function flagsmithSseRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = request.params.clientKey;
-        const environment = await ctx.keys.require(
-          key,
-          'any',
-          'in the URL path (/sse/environments/<key>/stream)',
-        );
         openEnvironmentStream(ctx, request, reply, {
-          key,
-          environment,
+          key: presentedKey(request),
+          environment: sdkKey(request),
           toMessage: (snapshot) => ({
             event: 'environment_updated',
             data: JSON.stringify({ updated_at: snapshot.updatedAtSeconds }),

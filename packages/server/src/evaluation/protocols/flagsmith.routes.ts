@@ -14,7 +14,8 @@ import {
 } from '../../http/openapi-sdk-examples.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import type { Evaluation, TraitInput } from '../evaluation.service.js';
-import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
+import { sdkKey } from '../sdk-guard.js';
+import { KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import {
   FlagsmithAnalyticsBody,
@@ -42,6 +43,8 @@ const updatedAtHeader = {
  * Errors take Flagsmith's `{"detail": …}` shape.
  */
 export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const anyKeyHook = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.flagsmith });
+  const serverKeyHook = ctx.sdkGuard.hook({ needs: 'server', placement: KEY_PLACEMENT.flagsmith });
   return async (app) => {
     const tags = ['flagsmith'];
     app.setErrorHandler((error, _request, reply) => {
@@ -52,6 +55,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/flags/',
       {
+        onRequest: anyKeyHook,
         schema: {
           tags,
           summary: "Flagsmith: the environment's flags",
@@ -67,7 +71,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
+        const key = sdkKey(request);
         const evaluation = await ctx.evaluation.evaluate(key);
         stamp(reply, evaluation.snapshot);
         reply.type('application/json');
@@ -95,6 +99,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/identities/',
       {
+        onRequest: anyKeyHook,
         schema: {
           tags,
           summary: 'Flagsmith: the flags and stored traits of one identity',
@@ -110,7 +115,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
+        const key = sdkKey(request);
         const { identifier, transient } = request.query;
         const evaluation = await ctx.evaluation.evaluate(key, { identifier, transient: transient === true });
         return identityResponse(reply, evaluation, []);
@@ -120,6 +125,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/identities/',
       {
+        onRequest: anyKeyHook,
         schema: {
           tags,
           summary: 'Flagsmith: identify a user with traits and get their flags',
@@ -151,7 +157,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
+        const key = sdkKey(request);
         const body = request.body;
         const traits: TraitInput[] = (body.traits ?? []).map((t) => ({
           key: t.trait_key,
@@ -175,6 +181,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/environment-document/',
       {
+        onRequest: serverKeyHook,
         schema: {
           tags,
           summary: 'Flagsmith: download the environment document for local evaluation',
@@ -190,7 +197,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'server', KEY_PLACEMENT.flagsmith);
+        const key = sdkKey(request);
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         stamp(reply, snapshot);
         const lastModified = new Date(Math.floor(snapshot.updatedAtSeconds) * 1000);
@@ -205,6 +212,7 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/analytics/flags/',
       {
+        onRequest: anyKeyHook,
         schema: {
           tags,
           summary: 'Flagsmith: report how often each flag was read',
@@ -216,8 +224,9 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.flagsmith);
-        await ctx.flagAnalytics.record(key.environmentId, request.body);
+        const key = sdkKey(request);
+        const snapshot = await ctx.evaluation.snapshot(key.environmentId);
+        await ctx.flagAnalytics.record(key.environmentId, request.body, snapshot.features);
         return {};
       },
     );
@@ -234,7 +243,7 @@ const environmentFlagsText = new WeakMap<Evaluation, string>();
 function identityResponse(reply: FastifyReply, evaluation: Evaluation, transientKeys: string[]) {
   stamp(reply, evaluation.snapshot);
   const transient = new Set(transientKeys);
-  const traits = Object.entries(evaluation.traits).map(([trait_key, trait_value]) =>
+  const traits = Object.entries(evaluation.visibleTraits).map(([trait_key, trait_value]) =>
     transient.has(trait_key) ? { trait_key, trait_value, transient: true } : { trait_key, trait_value },
   );
   const text = flagsmithFlagsJson(evaluation.snapshot).list(

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { forbidden } from '../../errors.js';
 import { anyOf, withExample } from '../../http/openapi.js';
 import { exampleTimes } from '../../http/openapi-examples.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
-import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
+import { presentedKey, sdkKey } from '../sdk-guard.js';
+import { KEY_PLACEMENT } from '../sdk-keys.js';
 
+type StreamQuery = { key?: string };
 const StreamQuery = Type.Object(
   {
     /** For browsers' EventSource, which cannot send headers; client keys only. */
@@ -37,6 +38,11 @@ export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         // A HEAD request would hold a stream open that can never carry anything.
         exposeHeadRoute: false,
+        onRequest: ctx.sdkGuard.hook({
+          needs: 'any',
+          placement: KEY_PLACEMENT.native,
+          fromUrl: (request) => (request.query as StreamQuery).key,
+        }),
         schema: {
           tags: ['sdk'],
           summary: 'Stream environment changes (server-sent events)',
@@ -58,17 +64,10 @@ export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const headerKey = environmentKeyOf(request);
-        const key = headerKey ?? request.query.key;
-        const environment = await ctx.keys.require(key, 'any', KEY_PLACEMENT.native);
-        // Query strings end up in access logs and browser history; secrets must not.
-        if (!headerKey && environment.kind === 'server') {
-          throw forbidden('Send server keys in the Authorization header, never in a URL.');
-        }
         const lastEventId = request.headers['last-event-id'];
         openEnvironmentStream(ctx, request, reply, {
-          key: key as string,
-          environment,
+          key: presentedKey(request),
+          environment: sdkKey(request),
           lastSeenEtag: typeof lastEventId === 'string' ? lastEventId : undefined,
           toMessage: (snapshot) => ({
             event: 'change',

@@ -11,7 +11,8 @@ import { ErrorResponse } from '../../http/schemas.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import { environmentDocument } from '../environment-document.js';
 import type { EvaluatedFlag, Evaluation, TraitInput } from '../evaluation.service.js';
-import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
+import { sdkKey } from '../sdk-guard.js';
+import { KEY_PLACEMENT } from '../sdk-keys.js';
 import { typedFlag } from '../typed-value.js';
 import { NativeEvaluateBody, NativeEvaluateResponse } from './native.schema.js';
 
@@ -22,11 +23,14 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 413
  * environment document with every rule (server keys only), validated by ETag.
  */
 export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const anyKey = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.native });
+  const serverKey = ctx.sdkGuard.hook({ needs: 'server', placement: KEY_PLACEMENT.native });
   return async (app) => {
     const tags = ['sdk'];
     app.post(
       '/flags',
       {
+        onRequest: anyKey,
         schema: {
           tags,
           summary: 'Evaluate every flag for one user',
@@ -50,7 +54,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
+        const key = sdkKey(request);
         const body = request.body;
         const traits = traitInputs(body);
         if (!body.identifier && traits.length > 0) {
@@ -69,6 +73,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/flags',
       {
+        onRequest: anyKey,
         schema: {
           tags,
           summary: 'Evaluate every flag without a user',
@@ -98,7 +103,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'any', KEY_PLACEMENT.native);
+        const key = sdkKey(request);
         return sendNative(reply, await ctx.evaluation.evaluate(key));
       },
     );
@@ -106,6 +111,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/environment-document',
       {
+        onRequest: serverKey,
         schema: {
           tags,
           summary: 'Download the environment document (every rule) for local evaluation',
@@ -118,7 +124,7 @@ export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = await ctx.keys.require(environmentKeyOf(request), 'server', KEY_PLACEMENT.native);
+        const key = sdkKey(request);
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         reply.header('ETag', snapshot.etag).header('Cache-Control', 'no-cache');
         if (request.headers['if-none-match'] === snapshot.etag) return reply.status(304).send(null);

@@ -5,6 +5,8 @@ import { registerErrorHandler } from '../../http/error-handler.js';
 import { registerValidation } from '../../http/validation.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { describeEachDialect } from '../../testing/databases.js';
+import { SseReader, until } from '../../testing/sse-client.js';
+import { SdkGuard } from '../sdk-guard.js';
 import { ofrepRoutes } from './ofrep.routes.js';
 
 describeEachDialect('OFREP v1 API', (getDatabase) => {
@@ -338,9 +340,12 @@ describeEachDialect('OFREP v1 API', (getDatabase) => {
     const app = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>();
     registerValidation(app);
     registerErrorHandler(app);
-    await app.register(ofrepRoutes(t.context, { rateLimit: { perSecond: 0.2, burst: 2 } }), {
-      prefix: '/ofrep/v1',
+    const sdkGuard = new SdkGuard(t.context.keys, {
+      perKey: { perSecond: 0.2, burst: 2 },
+      perAddress: false,
+      eventBytes: false,
     });
+    await app.register(ofrepRoutes({ ...t.context, sdkGuard }), { prefix: '/ofrep/v1' });
     try {
       const call = (key: string) =>
         app.inject({
@@ -413,6 +418,22 @@ describeEachDialect('OFREP v1 API', (getDatabase) => {
     } finally {
       controller.abort();
       await reader.cancel().catch(() => {});
+    }
+  });
+
+  it('ends the stream when its client key is rotated, like every other stream', async () => {
+    const base = t.app.server.listening
+      ? `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
+      : await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const reader = await SseReader.open(`${base}/ofrep/v1/events?key=${encodeURIComponent(clientKey)}`);
+    try {
+      await reader.next();
+      const rotated = await admin('POST', `/environments/${environmentId}/client-key/rotate`);
+      expect(rotated.statusCode).toBe(200);
+      clientKey = rotated.json().client_key;
+      await until(() => reader.ended, 'the OFREP stream of the old key to end');
+    } finally {
+      reader.close();
     }
   });
 });

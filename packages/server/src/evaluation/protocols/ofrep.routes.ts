@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { EnvironmentKey } from '../../auth/environment-keys.js';
 import type { AppContext } from '../../context.js';
-import { forbidden, notFound, unauthorized } from '../../errors.js';
+import { notFound } from '../../errors.js';
 import { anyOf, withExample } from '../../http/openapi.js';
 import {
   exampleUpdatedAtSeconds,
@@ -11,9 +10,10 @@ import {
   ofrepContextExample,
   ofrepFlagExample,
 } from '../../http/openapi-sdk-examples.js';
-import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../../http/rate-limit.js';
+import { openEnvironmentStream } from '../../realtime/environment-stream.js';
 import type { SseMessage } from '../../realtime/sse-hub.js';
-import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
+import { presentedKey, sdkKey } from '../sdk-guard.js';
+import { KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import { bulkEtag, etagMatches, identityOf, ofrepError, ofrepFlag } from './ofrep.mapping.js';
 import {
@@ -27,14 +27,6 @@ import {
   ofrepFlagErrors,
 } from './ofrep.schema.js';
 
-export interface OfrepOptions {
-  /** Per-key limit on OFREP requests (one process); false turns it off. */
-  rateLimit?: RateLimitOptions | false;
-}
-
-/** Generous enough for a busy backend behind one key, low enough to stop a runaway loop. */
-export const OFREP_DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 1000, burst: 2000 };
-
 /**
  * OpenFeature Remote Evaluation Protocol v1, for `@openfeature/ofrep-provider` (server) and
  * `@openfeature/ofrep-web-provider` (browser). A thin adapter: the context becomes a transient
@@ -46,23 +38,10 @@ export const OFREP_DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 1000, bur
  * a server key is refused there (403), since URLs end up in logs and histories. The stream
  * tells the client only "refetch", never any flag, so the public key reveals nothing new.
  */
-export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): FastifyPluginAsyncTypebox {
-  const limiter =
-    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? OFREP_DEFAULT_RATE_LIMIT);
-  const keys = new WeakMap<FastifyRequest, EnvironmentKey>();
-
+export function ofrepRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   /** Before the body is parsed: unknown keys and over-limit keys cost nothing more. */
-  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
-    const presented = environmentKeyOf(request);
-    const key = await ctx.keys.require(presented, 'any', KEY_PLACEMENT.ofrep);
-    enforceRateLimit(limiter, presented as string, reply);
-    keys.set(request, key);
-  };
-  const keyOf = (request: FastifyRequest): EnvironmentKey => {
-    const key = keys.get(request);
-    if (!key) throw unauthorized('Send an environment key.');
-    return key;
-  };
+  const authenticate = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.ofrep });
+  const keyOf = sdkKey;
 
   return async (app) => {
     const tags = ['ofrep'];
@@ -160,6 +139,12 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
     app.get(
       '/events',
       {
+        onRequest: ctx.sdkGuard.hook({
+          needs: 'any',
+          placement: 'as ?key=<client key>',
+          fromHeaders: () => undefined,
+          fromUrl: (request) => (request.query as { key?: string }).key,
+        }),
         schema: {
           tags,
           summary: 'OFREP: stream refetch notices (server-sent events)',
@@ -180,21 +165,13 @@ export function ofrepRoutes(ctx: AppContext, options: OfrepOptions = {}): Fastif
         },
       },
       async (request, reply) => {
-        const presented = request.query.key;
-        const key = await ctx.keys.require(presented, 'any', 'as ?key=<client key>');
-        if (key.kind === 'server') {
-          throw forbidden('Server keys are secret and must not travel in URLs; streams take the client key.');
-        }
-        enforceRateLimit(limiter, presented as string, reply);
-        const snapshot = await ctx.evaluation.snapshot(key.environmentId);
-        ctx.sse.open(request, reply, {
-          environmentId: key.environmentId,
-          projectId: key.projectId,
-          key: presented as string,
-          // A client reconnecting after a drop may have missed changes: it revalidates (a 304
-          // when nothing changed) instead of trusting what it holds.
-          initial: [refetchMessage(snapshot)],
-          onChange: async () => refetchMessage(await ctx.evaluation.snapshot(key.environmentId)),
+        // A client reconnecting after a drop may have missed changes: the message on connect
+        // makes it revalidate (a 304 when nothing changed) instead of trusting what it holds.
+        // Like every stream, it ends once its key stops resolving (rotated or deleted).
+        openEnvironmentStream(ctx, request, reply, {
+          key: presentedKey(request),
+          environment: sdkKey(request),
+          toMessage: refetchMessage,
         });
         return reply;
       },

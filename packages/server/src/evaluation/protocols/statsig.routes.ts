@@ -7,6 +7,7 @@ import { EventsService } from '../../events/events.service.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { anyOf, withExample, withExamples } from '../../http/openapi.js';
 import { exampleTimes } from '../../http/openapi-examples.js';
+import { sdkKey } from '../sdk-guard.js';
 import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import {
   InitializeBody,
@@ -32,6 +33,13 @@ const exampleTime = Date.parse(exampleTimes.updated);
  */
 export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const events = new EventsService(new EventsRepository(ctx.db));
+  // `@statsig/js-client` sends the key as `?k=`: client keys only there.
+  const keyHook = ctx.sdkGuard.hook({
+    needs: 'any',
+    placement: KEY_PLACEMENT.statsig,
+    fromHeaders: statsigHeaderKey,
+    fromUrl: (request) => (request.query as StatsigQuery).k,
+  });
   return async (app) => {
     acceptStatsigBodies(app);
     app.setErrorHandler((error, request, reply) => {
@@ -46,6 +54,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/initialize',
       {
+        onRequest: keyHook,
         schema: {
           tags,
           summary: 'Statsig: initialize a client with every gate and config for one user',
@@ -112,7 +121,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const key = await ctx.keys.require(statsigKeyOf(request), 'any', KEY_PLACEMENT.statsig);
+        const key = sdkKey(request);
         const body = request.body;
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
         const time = Date.parse(snapshot.updatedAt);
@@ -130,6 +139,8 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       app.post(
         url,
         {
+          onRequest: keyHook,
+          preHandler: ctx.sdkGuard.chargeEventBytes,
           bodyLimit: EVENTS_BODY_LIMIT_BYTES,
           schema: {
             tags,
@@ -163,7 +174,7 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           },
         },
         async (request, reply) => {
-          const key = await ctx.keys.require(statsigKeyOf(request), 'any', KEY_PLACEMENT.statsig);
+          const key = sdkKey(request);
           await events.ingest(key.environmentId, rgstrBatch(request.body), 'statsig');
           return reply.status(202).send({ success: true });
         },
@@ -172,9 +183,8 @@ export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   };
 }
 
-/** The client sends its key as `?k=`; Statsig's other clients use the `STATSIG-API-KEY` header. */
-function statsigKeyOf(request: FastifyRequest): string | undefined {
+/** Statsig's server SDKs use the `STATSIG-API-KEY` header; our other headers work too. */
+function statsigHeaderKey(request: FastifyRequest): string | undefined {
   const header = request.headers['statsig-api-key'];
-  const fromHeader = Array.isArray(header) ? header[0] : header;
-  return fromHeader || (request.query as StatsigQuery).k || environmentKeyOf(request);
+  return (Array.isArray(header) ? header[0] : header) || environmentKeyOf(request);
 }

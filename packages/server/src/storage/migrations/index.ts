@@ -5,6 +5,7 @@ import * as flagAnalytics from './0003-flag-analytics.js';
 import * as counters from './0004-counters.js';
 import * as rollouts from './0005-rollouts.js';
 import * as experiments from './0006-experiments.js';
+import * as clientPrivacy from './0007-client-privacy.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-counters': counters,
   '0005-rollouts': rollouts,
   '0006-experiments': experiments,
+  '0007-client-privacy': clientPrivacy,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,104 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EnvironmentKey, EnvironmentKeys, KeyKind } from '../auth/environment-keys.js';
+import { forbidden, unauthorized } from '../errors.js';
+import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../http/rate-limit.js';
+import { environmentKeyOf } from './sdk-keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `SdkGuard.hook` before the body is read. */
+    sdk?: { key: EnvironmentKey; presented: string };
+  }
+}
+
+export interface SdkGuardOptions {
+  /** Per presented key, across every SDK route; false: no limit. */
+  perKey: RateLimitOptions | false;
+  /** Per peer address, checked before the key, so spraying invented keys is limited too. */
+  perAddress: RateLimitOptions | false;
+  /** Bytes of events and exposures one key may send for storage. */
+  eventBytes: RateLimitOptions | false;
+}
+
+export interface SdkRouteKey {
+  needs: KeyKind | 'any';
+  /** Where the route reads its key, for the 401 message (sdk-keys.ts `KEY_PLACEMENT`). */
+  placement: string;
+  /** The key from headers; default `environmentKeyOf`. */
+  fromHeaders?: (request: FastifyRequest) => string | undefined;
+  /**
+   * The key from the URL (path or query), for clients that cannot send headers. URLs end up
+   * in logs and browser histories, so a server key arriving there is refused (403).
+   */
+  fromUrl?: (request: FastifyRequest) => string | undefined;
+}
+
+/**
+ * The front door of every SDK route, run as an `onRequest` hook: before the body is read, it
+ * limits the peer address, resolves the key (401 / 403) and limits the key. A request with no
+ * key or an unknown one is refused as soon as its headers are in, so it cannot hold a
+ * connection open by trickling a body, and an over-limit client costs one map lookup.
+ *
+ * @example
+ * app.post('/flags', { onRequest: ctx.sdkGuard.hook({ needs: 'any', placement }) }, (request) =>
+ *   evaluate(sdkKey(request)));
+ */
+export class SdkGuard {
+  private readonly perKey?: RateLimiter;
+  private readonly perAddress?: RateLimiter;
+  private readonly eventBytes?: RateLimiter;
+
+  constructor(
+    private readonly keys: EnvironmentKeys,
+    options: SdkGuardOptions,
+  ) {
+    if (options.perKey) this.perKey = new RateLimiter(options.perKey);
+    if (options.perAddress) this.perAddress = new RateLimiter(options.perAddress);
+    if (options.eventBytes) this.eventBytes = new RateLimiter(options.eventBytes);
+  }
+
+  /**
+   * A `preHandler` for routes that store what they receive (events, exposures): charges the
+   * body's bytes to the key, so one key cannot fill the disk however fast it may send.
+   */
+  readonly chargeEventBytes = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const length = Number(request.headers['content-length']);
+    const bytes = Number.isFinite(length) ? length : Buffer.byteLength(JSON.stringify(request.body ?? null));
+    enforceRateLimit(this.eventBytes, presentedKey(request), reply, 'event-bytes', bytes);
+  };
+
+  hook(route: SdkRouteKey) {
+    const fromHeaders = route.fromHeaders ?? environmentKeyOf;
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      enforceRateLimit(this.perAddress, request.ip, reply, 'address');
+      const headerKey = text(fromHeaders(request));
+      const presented = headerKey || text(route.fromUrl?.(request));
+      const key = await this.keys.require(presented, route.needs, route.placement);
+      if (!headerKey && key.kind === 'server') {
+        throw forbidden(
+          'Server keys are secret and must not travel in URLs (they end up in logs); send them in a ' +
+            'header, or use the client key here.',
+        );
+      }
+      enforceRateLimit(this.perKey, presented as string, reply);
+      request.sdk = { key, presented: presented as string };
+    };
+  }
+}
+
+/** A repeated query parameter arrives as an array: only a single string can be a key. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The key `SdkGuard.hook` resolved for this request. */
+export function sdkKey(request: FastifyRequest): EnvironmentKey {
+  if (!request.sdk) throw unauthorized('Send an environment key.');
+  return request.sdk.key;
+}
+
+/** The key as the client presented it (streams re-check it on every change). */
+export function presentedKey(request: FastifyRequest): string {
+  if (!request.sdk) throw unauthorized('Send an environment key.');
+  return request.sdk.presented;
+}
