@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isReady, migrateToLatest, openSqlite } from './database.js';
 
@@ -16,5 +17,26 @@ describe('readiness', () => {
     expect(await isReady(database)).toBe(true);
     await database.close();
     expect(await isReady(database)).toBe(false);
+  });
+});
+
+// Acknowledged means durable through power loss too (issue #7, point 11): every commit syncs
+// its WAL frames before the server answers. NORMAL (1) would sync only at checkpoints.
+describe('durability', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pennon-durable-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs SQLite in WAL mode with synchronous=FULL, so a commit is on disk when it returns', async () => {
+    const database = openSqlite(path.join(dir, 'pennon.db'));
+    try {
+      const pragma = async (name: string) =>
+        Object.values(
+          (await sql<Record<string, unknown>>`pragma ${sql.raw(name)}`.execute(database.db)).rows[0],
+        );
+      expect(await pragma('journal_mode')).toEqual(['wal']);
+      expect(await pragma('synchronous')).toEqual([2]);
+    } finally {
+      await database.close();
+    }
   });
 });

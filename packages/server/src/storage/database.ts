@@ -44,7 +44,12 @@ export function openSqlite(file: string): Database {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  // Acknowledged means durable (DESIGN.md §7), power loss included: in WAL mode NORMAL syncs
+  // only at checkpoints, so the last commits before a power cut could vanish after the server
+  // said "stored". FULL syncs the WAL on every commit. SQLite cannot choose per transaction,
+  // and every write here acknowledges something (events, exposures, admin changes), so the
+  // whole connection runs FULL; batched ingestion pays one fsync per batch.
+  sqlite.pragma('synchronous = FULL');
   // The default 2 MiB page cache thrashes once events and their indexes outgrow it: ingestion
   // and experiment results both touch index pages all over. Sorts and groupings stay in memory.
   sqlite.pragma('cache_size = -65536');
