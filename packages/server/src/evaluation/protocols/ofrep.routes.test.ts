@@ -1,8 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../app.js';
+import { loadConfig } from '../../config.js';
 import { registerErrorHandler } from '../../http/error-handler.js';
 import { registerValidation } from '../../http/validation.js';
+import { InProcessChangeBus } from '../../realtime/change-bus.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { describeEachDialect } from '../../testing/databases.js';
 import { SseReader, until } from '../../testing/sse-client.js';
@@ -272,6 +275,29 @@ describeEachDialect('OFREP v1 API', (getDatabase) => {
     expect(byServer.flags.map((f: { key: string }) => f.key)).toContain('internal');
     // The stream URL never carries the server key.
     expect(byServer.eventStreams[0].url).toContain(encodeURIComponent(clientKey));
+  });
+
+  it('builds the stream URL from PENNON_PUBLIC_URL when set, whatever Host the request names', async () => {
+    // A second server over the same database, as another replica behind a proxy would be.
+    const config = loadConfig({}, { logLevel: 'silent', publicUrl: 'https://flags.example.com/' });
+    const bus = new InProcessChangeBus();
+    const { app } = await buildApp({ config, database: getDatabase(), bus, logger: false });
+    try {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/ofrep/v1/evaluate/flags',
+        headers: { ...auth(clientKey), host: 'attacker.example', 'x-forwarded-host': 'attacker.example' },
+        payload: {},
+      });
+      expect(response.statusCode).toBe(200);
+      const requestUri = `/ofrep/v1/events?key=${encodeURIComponent(clientKey)}`;
+      expect(response.json().eventStreams).toEqual([
+        { type: 'sse', url: `https://flags.example.com${requestUri}`, endpoint: { requestUri } },
+      ]);
+    } finally {
+      await app.close();
+      await bus.close();
+    }
   });
 
   it('tags bulk answers by configuration and context, and answers 304 to a matching If-None-Match', async () => {

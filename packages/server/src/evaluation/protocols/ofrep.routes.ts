@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
@@ -10,6 +9,7 @@ import {
   ofrepContextExample,
   ofrepFlagExample,
 } from '../../http/openapi-sdk-examples.js';
+import { publicOrigin } from '../../http/public-url.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
 import type { SseMessage } from '../../realtime/sse-hub.js';
 import { presentedKey, sdkKey } from '../sdk-guard.js';
@@ -131,7 +131,13 @@ export function ofrepRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         );
         return {
           flags: evaluation.flags.map(ofrepFlag),
-          eventStreams: [eventStream(request, `${app.prefix}/events`, evaluation.snapshot)],
+          eventStreams: [
+            eventStream(
+              publicOrigin(ctx.config.publicUrl, request),
+              `${app.prefix}/events`,
+              evaluation.snapshot,
+            ),
+          ],
         };
       },
     );
@@ -180,11 +186,11 @@ export function ofrepRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 }
 
 /** The stream entry for bulk answers: an absolute URL, and the path for proxy-aware clients. */
-function eventStream(request: FastifyRequest, path: string, snapshot: EnvironmentSnapshot) {
+function eventStream(origin: string, path: string, snapshot: EnvironmentSnapshot) {
   const requestUri = `${path}?key=${encodeURIComponent(snapshot.clientKey)}`;
   return {
     type: 'sse' as const,
-    url: `${request.protocol}://${request.host}${requestUri}`,
+    url: `${origin}${requestUri}`,
     endpoint: { requestUri },
   };
 }

@@ -1,0 +1,15 @@
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * The origin clients reach the server at, for absolute URLs handed out in responses (stream
+ * URLs). A configured `PENNON_PUBLIC_URL` wins: behind a proxy the request's `Host` header
+ * names the proxy's upstream, and from a hostile client it names anything at all. Without one,
+ * the URL is derived from the request, as before the setting existed.
+ *
+ * @example
+ * publicOrigin('https://flags.example.com', request); // 'https://flags.example.com'
+ * publicOrigin(undefined, request); // 'http://localhost:8420' (from the request)
+ */
+export function publicOrigin(configured: string | undefined, request: FastifyRequest): string {
+  return configured ?? `${request.protocol}://${request.host}`;
+}
