@@ -22,6 +22,7 @@ import { experimentResultsRoutes } from './experiments/results.routes.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { featuresRoutes } from './features/features.routes.js';
 import { limitConnections, receiveTimeouts } from './http/connection-limits.js';
+import { corsDelegator } from './http/cors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { documentSecurity, registerOpenApi, security } from './http/openapi.js';
@@ -105,11 +106,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   registerValidation(app);
   registerErrorHandler(app);
-  await app.register(cors, {
-    origin: true,
-    exposedHeaders: ['ETag', 'X-Flagsmith-Document-Updated-At', 'Retry-After'],
-    maxAge: 86400,
-  });
+  await app.register(cors, { delegator: corsDelegator(config.adminCorsOrigins) });
   await registerOpenApi(app);
   await app.register(healthRoutes(context));
 
