@@ -27,6 +27,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { documentSecurity, registerOpenApi, security } from './http/openapi.js';
 import type { RateLimitOptions } from './http/rate-limit.js';
+import { registerRequestTextChecks } from './http/request-text.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidation } from './http/validation.js';
 import { IdentitiesRepository } from './identities/identities.repository.js';
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   };
 
   registerValidation(app);
+  registerRequestTextChecks(app);
   registerErrorHandler(app);
   await registerSecurityHeaders(app);
   await app.register(cors, { delegator: corsDelegator(config.adminCorsOrigins) });

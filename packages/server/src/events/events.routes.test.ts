@@ -138,7 +138,7 @@ describeEachDialect('native events API', (getDatabase) => {
         400,
         'properties_too_large',
       ],
-      [{ events: [good, { unit_id: 'cy', name: 'nul\u0000' }] }, 400, 'invalid_event'],
+      [{ events: [good, { unit_id: 'cy', name: 'nul\u0000' }] }, 400, 'unstorable_text'],
       [{ events: [good], exposures: [{ unit_id: 'cy', name: 'f' }] }, 400, 'invalid_request'],
       [{ events: [good], exposures: [{ unit_id: 'cy', flag: '' }] }, 400, 'invalid_request'],
       [{ events: Array.from({ length: 1001 }, () => good) }, 400, 'invalid_request'],

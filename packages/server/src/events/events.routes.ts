@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { sdkKey } from '../evaluation/sdk-guard.js';
 import { KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
 import { security, withExample, withExamples } from '../http/openapi.js';
+import { jsonBodyParser } from '../http/request-text.js';
 import { ErrorResponse } from '../http/schemas.js';
 import { EventsRepository } from './events.repository.js';
 import {
@@ -34,7 +35,7 @@ export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     // `navigator.sendBeacon` can only send a CORS-safelisted type without a preflight, so a
     // page that is being hidden sends its last batch as text/plain; the text is still JSON.
-    app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+    app.addContentTypeParser('text/plain', { parseAs: 'string' }, jsonBodyParser(app));
     app.post(
       '/events',
       {

@@ -1,6 +1,7 @@
 import { invalid } from '../errors.js';
 import { MAX_IDENTIFIER_LENGTH } from '../identities/identity-limits.js';
 import { newId } from '../shared/ids.js';
+import { isStorableText } from '../shared/storable-text.js';
 import type { EventRow, ExposureRow } from '../storage/tables.js';
 import type { EventsRepository } from './events.repository.js';
 
@@ -213,11 +214,6 @@ function occurredAt(time: number | undefined, field: string, now: number, receiv
     });
   }
   return new Date(time).toISOString();
-}
-
-function isStorableText(value: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be refused.
-  return !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
 }
 
 /** Lengths count code points, as JSON Schema `maxLength` does, so schemas and this agree. */

@@ -222,7 +222,7 @@ const CASES: Case[] = [
     url: E,
     body: { identifier: 'a\u0000b' },
     status: 400,
-    code: 'invalid_identifier',
+    code: 'unstorable_text',
   },
   {
     name: 'create: trait key too long',

@@ -1,4 +1,5 @@
 import { invalid, type PennonError } from '../errors.js';
+import { isStorableText } from '../shared/storable-text.js';
 
 /**
  * Limits on what any client may store about one identity. Traits arrive from client keys that
@@ -85,18 +86,6 @@ function invalidValue(key: string): PennonError {
     'invalid_trait_value',
     'A trait value must be a string, a finite number, a boolean or null.',
     { key },
-  );
-}
-
-/**
- * Identifiers and keys are stored as raw text: PostgreSQL refuses NUL in text, and a lone
- * surrogate would be silently replaced when encoded to UTF-8, so two different identifiers
- * could meet in one row. Both are refused up front on every dialect.
- */
-function isStorableText(text: string): boolean {
-  return (
-    !text.includes('\u0000') &&
-    !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
   );
 }
 

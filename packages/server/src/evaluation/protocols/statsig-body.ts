@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid, PennonError } from '../../errors.js';
+import { checkJsonDepth, checkStorableJson } from '../../http/request-text.js';
 
 /**
  * Statsig's clients do not send plain JSON bodies. The body is JSON, optionally
@@ -31,8 +32,11 @@ export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecod
     bytes = gunzip(bytes, maxDecodedBytes);
   }
   const text = query.se === '1' ? unreverseBase64(bytes.toString('latin1')) : bytes.toString('utf8');
+  // Refused before parsing: Statsig's free-form `user` and `metadata` must not nest 5,000 deep.
+  checkJsonDepth(text);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw invalid(
       'malformed_body',
@@ -41,6 +45,8 @@ export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecod
         : 'The request body is not valid JSON.',
     );
   }
+  checkStorableJson(text, value);
+  return value;
 }
 
 /** `btoa` took one byte per character, so latin1 gives back exactly the client's string. */

@@ -284,7 +284,7 @@ describeEachDialect('Statsig client API: initialize', (getDatabase) => {
         `k=${clientKey}`,
         'invalid_request',
       ],
-      ['{"user":{"userID":"nul\\u0000"}}', `k=${clientKey}`, 'invalid_identifier'],
+      ['{"user":{"userID":"nul\\u0000"}}', `k=${clientKey}`, 'unstorable_text'],
       ['[1,2]', `k=${clientKey}`, 'invalid_request'],
     ];
     for (const [payload, query, code] of cases) {

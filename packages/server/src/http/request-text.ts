@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { invalid } from '../errors.js';
+import { unstorableTextAt } from '../shared/storable-text.js';
+
+/**
+ * How deep a request body may nest. Segment rules (5 levels, two JSON levels each) and a
+ * Flagsmith document around them need about 20; the rest is for free-form values (flag and
+ * variant values, event properties, Statsig users and metadata). Nothing recursive (the JSON
+ * parser's prototype scan, schema validation, our own walks, JSON.stringify on the way out)
+ * ever sees more.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuses JSON text that nests deeper than MAX_JSON_DEPTH, by scanning the text itself, so
+ * the check runs before anything that recurses: a body nested 5,000 deep is a 400, not a
+ * stack overflow. Brackets inside strings do not count.
+ */
+export function checkJsonDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash: the next character is escaped, whatever it is
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw invalid('json_too_deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/**
+ * Refuses a parsed body holding a NUL or a lone surrogate in any string or key. Decoded UTF-8
+ * cannot carry either raw (invalid bytes become U+FFFD and JSON forbids raw control
+ * characters), so only `\u` escapes can produce them: bodies without one are not walked.
+ */
+export function checkStorableJson(text: string, value: unknown): void {
+  if (!text.includes('\\u')) return;
+  const at = unstorableTextAt(value);
+  if (at !== undefined) {
+    throw invalid(
+      'unstorable_text',
+      `The request body's ${at} contains a NUL character or an unpaired surrogate.`,
+      {
+        field: at,
+      },
+    );
+  }
+}
+
+/** JSON text of a request body, parsed with Fastify's own parser once both checks pass. */
+export function jsonBodyParser(app: FastifyInstance) {
+  // Fastify's defaults: `__proto__` keys are refused, `constructor` keys kept.
+  const parse = app.getDefaultJsonParser('error', 'ignore');
+  return (
+    request: FastifyRequest,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ): void => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    try {
+      checkJsonDepth(text);
+    } catch (error) {
+      done(error as Error, undefined);
+      return;
+    }
+    parse(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      try {
+        checkStorableJson(text, value);
+      } catch (refused) {
+        return done(refused as Error, undefined);
+      }
+      done(null, value);
+    });
+  };
+}
+
+/**
+ * One check for request text that can reach storage, on every route: JSON bodies through the
+ * parser above, and path and query parameters before any route's own hook runs (SDK keys are
+ * looked up in `onRequest`, so a NUL in `?k=` must be refused before that).
+ */
+export function registerRequestTextChecks(app: FastifyInstance): void {
+  const parser = jsonBodyParser(app);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
+  app.addHook('onRequest', async (request) => {
+    refuseUnstorable(request.params, 'path');
+    refuseUnstorable(request.query, 'query');
+  });
+}
+
+function refuseUnstorable(fields: unknown, part: 'path' | 'query'): void {
+  if (typeof fields !== 'object' || fields === null) return;
+  const at = unstorableTextAt(fields);
+  if (at !== undefined) {
+    throw invalid(
+      'unstorable_text',
+      `The ${part} parameter ${at} contains a NUL character or an unpaired surrogate.`,
+      {
+        field: at,
+      },
+    );
+  }
+}
