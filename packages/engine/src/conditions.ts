@@ -6,7 +6,7 @@
  */
 
 import type { EnvironmentEvaluationContext, SegmentCondition } from './context.js';
-import { pairPercentage } from './hash.js';
+import { EncodedText, encodedPairPercentage, pairPercentage } from './hash.js';
 import { compileOperator } from './operators.js';
 import { compileProperty, type Property, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
@@ -23,7 +23,8 @@ function percentageSplit(condition: SegmentCondition, property: Property, segmen
   // Without a property the split is on the identity key; a property that is not set never
   // falls into the split (it does not fall back to the identity key).
   if (!condition.property) {
-    return (scope) => scope.key !== undefined && pairPercentage(segmentKey, scope.key) <= threshold;
+    const seed = new EncodedText(segmentKey);
+    return (scope) => scope.key !== undefined && encodedPairPercentage(seed, scope.encodedKey) <= threshold;
   }
   if (property.constant) {
     return property.value !== undefined && pairPercentage(segmentKey, pyStr(property.value)) <= threshold;

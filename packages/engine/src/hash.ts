@@ -5,7 +5,7 @@
  * @module
  */
 
-import { md5Buffer, writeAscii, writeUtf8 } from './md5.js';
+import { encodeUtf8, md5Buffer, writeAscii, writeBytes, writeUtf8 } from './md5.js';
 import { pyStr } from './py-values.js';
 
 const COMMA = 0x2c;
@@ -54,4 +54,54 @@ export function pairPercentage(first: string, second: string): number {
   const end = writeUtf8(second, writeAscii(COMMA, writeUtf8(first, 0)));
   const value = percentageOfBuffer(end);
   return value === 100 ? hashPercentage([first, second], 2) : value;
+}
+
+/**
+ * A string together with its UTF-8 bytes. One evaluation hashes the same identity key with
+ * every multivariate feature and percentage split, and every feature key with every identity:
+ * encoding each once and copying bytes is cheaper than encoding both strings on every hash.
+ * @example
+ * const key = new EncodedText('env_user-1');
+ * key.set('env_user-2'); // reused for the next identity, no allocation while it fits
+ */
+export class EncodedText {
+  text = '';
+  length = 0;
+  bytes = new Uint8Array(64);
+
+  constructor(text = '') {
+    this.set(text);
+  }
+
+  set(text: string): void {
+    if (text.length * 3 > this.bytes.length) this.bytes = new Uint8Array(text.length * 3);
+    this.length = encodeUtf8(text, this.bytes, 0);
+    this.text = text;
+  }
+
+  /** Sets the text to `prefix.text + suffix`, copying the prefix's bytes rather than encoding them. */
+  join(prefix: EncodedText, suffix: string): void {
+    const size = prefix.length + suffix.length * 3;
+    if (size > this.bytes.length) this.bytes = new Uint8Array(size);
+    const bytes = this.bytes;
+    const head = prefix.bytes;
+    for (let i = 0; i < prefix.length; i++) bytes[i] = head[i];
+    this.length = encodeUtf8(suffix, bytes, prefix.length);
+    this.text = prefix.text + suffix;
+  }
+}
+
+/**
+ * `pairPercentage(first.text, second.text)` from already encoded texts.
+ * @example
+ * encodedPairPercentage(new EncodedText('78986'), new EncodedText('test_env_foobar')); // 54.53090618123625
+ */
+export function encodedPairPercentage(first: EncodedText, second: EncodedText): number {
+  const end = writeBytes(
+    second.bytes,
+    second.length,
+    writeAscii(COMMA, writeBytes(first.bytes, first.length, 0)),
+  );
+  const value = percentageOfBuffer(end);
+  return value === 100 ? hashPercentage([first.text, second.text], 2) : value;
 }

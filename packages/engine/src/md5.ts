@@ -19,13 +19,13 @@ function reserve(end: number): void {
 }
 
 /**
- * Writes the UTF-8 encoding of `text` into the shared buffer at byte `at`; returns the end.
- * Lone surrogates become U+FFFD, as in `TextEncoder`.
+ * Encodes `text` as UTF-8 into `bytes` at `at` (which must have room for 3 bytes per UTF-16
+ * unit); returns the end. Lone surrogates become U+FFFD, as in `TextEncoder`.
+ * @example
+ * const bytes = new Uint8Array(6);
+ * encodeUtf8('é', bytes, 0); // 2
  */
-export function writeUtf8(text: string, at: number): number {
-  // 3 bytes per UTF-16 unit is the worst case; 72 more leave room for MD5 padding.
-  reserve(at + text.length * 3 + 72);
-  const bytes = buffer;
+export function encodeUtf8(text: string, bytes: Uint8Array, at: number): number {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code < 0x80) {
@@ -53,6 +53,25 @@ export function writeUtf8(text: string, at: number): number {
     }
   }
   return at;
+}
+
+/** Writes the UTF-8 encoding of `text` into the shared buffer at byte `at`; returns the end. */
+export function writeUtf8(text: string, at: number): number {
+  // 3 bytes per UTF-16 unit is the worst case; 72 more leave room for MD5 padding.
+  reserve(at + text.length * 3 + 72);
+  return encodeUtf8(text, buffer, at);
+}
+
+/**
+ * Writes `bytes[0, length)` into the shared buffer at byte `at`; returns the end. Already
+ * encoded text (a seed, an identity key) is copied rather than encoded again on every hash.
+ */
+export function writeBytes(bytes: Uint8Array, length: number, at: number): number {
+  reserve(at + length + 72);
+  const target = buffer;
+  // Keys are tens of bytes: a plain loop beats `set(subarray(...))`, which allocates a view.
+  for (let i = 0; i < length; i++) target[at + i] = bytes[i];
+  return at + length;
 }
 
 /** Writes one ASCII character code at `at` (used for separators); returns the end. */

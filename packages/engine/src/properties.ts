@@ -7,6 +7,7 @@
  */
 
 import type { EnvironmentEvaluationContext, IdentityContext } from './context.js';
+import type { EncodedText } from './hash.js';
 import { type PathStep, parseJsonPath, walkPath } from './jsonpath.js';
 import { type ContextValue, plainValue, traitValue } from './py-values.js';
 
@@ -16,6 +17,8 @@ export interface Scope {
   identifier: unknown;
   /** The identity key, defaulted to `<environment.key>_<identifier>`; undefined without identity. */
   key: string | undefined;
+  /** `key` encoded for hashing; meaningful only while `key` is defined. */
+  encodedKey: EncodedText;
   /** The identity's traits, or an empty object. */
   traits: Record<string, unknown>;
 }
