@@ -17,9 +17,10 @@ import { compileFeature, DEFAULT_REASON, type FlagOutcomes, flagOutcomes } from 
 import { FlagTable } from './flag-table.js';
 import { EncodedText } from './hash.js';
 import { segmentIdentifiers } from './identity-index.js';
-import type { Scope } from './properties.js';
+import { HashKey } from './pair-hash.js';
+import { nextEvaluation, type Scope } from './properties.js';
 import { pyStr } from './py-values.js';
-import { type CompiledSegment, compileSegment, type Override } from './segments.js';
+import { type CompiledSegment, compileSegment } from './segments.js';
 
 /**
  * An environment compiled once and evaluated for many identities. Not safe to share between
@@ -54,8 +55,9 @@ class Environment implements CompiledEnvironment {
     identity: undefined,
     identifier: undefined,
     key: undefined,
-    encodedKey: new EncodedText(),
+    hashKey: new HashKey(),
     traits: EMPTY_TRAITS,
+    evaluation: 0,
   };
 
   constructor(context: EnvironmentEvaluationContext) {
@@ -107,11 +109,12 @@ class Environment implements CompiledEnvironment {
         }
       }
     }
-    return { flags: this.table.flags(scope.key === undefined ? undefined : scope.encodedKey), segments };
+    return { flags: this.table.flags(scope.key === undefined ? undefined : scope.hashKey), segments };
   }
 
   private enter(identity: IdentityContext | null | undefined): Scope {
     const scope = this.scope;
+    scope.evaluation = nextEvaluation();
     if (typeof identity !== 'object' || identity === null) {
       scope.identity = undefined;
       scope.identifier = undefined;
@@ -124,11 +127,11 @@ class Environment implements CompiledEnvironment {
     scope.identity = identity;
     scope.identifier = identity.identifier;
     if (key === undefined || key === null || key === '') {
-      scope.encodedKey.join(this.keyPrefix, pyStr(identity.identifier));
+      scope.hashKey.join(this.keyPrefix, pyStr(identity.identifier));
     } else {
-      scope.encodedKey.set(pyStr(key));
+      scope.hashKey.set(pyStr(key));
     }
-    scope.key = scope.encodedKey.text;
+    scope.key = scope.hashKey.text;
     scope.traits = typeof traits === 'object' && traits !== null ? traits : EMPTY_TRAITS;
     return scope;
   }

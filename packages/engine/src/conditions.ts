@@ -6,8 +6,9 @@
  */
 
 import type { EnvironmentEvaluationContext, SegmentCondition } from './context.js';
-import { EncodedText, encodedPairPercentage, pairPercentage } from './hash.js';
+import { pairPercentage } from './hash.js';
 import { compileOperator } from './operators.js';
+import { HashSeed, seededPercentage } from './pair-hash.js';
 import { compileProperty, type Property, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
 
@@ -23,8 +24,8 @@ function percentageSplit(condition: SegmentCondition, property: Property, segmen
   // Without a property the split is on the identity key; a property that is not set never
   // falls into the split (it does not fall back to the identity key).
   if (!condition.property) {
-    const seed = new EncodedText(segmentKey);
-    return (scope) => scope.key !== undefined && encodedPairPercentage(seed, scope.encodedKey) <= threshold;
+    const seed = new HashSeed(segmentKey);
+    return (scope) => scope.key !== undefined && seededPercentage(seed, scope.hashKey) <= threshold;
   }
   if (property.constant) {
     return property.value !== undefined && pairPercentage(segmentKey, pyStr(property.value)) <= threshold;

@@ -11,7 +11,7 @@
 
 import type { FlagResult } from './context.js';
 import { type FlagOutcomes, flagResult } from './features.js';
-import type { EncodedText } from './hash.js';
+import type { HashKey } from './pair-hash.js';
 import type { Override } from './segments.js';
 
 /**
@@ -94,7 +94,7 @@ export class FlagTable {
   }
 
   /** The flags for the overrides offered since `begin`, split by `identityKey` if any. */
-  flags(identityKey: EncodedText | undefined): Record<string, FlagResult> {
+  flags(identityKey: HashKey | undefined): Record<string, FlagResult> {
     const { names, features, winner, winnerGeneration, generation } = this;
     const template = this.template;
     if (template === undefined) {

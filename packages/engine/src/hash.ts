@@ -1,7 +1,7 @@
 /**
  * Flagsmith's deterministic bucketing: `int(md5(ids joined by ","), 16) % 9999 / 9998 * 100`.
- * The 128-bit digest is reduced modulo 9999 one 32-bit word at a time, most significant first:
- * `r * 2^32 + word < 9999 * 2^32 + 2^32` stays far below 2^53, so plain numbers are exact.
+ * The 128-bit digest is reduced modulo 9999 16 bits at a time, most significant first, so
+ * every step is exact small-integer arithmetic.
  * @module
  */
 
@@ -10,20 +10,29 @@ import { pyStr } from './py-values.js';
 
 const COMMA = 0x2c;
 const MODULUS = 9999;
-const WORD = 0x100000000;
 
-function byteSwap(word: number): number {
-  return (((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24)) >>> 0;
+/**
+ * Folds one digest word into `remainder`, 16 bits at a time: `remainder * 2^16 + half` stays
+ * below 2^31, so V8 keeps it in small-integer arithmetic (a float modulo costs several times
+ * more). MD5 state words are little-endian; the hex digest reads each one byte-swapped.
+ */
+function foldWord(remainder: number, word: number): number {
+  const high = ((word & 0xff) << 8) | ((word >>> 8) & 0xff);
+  const low = (((word >>> 16) & 0xff) << 8) | (word >>> 24);
+  return (((remainder * 0x10000 + high) % MODULUS) * 0x10000 + low) % MODULUS;
+}
+
+/** The percentage of an MD5 digest (its four state words). */
+export function percentageOfDigest(words: Int32Array): number {
+  let remainder = foldWord(0, words[0]);
+  remainder = foldWord(remainder, words[1]);
+  remainder = foldWord(remainder, words[2]);
+  remainder = foldWord(remainder, words[3]);
+  return (remainder / 9998) * 100;
 }
 
 function percentageOfBuffer(length: number): number {
-  // MD5 state words are little-endian; the hex digest reads each one byte-swapped.
-  const words = md5Buffer(length);
-  let remainder = byteSwap(words[0]) % MODULUS;
-  remainder = (remainder * WORD + byteSwap(words[1])) % MODULUS;
-  remainder = (remainder * WORD + byteSwap(words[2])) % MODULUS;
-  remainder = (remainder * WORD + byteSwap(words[3])) % MODULUS;
-  return (remainder / 9998) * 100;
+  return percentageOfDigest(md5Buffer(length));
 }
 
 /**

@@ -8,14 +8,20 @@
 import { compress } from './md5-rounds.js';
 
 let buffer = new Uint8Array(512);
+/** The same memory as `buffer`, as 32-bit words: MD5 blocks read in place on little-endian hosts. */
+let words = new Int32Array(buffer.buffer);
 const block = new Int32Array(16);
+// MD5 reads its input as little-endian words; elsewhere each block is assembled byte by byte.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const digest = new Int32Array(4);
 
 function reserve(end: number): void {
   if (end <= buffer.length) return;
-  const grown = new Uint8Array(Math.max(end, buffer.length * 2));
+  // Whole words, so the word view covers every byte.
+  const grown = new Uint8Array(Math.max(end + 3 - ((end + 3) % 4), buffer.length * 2));
   grown.set(buffer);
   buffer = grown;
+  words = new Int32Array(grown.buffer);
 }
 
 /**
@@ -104,11 +110,28 @@ export function md5Buffer(length: number): Int32Array {
   digest[2] = 0x98badcfe | 0;
   digest[3] = 0x10325476;
   for (let offset = 0; offset < padded; offset += 64) {
+    if (LITTLE_ENDIAN) {
+      compress(digest, words, offset >> 2);
+      continue;
+    }
     for (let j = 0, o = offset; j < 16; j++, o += 4) {
       block[j] = bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24);
     }
-    compress(digest, block);
+    compress(digest, block, 0);
   }
+  return digest;
+}
+
+/**
+ * Digests one message block already padded by the caller (0x80 marker, bit length in words
+ * 14 and 15). Returns the four state words, reused by the next call.
+ */
+export function md5Block(words: Int32Array): Int32Array {
+  digest[0] = 0x67452301;
+  digest[1] = 0xefcdab89 | 0;
+  digest[2] = 0x98badcfe | 0;
+  digest[3] = 0x10325476;
+  compress(digest, words, 0);
   return digest;
 }
 

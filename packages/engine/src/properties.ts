@@ -7,8 +7,8 @@
  */
 
 import type { EnvironmentEvaluationContext, IdentityContext } from './context.js';
-import type { EncodedText } from './hash.js';
 import { type PathStep, parseJsonPath, walkPath } from './jsonpath.js';
+import type { HashKey } from './pair-hash.js';
 import { type ContextValue, plainValue, traitValue } from './py-values.js';
 
 /** What conditions read while one identity is evaluated. */
@@ -18,9 +18,50 @@ export interface Scope {
   /** The identity key, defaulted to `<environment.key>_<identifier>`; undefined without identity. */
   key: string | undefined;
   /** `key` encoded for hashing; meaningful only while `key` is defined. */
-  encodedKey: EncodedText;
+  hashKey: HashKey;
   /** The identity's traits, or an empty object. */
   traits: Record<string, unknown>;
+  /** Unique to one evaluation, across every environment (see nextEvaluation). */
+  evaluation: number;
+}
+
+let evaluations = 0;
+
+/**
+ * A number no evaluation has had before; give it to `scope.evaluation` whenever the identity
+ * in scope changes, so values memoised for the previous one are read again.
+ * @example
+ * scope.evaluation = nextEvaluation();
+ */
+export function nextEvaluation(): number {
+  return ++evaluations;
+}
+
+// One reader per trait name and compiled context: the many conditions on one trait (15
+// segments of 15 conditions share a dozen trait names in the standing workload) then look it
+// up and convert it once per evaluation rather than once per condition.
+const traitReaders = new WeakMap<EnvironmentEvaluationContext, Map<string, Getter>>();
+
+function traitReader(name: string, context: EnvironmentEvaluationContext): Getter {
+  let readers = traitReaders.get(context);
+  if (readers === undefined) {
+    readers = new Map();
+    traitReaders.set(context, readers);
+  }
+  let reader = readers.get(name);
+  if (reader === undefined) {
+    let evaluation = 0; // nextEvaluation() never returns 0
+    let value: ContextValue | undefined;
+    reader = (scope) => {
+      if (scope.evaluation !== evaluation) {
+        evaluation = scope.evaluation;
+        value = traitValue(scope.traits[name]);
+      }
+      return value;
+    };
+    readers.set(name, reader);
+  }
+  return reader;
 }
 
 /** Reads a context value for the identity in scope; undefined is Python's `None`. */
@@ -33,13 +74,13 @@ export type Property =
 
 const NONE: Property = { constant: true, value: undefined };
 
-function identityReader(steps: readonly PathStep[]): Getter {
+function identityReader(steps: readonly PathStep[], context: EnvironmentEvaluationContext): Getter {
   const field = steps[1];
   if (steps.length === 2 && field === 'identifier') return (scope) => plainValue(scope.identifier);
   if (steps.length === 2 && field === 'key') return (scope) => scope.key;
   const traitName = steps[2];
   if (steps.length === 3 && field === 'traits' && typeof traitName === 'string') {
-    return (scope) => traitValue(scope.traits[traitName]);
+    return traitReader(traitName, context);
   }
   return (scope) => {
     const identity = scope.identity;
@@ -59,14 +100,14 @@ function identityReader(steps: readonly PathStep[]): Getter {
  */
 export function compileProperty(property: unknown, context: EnvironmentEvaluationContext): Property {
   if (typeof property !== 'string' || property === '') return NONE;
-  const trait: Getter = (scope) => traitValue(scope.traits[property]);
+  const trait = traitReader(property, context);
   const steps = property.startsWith('$.') ? parseJsonPath(property) : undefined;
   if (!steps) return { constant: false, get: trait };
   if (steps[0] !== 'identity') {
     const value = plainValue(walkPath(context, steps));
     return value === undefined ? { constant: false, get: trait } : { constant: true, value };
   }
-  const read = identityReader(steps);
+  const read = identityReader(steps, context);
   return {
     constant: false,
     get: (scope) => {
