@@ -11,6 +11,7 @@ import { compileOperator } from './operators.js';
 import { HashSeed, seededPercentage } from './pair-hash.js';
 import { compileProperty, type Property, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
+import { SEMVER_SUFFIX } from './semver.js';
 
 /** A test of the identity in scope. */
 export type Predicate = (scope: Scope) => boolean;
@@ -35,6 +36,23 @@ function percentageSplit(condition: SegmentCondition, property: Property, segmen
     const value = get(scope);
     return value !== undefined && pairPercentage(segmentKey, pyStr(value)) <= threshold;
   };
+}
+
+/**
+ * How expensive a condition is to test, for ordering the conditions of one rule: cheapest
+ * first, so ALL and ANY decide early and skip the costly ones (an MD5 per percentage split, a
+ * regex run, a version parse). Conditions are pure, so the order never changes the outcome.
+ * @example
+ * conditionCost({ property: '', operator: 'PERCENTAGE_SPLIT', value: '50' }); // 3
+ */
+export function conditionCost(condition: SegmentCondition): number {
+  if (typeof condition !== 'object' || condition === null) return 0;
+  const operator = condition.operator;
+  if (operator === 'PERCENTAGE_SPLIT') return 3;
+  if (operator === 'REGEX') return 2;
+  if (typeof condition.value === 'string' && condition.value.endsWith(SEMVER_SUFFIX)) return 2;
+  if (operator === 'CONTAINS' || operator === 'NOT_CONTAINS' || operator === 'MODULO') return 1;
+  return 0;
 }
 
 /**

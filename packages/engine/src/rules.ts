@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Compiled, compileCondition, type Predicate } from './conditions.js';
+import { type Compiled, compileCondition, conditionCost, type Predicate } from './conditions.js';
 import type { EnvironmentEvaluationContext, SegmentContext, SegmentRule } from './context.js';
 
 function allOf(items: readonly Compiled[]): Compiled {
@@ -71,9 +71,11 @@ export function compileRule(
   context: EnvironmentEvaluationContext,
 ): Compiled {
   if (typeof rule !== 'object' || rule === null) return false;
-  const conditions = list(rule.conditions).map((condition) =>
-    compileCondition(condition, segmentKey, context),
-  );
+  // Cheapest first (a stable sort keeps the source order among equals); see conditionCost.
+  const conditions = list(rule.conditions)
+    .map((condition, order) => ({ condition, order, cost: conditionCost(condition) }))
+    .sort((a, b) => a.cost - b.cost || a.order - b.order)
+    .map(({ condition }) => compileCondition(condition, segmentKey, context));
   const subRules = list(rule.rules).map((subRule) => compileRule(subRule, segmentKey, context));
   return allOf([quantify(rule.type, conditions), quantify(rule.type, subRules)]);
 }
