@@ -123,15 +123,16 @@ export function md5Buffer(length: number): Int32Array {
 }
 
 /**
- * Digests one message block already padded by the caller (0x80 marker, bit length in words
- * 14 and 15). Returns the four state words, reused by the next call.
+ * Digests the first `blocks` 16-word blocks of `words`, a message already padded by the
+ * caller (0x80 marker, bit length in the last two words). Returns the four state words,
+ * reused by the next call.
  */
-export function md5Block(words: Int32Array): Int32Array {
+export function md5Blocks(words: Int32Array, blocks: number): Int32Array {
   digest[0] = 0x67452301;
   digest[1] = 0xefcdab89 | 0;
   digest[2] = 0x98badcfe | 0;
   digest[3] = 0x10325476;
-  compress(digest, words, 0);
+  for (let block = 0; block < blocks; block++) compress(digest, words, block << 4);
   return digest;
 }
 

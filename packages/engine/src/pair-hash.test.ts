@@ -3,18 +3,26 @@ import { EncodedText, pairPercentage } from './hash.js';
 import { HashKey, HashSeed, seededPercentage } from './pair-hash.js';
 
 describe('seededPercentage', () => {
-  it('equals pairPercentage for every alignment and around the one-block limit', () => {
+  it('equals pairPercentage for every alignment and around the one- and two-block limits', () => {
     const key = new HashKey();
-    // Seeds of 1 to 12 bytes cover the four alignments; keys of 30 to 60 bytes cross the
-    // 55-byte limit of one block (and fall back to the byte path past it).
+    // Seeds of 1 to 12 bytes cover the four alignments; keys of 30 to 130 bytes cross the
+    // 55-byte limit of one block and the 119-byte limit of two (the byte path past it).
     for (let s = 1; s <= 12; s++) {
       const seed = new HashSeed('7'.repeat(s));
-      for (let k = 30; k <= 60; k++) {
+      for (let k = 30; k <= 130; k++) {
         const text = `env_${'u'.repeat(k - 4)}`;
         key.set(text);
         expect(seededPercentage(seed, key)).toBe(pairPercentage(seed.text, text));
       }
     }
+  });
+
+  it('takes the byte path for seeds too long to share two blocks with a key', () => {
+    const key = new HashKey();
+    key.set('env_user-1');
+    const seed = new HashSeed('k'.repeat(130));
+    expect(seed.words).toBeUndefined();
+    expect(seededPercentage(seed, key)).toBe(pairPercentage(seed.text, 'env_user-1'));
   });
 
   it('handles multi-byte keys and seeds, and keys joined from a prefix', () => {
