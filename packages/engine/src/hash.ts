@@ -22,7 +22,11 @@ function foldWord(remainder: number, word: number): number {
   return (((remainder * 0x10000 + high) % MODULUS) * 0x10000 + low) % MODULUS;
 }
 
-/** The percentage of an MD5 digest (its four state words). */
+/**
+ * The percentage of an MD5 digest (its four state words, as `md5Blocks` returns them).
+ * @example
+ * percentageOfDigest(md5Blocks(paddedMessage, 1)); // in [0, 100]
+ */
 export function percentageOfDigest(words: Int32Array): number {
   let remainder = foldWord(0, words[0]);
   remainder = foldWord(remainder, words[1]);

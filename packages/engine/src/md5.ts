@@ -126,6 +126,10 @@ export function md5Buffer(length: number): Int32Array {
  * Digests the first `blocks` 16-word blocks of `words`, a message already padded by the
  * caller (0x80 marker, bit length in the last two words). Returns the four state words,
  * reused by the next call.
+ * @example
+ * const message = new Int32Array(16);
+ * message[0] = 0x80; // the empty message: marker only, bit length 0
+ * md5Blocks(message, 1); // the state of md5('') = d41d8cd98f00b204e9800998ecf8427e
  */
 export function md5Blocks(words: Int32Array, blocks: number): Int32Array {
   digest[0] = 0x67452301;
