@@ -18,7 +18,7 @@ import { FlagTable } from './flag-table.js';
 import { EncodedText } from './hash.js';
 import { segmentIdentifiers } from './identity-index.js';
 import { HashKey } from './pair-hash.js';
-import { nextEvaluation, type Scope } from './properties.js';
+import { nextEvaluation, type Scope, traitSlotCount } from './properties.js';
 import { pyStr } from './py-values.js';
 import { type CompiledSegment, compileSegment } from './segments.js';
 
@@ -51,14 +51,7 @@ class Environment implements CompiledEnvironment {
   private readonly tested: number[] = [];
   /** Identifier-only segments (see identity-index.ts), by identifier, in context order. */
   private readonly byIdentifier = new Map<string, number[]>();
-  private readonly scope: Scope = {
-    identity: undefined,
-    identifier: undefined,
-    key: undefined,
-    hashKey: new HashKey(),
-    traits: EMPTY_TRAITS,
-    evaluation: 0,
-  };
+  private readonly scope: Scope;
 
   constructor(context: EnvironmentEvaluationContext) {
     this.keyPrefix = new EncodedText(`${pyStr(context.environment?.key)}_`);
@@ -87,6 +80,18 @@ class Environment implements CompiledEnvironment {
         else this.byIdentifier.set(identifier, [index]);
       }
     }
+    // Made last: its trait memo is sized by the traits the compiled conditions read.
+    const traits = traitSlotCount(context);
+    this.scope = {
+      identity: undefined,
+      identifier: undefined,
+      key: undefined,
+      hashKey: new HashKey(),
+      traits: EMPTY_TRAITS,
+      evaluation: 0,
+      traitValues: new Array(traits).fill(undefined),
+      traitStamps: new Float64Array(traits),
+    };
   }
 
   evaluate(identity?: IdentityContext | null): EvaluationResult {

@@ -9,7 +9,7 @@ import type { EnvironmentEvaluationContext, SegmentCondition } from './context.j
 import { pairPercentage } from './hash.js';
 import { compileOperator } from './operators.js';
 import { HashSeed, seededPercentage } from './pair-hash.js';
-import { compileProperty, type Property, type Scope } from './properties.js';
+import { compileProperty, type Property, readTrait, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
 import { SEMVER_SUFFIX } from './semver.js';
 
@@ -77,6 +77,15 @@ export function compileCondition(
   }
   const test = compileOperator(operator, condition.value);
   if (property.constant) return property.value !== undefined && test(property.value);
+  if (property.trait !== undefined) {
+    // The common case, a plain trait: its memo checked here saves a call per condition.
+    const { slot, name } = property.trait;
+    return (scope) => {
+      const value =
+        scope.traitStamps[slot] === scope.evaluation ? scope.traitValues[slot] : readTrait(scope, slot, name);
+      return value !== undefined && test(value);
+    };
+  }
   const get = property.get;
   return (scope) => {
     const value = get(scope);

@@ -23,6 +23,9 @@ export interface Scope {
   traits: Record<string, unknown>;
   /** Unique to one evaluation, across every environment (see nextEvaluation). */
   evaluation: number;
+  /** Traits read in this evaluation, by slot; `traitValues[slot]` holds iff `traitStamps[slot] === evaluation`. */
+  traitValues: (ContextValue | undefined)[];
+  traitStamps: Float64Array;
 }
 
 let evaluations = 0;
@@ -37,31 +40,52 @@ export function nextEvaluation(): number {
   return ++evaluations;
 }
 
-// One reader per trait name and compiled context: the many conditions on one trait (15
+// One slot per trait name and compiled context: the many conditions on one trait (15
 // segments of 15 conditions share a dozen trait names in the standing workload) then look it
 // up and convert it once per evaluation rather than once per condition.
-const traitReaders = new WeakMap<EnvironmentEvaluationContext, Map<string, Getter>>();
+const traitSlots = new WeakMap<EnvironmentEvaluationContext, Map<string, number>>();
+
+function traitSlot(name: string, context: EnvironmentEvaluationContext): number {
+  let slots = traitSlots.get(context);
+  if (slots === undefined) {
+    slots = new Map();
+    traitSlots.set(context, slots);
+  }
+  let slot = slots.get(name);
+  if (slot === undefined) {
+    slot = slots.size;
+    slots.set(name, slot);
+  }
+  return slot;
+}
+
+/**
+ * How many trait slots the conditions compiled for `context` use: the size of a scope's
+ * `traitValues` and `traitStamps`.
+ * @example
+ * const traitStamps = new Float64Array(traitSlotCount(context));
+ */
+export function traitSlotCount(context: EnvironmentEvaluationContext): number {
+  return traitSlots.get(context)?.size ?? 0;
+}
+
+/**
+ * The trait `name` (in `slot`) of the identity in scope as conditions see it, read from the
+ * traits once per evaluation.
+ * @example
+ * readTrait(scope, 0, 'plan'); // 'pro'
+ */
+export function readTrait(scope: Scope, slot: number, name: string): ContextValue | undefined {
+  if (scope.traitStamps[slot] === scope.evaluation) return scope.traitValues[slot];
+  const value = traitValue(scope.traits[name]);
+  scope.traitStamps[slot] = scope.evaluation;
+  scope.traitValues[slot] = value;
+  return value;
+}
 
 function traitReader(name: string, context: EnvironmentEvaluationContext): Getter {
-  let readers = traitReaders.get(context);
-  if (readers === undefined) {
-    readers = new Map();
-    traitReaders.set(context, readers);
-  }
-  let reader = readers.get(name);
-  if (reader === undefined) {
-    let evaluation = 0; // nextEvaluation() never returns 0
-    let value: ContextValue | undefined;
-    reader = (scope) => {
-      if (scope.evaluation !== evaluation) {
-        evaluation = scope.evaluation;
-        value = traitValue(scope.traits[name]);
-      }
-      return value;
-    };
-    readers.set(name, reader);
-  }
-  return reader;
+  const slot = traitSlot(name, context);
+  return (scope) => readTrait(scope, slot, name);
 }
 
 /** Reads a context value for the identity in scope; undefined is Python's `None`. */
@@ -70,7 +94,12 @@ export type Getter = (scope: Scope) => ContextValue | undefined;
 /** A property known at compile time, or one read per identity. */
 export type Property =
   | { readonly constant: true; readonly value: ContextValue | undefined }
-  | { readonly constant: false; readonly get: Getter };
+  | {
+      readonly constant: false;
+      readonly get: Getter;
+      /** Set when the property is a plain trait name, so conditions can read its slot inline. */
+      readonly trait?: { readonly slot: number; readonly name: string };
+    };
 
 const NONE: Property = { constant: true, value: undefined };
 
@@ -102,7 +131,8 @@ export function compileProperty(property: unknown, context: EnvironmentEvaluatio
   if (typeof property !== 'string' || property === '') return NONE;
   const trait = traitReader(property, context);
   const steps = property.startsWith('$.') ? parseJsonPath(property) : undefined;
-  if (!steps) return { constant: false, get: trait };
+  if (!steps)
+    return { constant: false, get: trait, trait: { slot: traitSlot(property, context), name: property } };
   if (steps[0] !== 'identity') {
     const value = plainValue(walkPath(context, steps));
     return value === undefined ? { constant: false, get: trait } : { constant: true, value };
