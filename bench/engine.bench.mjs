@@ -1,6 +1,7 @@
 // Engine benchmark (DESIGN.md §8): evaluate all 50 flags of the standing workload for 1,000
 // identities with Pennon's compiled engine and with flagsmith-nodejs's engine, in one process,
-// after checking that both give the same answers.
+// after checking that both give the same answers; once as generated and once with the 750
+// identity overrides regrouped into 30 IN-list segments (SHAPES).
 
 import { fmtInt, table } from './report.mjs';
 import { DEFAULT_SEED, flagsmithEngineModule, generateWorkload, WORKLOAD } from './workload.mjs';
@@ -247,31 +248,74 @@ function show(value) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Run the engine benchmark. Options: `seed`, `rounds` (timed rounds per engine),
+ * The shapes timed side by side. Both are the standing workload; they differ only in how the
+ * 750 identity overrides reach the engine (as flagsmith-nodejs's mapper hands them over: one
+ * `$.identity.identifier IN "a,b,..."` segment per distinct override set).
+ */
+export const SHAPES = [
+  { name: 'standing', label: 'standing workload', overrideSets: undefined },
+  { name: 'in-lists', label: 'overrides as 30 IN-list segments', overrideSets: 30 },
+];
+
+/**
+ * Run the engine benchmark on every shape. Options: `seed`, `rounds` (timed rounds per engine),
  * `minRoundMs`, `warmupMs`, `timeReference` (also time Pennon's uncompiled `evaluate(context)`;
  * slow), `log` (a console.log-like function), `pennon` (an engine module to
- * use instead of importing @pennon/engine). Returns the figures; `ok` is false when any
- * answer differed.
+ * use instead of importing @pennon/engine), `shapes` (names from SHAPES; default all).
+ * Returns the figures; `ok` is false when any answer differed.
  */
 export async function runEngineBenchmark(options = {}) {
+  const log = options.log ?? console.log;
+  const pennon = await loadPennon(options.pennon);
+  const { getEvaluationResult } = await flagsmithEngineModule('index.js');
+  const shapes = options.shapes ? SHAPES.filter((s) => options.shapes.includes(s.name)) : SHAPES;
+  const results = [];
+  for (const shape of shapes) {
+    if (results.length > 0) log('');
+    results.push(await runShape(shape, { ...options, log, pennon, getEvaluationResult }));
+  }
+  log('');
+  log('Summary: all 50 flags for one identity, median identities/s');
+  log(
+    table([
+      ['shape', 'override segments', 'Pennon compiled', 'flagsmith-nodejs', 'ratio', 'answers'],
+      ...results.map((r) => [
+        r.shape,
+        String(r.overrideSegments),
+        fmtInt(r.identitiesPerSecond.pennonCompiled),
+        fmtInt(r.identitiesPerSecond.flagsmith),
+        `${r.ratio.toFixed(1)}×`,
+        r.ok ? 'same' : 'DIFFER',
+      ]),
+    ]),
+  );
+  const [first] = results;
+  return { ...first, name: 'engine', ok: results.every((r) => r.ok), shapes: results };
+}
+
+async function runShape(shape, options) {
   const {
     seed = DEFAULT_SEED,
     rounds = 5,
     minRoundMs = 250,
     warmupMs = 500,
     timeReference = false,
-    log = console.log,
+    log,
+    pennon,
+    getEvaluationResult,
   } = options;
-  const pennon = await loadPennon(options.pennon);
-  const { getEvaluationResult } = await flagsmithEngineModule('index.js');
 
-  const workload = generateWorkload({ seed, identities: WORKLOAD.identities });
+  const workload = generateWorkload({
+    seed,
+    identities: WORKLOAD.identities,
+    overrideSets: shape.overrideSets,
+  });
   const { document, context, identities, identityContexts } = workload;
   const overrideSegments = Object.values(context.segments).filter(
     (s) => s.metadata?.source === 'identity_override',
   ).length;
 
-  log(`Engine benchmark: standing workload, seed ${seed}`);
+  log(`Engine benchmark: ${shape.label}, seed ${seed}`);
   log(
     `  ${document.feature_states.length} features (${document.feature_states.filter((fs) => fs.multivariate_feature_state_values.length).length} multivariate), ` +
       `${document.project.segments.length} segments × ${WORKLOAD.conditionsPerSegment} conditions, ` +
@@ -398,6 +442,7 @@ export async function runEngineBenchmark(options = {}) {
 
   return {
     name: 'engine',
+    shape: shape.name,
     ok: mismatches === 0,
     seed,
     identities: identityContexts.length,

@@ -827,9 +827,43 @@ export function toIdentityContext(identity) {
   return getEvaluationContext(MAPPER_STUB_ENVIRONMENT, model).identity;
 }
 
-/** Everything a benchmark needs, from one seed. */
-export function generateWorkload({ seed = DEFAULT_SEED, identities = WORKLOAD.identities } = {}) {
-  const document = generateEnvironmentDocument({ seed });
+/**
+ * The same document with its identity overrides regrouped into `sets` distinct override sets,
+ * dealt round-robin over the same identifiers. flagsmith-nodejs maps each distinct set to one
+ * segment `$.identity.identifier IN "id1,id2,..."`, so the context holds exactly `sets` override
+ * segments of about 750 / `sets` identifiers each (the shape of an environment where most
+ * overrides are the same few "turn X on for this person").
+ */
+export function groupIdentityOverrides(document, sets) {
+  // The mapper decides which override sets are distinct: take one identity per mapped segment.
+  const grouped = Object.values(toEvaluationContext(document).segments).filter(
+    (s) => s.metadata?.source === 'identity_override',
+  );
+  if (grouped.length < sets) throw new Error(`only ${grouped.length} distinct override sets, ${sets} asked`);
+  const byIdentifier = new Map(document.identity_overrides.map((o) => [o.identifier, o]));
+  const representatives = grouped
+    .slice(0, sets)
+    .map((s) => byIdentifier.get(s.rules[0].conditions[0].value.split(',')[0]).identity_features);
+  return {
+    ...document,
+    identity_overrides: document.identity_overrides.map((override, n) => ({
+      ...override,
+      identity_features: representatives[n % sets],
+    })),
+  };
+}
+
+/**
+ * Everything a benchmark needs, from one seed. `overrideSets`: regroup the identity overrides
+ * into that many distinct sets (see groupIdentityOverrides); by default they stay as generated.
+ */
+export function generateWorkload({
+  seed = DEFAULT_SEED,
+  identities = WORKLOAD.identities,
+  overrideSets = undefined,
+} = {}) {
+  const generated = generateEnvironmentDocument({ seed });
+  const document = overrideSets === undefined ? generated : groupIdentityOverrides(generated, overrideSets);
   const context = toEvaluationContext(document);
   const ids = generateIdentities({ seed, count: identities });
   return { seed, document, context, identities: ids, identityContexts: ids.map(toIdentityContext) };

@@ -5,6 +5,7 @@ import {
   flagsmithEngineModule,
   generateEnvironmentDocument,
   generateIdentities,
+  generateWorkload,
   toEvaluationContext,
   toIdentityContext,
   WORKLOAD,
@@ -120,5 +121,18 @@ describe('standing workload generator', () => {
     ).length;
     expect(matched / identities.length).toBeGreaterThan(0.2);
     expect(matched / identities.length).toBeLessThan(0.6);
+  });
+});
+
+describe('identity overrides regrouped into IN-list segments', () => {
+  it('gives exactly 30 override segments over the same 750 identifiers', () => {
+    const { context } = generateWorkload({ seed: SEED, identities: 10, overrideSets: 30 });
+    const overrides = Object.values(context.segments).filter(
+      (s) => (s.metadata as { source?: string } | undefined)?.source === 'identity_override',
+    );
+    expect(overrides).toHaveLength(30);
+    const identifiers = overrides.flatMap((s) => String(s.rules[0].conditions[0].value).split(','));
+    expect(new Set(identifiers).size).toBe(WORKLOAD.identityOverrides);
+    expect(new Set(identifiers)).toEqual(new Set(document.identity_overrides.map((o) => o.identifier)));
   });
 });

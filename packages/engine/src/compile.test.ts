@@ -165,6 +165,86 @@ describe('compile(context).evaluate(identity)', () => {
     expect(overridden).toBeGreaterThan(50);
   });
 
+  it('indexes IN lists as flagsmith-nodejs writes them, tricky identifiers included', () => {
+    // One identity-override segment per list, as the mapper builds them; the same segments
+    // behind an always-true condition are matched generically, and both must agree.
+    const lists: (string | string[])[] = [
+      'ann,bob', // CSV
+      ' ann, bob ', // CSV with spaces: the spaces belong to the identifiers
+      '["x,y", "z"]', // a JSON array whose item holds a comma
+      '[1, 2.5, true, null]', // JSON numbers, booleans and null, printed as Python would
+      '[a,b]', // not JSON: split on commas
+      ['7', 'x,y'], // an array
+      'x,y', // CSV: two identifiers, not one
+      '', // one empty identifier
+    ];
+    const segments = (wrap: boolean): Record<string, SegmentContext> =>
+      Object.fromEntries(
+        lists.map((value, o): [string, SegmentContext] => {
+          const among: SegmentCondition = { property: '$.identity.identifier', operator: 'IN', value };
+          const always: SegmentCondition = {
+            property: '$.environment.name',
+            operator: 'EQUAL',
+            value: 'Production',
+          };
+          return [
+            `identity_override_${o}`,
+            {
+              key: `identity_override_${o}`,
+              name: 'identity_overrides',
+              rules: [{ type: 'ALL', conditions: wrap ? [always, among] : [among] }],
+              overrides: [{ key: `io${o}`, name: 'f', enabled: true, value: `io${o}`, priority: -Infinity }],
+            },
+          ];
+        }),
+      );
+    const base = {
+      environment: { key: 'env', name: 'Production' },
+      features: { f: { key: '1', name: 'f', enabled: false, value: 'default' } },
+    };
+    const fast = compile({ ...base, segments: segments(false) });
+    const slow = compile({ ...base, segments: segments(true) });
+    const identifiers = [
+      'ann',
+      ' ann',
+      'bob ',
+      ' bob ',
+      'bob',
+      'x,y',
+      'x',
+      'y',
+      'z',
+      '"z"',
+      '1',
+      '2.5',
+      'True',
+      'true',
+      'None',
+      'null',
+      '[a',
+      'b]',
+      '7',
+      '',
+      ' ',
+      1,
+      2.5,
+      7,
+      true,
+    ];
+    const matched = new Set<unknown>();
+    for (const identifier of identifiers) {
+      const identity = { identifier: identifier as string };
+      const result = fast.evaluate(identity);
+      expect(result).toStrictEqual(slow.evaluate(identity));
+      if (result.segments.length > 0) matched.add(identifier);
+    }
+    // The lists above do reach these, and only through their exact printed form.
+    for (const hit of [' ann', ' bob ', 'x,y', 'z', '1', '2.5', 'True', 'None', '[a', 'b]', '7', '']) {
+      expect(matched.has(hit)).toBe(true);
+    }
+    for (const miss of ['bob ', '"z"', 'true', 'null', ' ']) expect(matched.has(miss)).toBe(false);
+  });
+
   it('matches a non-string identifier through its printed form', () => {
     const compiled = compile(environment(5, 10));
     const segments = compiled.evaluate({ identifier: 3 as unknown as string }).segments;

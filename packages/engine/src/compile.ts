@@ -9,16 +9,18 @@ import type {
   EnvironmentEvaluationContext,
   EvaluationResult,
   FeatureContext,
-  FlagResult,
   IdentityContext,
   SegmentContext,
   SegmentResult,
 } from './context.js';
-import { compileFeature, DEFAULT_REASON, type FlagOutcomes, flagOutcomes, flagResult } from './features.js';
+import { compileFeature, DEFAULT_REASON, type FlagOutcomes, flagOutcomes } from './features.js';
+import { FlagTable } from './flag-table.js';
+import { EncodedText } from './hash.js';
 import { segmentIdentifiers } from './identity-index.js';
-import type { Scope } from './properties.js';
+import { HashKey } from './pair-hash.js';
+import { nextEvaluation, type Scope, traitSlotCount } from './properties.js';
 import { pyStr } from './py-values.js';
-import { type CompiledSegment, compileSegment, type Override } from './segments.js';
+import { type CompiledSegment, compileSegment } from './segments.js';
 
 /**
  * An environment compiled once and evaluated for many identities. Not safe to share between
@@ -41,39 +43,28 @@ function entries<T>(record: Record<string, T> | undefined): [string, T][] {
 }
 
 class Environment implements CompiledEnvironment {
-  private readonly environmentKey: string;
-  private readonly names: string[] = [];
-  /** Each feature's own outcomes, when no segment overrides it. */
-  private readonly features: FlagOutcomes[] = [];
+  /** `<environment.key>_`, the start of every defaulted identity key, encoded once. */
+  private readonly keyPrefix: EncodedText;
+  private readonly table: FlagTable;
   private readonly segments: CompiledSegment[] = [];
   /** Segments tested one by one, in context order. */
   private readonly tested: number[] = [];
   /** Identifier-only segments (see identity-index.ts), by identifier, in context order. */
   private readonly byIdentifier = new Map<string, number[]>();
-  private readonly scope: Scope = {
-    identity: undefined,
-    identifier: undefined,
-    key: undefined,
-    traits: EMPTY_TRAITS,
-  };
-  // Winning override per feature; an entry counts only if stamped with the current generation.
-  private readonly winner: (Override | undefined)[];
-  private readonly winnerPriority: Float64Array;
-  private readonly winnerGeneration: Uint32Array;
-  private generation = 0;
+  private readonly scope: Scope;
 
   constructor(context: EnvironmentEvaluationContext) {
-    this.environmentKey = pyStr(context.environment?.key);
+    this.keyPrefix = new EncodedText(`${pyStr(context.environment?.key)}_`);
     const featureIndex = new Map<string, number>();
+    const names: string[] = [];
+    const features: FlagOutcomes[] = [];
     for (const [slot, feature] of entries<FeatureContext>(context.features)) {
       const name = typeof feature.name === 'string' ? feature.name : slot;
-      featureIndex.set(name, this.features.length);
-      this.names.push(name);
-      this.features.push(flagOutcomes(compileFeature(feature), name, DEFAULT_REASON));
+      featureIndex.set(name, features.length);
+      names.push(name);
+      features.push(flagOutcomes(compileFeature(feature), name, DEFAULT_REASON));
     }
-    this.winner = new Array(this.features.length).fill(undefined);
-    this.winnerPriority = new Float64Array(this.features.length);
-    this.winnerGeneration = new Uint32Array(this.features.length);
+    this.table = new FlagTable(names, features);
     for (const [, segment] of entries<SegmentContext>(context.segments)) {
       const compiled = compileSegment(segment, context, featureIndex);
       if (compiled.match === false) continue;
@@ -89,33 +80,46 @@ class Environment implements CompiledEnvironment {
         else this.byIdentifier.set(identifier, [index]);
       }
     }
+    // Made last: its trait memo is sized by the traits the compiled conditions read.
+    const traits = traitSlotCount(context);
+    this.scope = {
+      identity: undefined,
+      identifier: undefined,
+      key: undefined,
+      hashKey: new HashKey(),
+      traits: EMPTY_TRAITS,
+      evaluation: 0,
+      traitValues: new Array(traits).fill(undefined),
+      traitStamps: new Float64Array(traits),
+    };
   }
 
   evaluate(identity?: IdentityContext | null): EvaluationResult {
     const scope = this.enter(identity);
-    const generation = this.nextGeneration();
+    this.table.begin();
     const segments: SegmentResult[] = [];
     const identifier = scope.identifier;
     if (typeof identifier !== 'string') {
       // The index is only exact for string identifiers: test every segment instead.
-      for (let i = 0; i < this.segments.length; i++) this.visit(i, scope, generation, segments, true);
+      for (let i = 0; i < this.segments.length; i++) this.visit(i, scope, segments, true);
     } else {
       const tested = this.tested;
       const indexed = this.byIdentifier.get(identifier) ?? NO_SEGMENTS;
       // Merge the two ordered lists so results and override ties keep context order.
       for (let t = 0, k = 0; t < tested.length || k < indexed.length; ) {
         if (k >= indexed.length || (t < tested.length && tested[t] < indexed[k])) {
-          this.visit(tested[t++], scope, generation, segments, true);
+          this.visit(tested[t++], scope, segments, true);
         } else {
-          this.visit(indexed[k++], scope, generation, segments, false);
+          this.visit(indexed[k++], scope, segments, false);
         }
       }
     }
-    return { flags: this.flags(scope.key, generation), segments };
+    return { flags: this.table.flags(scope.key === undefined ? undefined : scope.hashKey), segments };
   }
 
   private enter(identity: IdentityContext | null | undefined): Scope {
     const scope = this.scope;
+    scope.evaluation = nextEvaluation();
     if (typeof identity !== 'object' || identity === null) {
       scope.identity = undefined;
       scope.identifier = undefined;
@@ -127,57 +131,25 @@ class Environment implements CompiledEnvironment {
     const key = identity.key;
     scope.identity = identity;
     scope.identifier = identity.identifier;
-    scope.key =
-      key === undefined || key === null || key === ''
-        ? `${this.environmentKey}_${pyStr(identity.identifier)}`
-        : pyStr(key);
+    if (key === undefined || key === null || key === '') {
+      scope.hashKey.join(this.keyPrefix, pyStr(identity.identifier));
+    } else {
+      scope.hashKey.set(pyStr(key));
+    }
+    scope.key = scope.hashKey.text;
     scope.traits = typeof traits === 'object' && traits !== null ? traits : EMPTY_TRAITS;
     return scope;
   }
 
-  private nextGeneration(): number {
-    if (this.generation === 0xffffffff) {
-      this.winnerGeneration.fill(0);
-      this.generation = 0;
-    }
-    return ++this.generation;
-  }
-
-  private visit(index: number, scope: Scope, generation: number, out: SegmentResult[], test: boolean): void {
+  private visit(index: number, scope: Scope, out: SegmentResult[], test: boolean): void {
     const segment = this.segments[index];
     if (test) {
       const match = segment.match;
       if (match !== true && (match === false || !match(scope))) return;
     }
-    out.push(
-      segment.metadata === undefined
-        ? { name: segment.name }
-        : { name: segment.name, metadata: segment.metadata },
-    );
+    out.push(segment.result);
     const overrides = segment.overrides;
-    for (let i = 0; i < overrides.length; i++) {
-      const override = overrides[i];
-      const feature = override.feature;
-      // Strictly lower priority wins; on a tie the earlier segment keeps the feature.
-      if (this.winnerGeneration[feature] !== generation || override.priority < this.winnerPriority[feature]) {
-        this.winnerGeneration[feature] = generation;
-        this.winnerPriority[feature] = override.priority;
-        this.winner[feature] = override;
-      }
-    }
-  }
-
-  private flags(identityKey: string | undefined, generation: number): Record<string, FlagResult> {
-    const flags: Record<string, FlagResult> = {};
-    const { names, features, winner, winnerGeneration } = this;
-    for (let i = 0; i < features.length; i++) {
-      const override = winnerGeneration[i] === generation ? winner[i] : undefined;
-      flags[names[i]] =
-        override === undefined
-          ? flagResult(features[i], identityKey)
-          : flagResult(override.outcomes, identityKey);
-    }
-    return flags;
+    for (let i = 0; i < overrides.length; i++) this.table.offer(overrides[i]);
   }
 }
 

@@ -8,8 +8,10 @@
 import type { EnvironmentEvaluationContext, SegmentCondition } from './context.js';
 import { pairPercentage } from './hash.js';
 import { compileOperator } from './operators.js';
-import { compileProperty, type Property, type Scope } from './properties.js';
+import { HashSeed, seededPercentage } from './pair-hash.js';
+import { compileProperty, type Property, readTrait, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
+import { SEMVER_SUFFIX } from './semver.js';
 
 /** A test of the identity in scope. */
 export type Predicate = (scope: Scope) => boolean;
@@ -23,7 +25,8 @@ function percentageSplit(condition: SegmentCondition, property: Property, segmen
   // Without a property the split is on the identity key; a property that is not set never
   // falls into the split (it does not fall back to the identity key).
   if (!condition.property) {
-    return (scope) => scope.key !== undefined && pairPercentage(segmentKey, scope.key) <= threshold;
+    const seed = new HashSeed(segmentKey);
+    return (scope) => scope.key !== undefined && seededPercentage(seed, scope.hashKey) <= threshold;
   }
   if (property.constant) {
     return property.value !== undefined && pairPercentage(segmentKey, pyStr(property.value)) <= threshold;
@@ -33,6 +36,23 @@ function percentageSplit(condition: SegmentCondition, property: Property, segmen
     const value = get(scope);
     return value !== undefined && pairPercentage(segmentKey, pyStr(value)) <= threshold;
   };
+}
+
+/**
+ * How expensive a condition is to test, for ordering the conditions of one rule: cheapest
+ * first, so ALL and ANY decide early and skip the costly ones (an MD5 per percentage split, a
+ * regex run, a version parse). Conditions are pure, so the order never changes the outcome.
+ * @example
+ * conditionCost({ property: '', operator: 'PERCENTAGE_SPLIT', value: '50' }); // 3
+ */
+export function conditionCost(condition: SegmentCondition): number {
+  if (typeof condition !== 'object' || condition === null) return 0;
+  const operator = condition.operator;
+  if (operator === 'PERCENTAGE_SPLIT') return 3;
+  if (operator === 'REGEX') return 2;
+  if (typeof condition.value === 'string' && condition.value.endsWith(SEMVER_SUFFIX)) return 2;
+  if (operator === 'CONTAINS' || operator === 'NOT_CONTAINS' || operator === 'MODULO') return 1;
+  return 0;
 }
 
 /**
@@ -57,6 +77,15 @@ export function compileCondition(
   }
   const test = compileOperator(operator, condition.value);
   if (property.constant) return property.value !== undefined && test(property.value);
+  if (property.trait !== undefined) {
+    // The common case, a plain trait: its memo checked here saves a call per condition.
+    const { slot, name } = property.trait;
+    return (scope) => {
+      const value =
+        scope.traitStamps[slot] === scope.evaluation ? scope.traitValues[slot] : readTrait(scope, slot, name);
+      return value !== undefined && test(value);
+    };
+  }
   const get = property.get;
   return (scope) => {
     const value = get(scope);

@@ -5,7 +5,7 @@
  */
 
 import type { FeatureContext, FlagResult, FlagValue, Metadata } from './context.js';
-import { pairPercentage } from './hash.js';
+import { type HashKey, HashSeed, seededPercentage } from './pair-hash.js';
 import { pyStr } from './py-values.js';
 
 /** The reason of a flag no segment overrides and no split decides. */
@@ -22,8 +22,8 @@ interface CompiledVariant {
 
 /** A feature state ready to produce flag results. */
 export interface CompiledFeature {
-  /** Seeds the multivariate hash together with the identity key. */
-  readonly key: string;
+  /** Seeds the multivariate hash together with the identity key (encoded once, here). */
+  readonly key: HashSeed;
   readonly enabled: boolean;
   readonly value: FlagValue;
   /** Only set when the source has metadata worth reporting (Python truthiness). */
@@ -73,7 +73,7 @@ function compileVariants(feature: FeatureContext): CompiledVariant[] {
  */
 export function compileFeature(feature: FeatureContext): CompiledFeature {
   return {
-    key: pyStr(feature.key),
+    key: new HashSeed(pyStr(feature.key)),
     enabled: feature.enabled,
     value: feature.value,
     metadata: isTruthy(feature.metadata) ? feature.metadata : undefined,
@@ -129,11 +129,11 @@ export function flagOutcomes(state: CompiledFeature, name: string, reason: strin
  * The flag an identity key gets: a variant's result when the key's percentage falls in its
  * band, else the state's own value (variant `"control"` when there were variants to pick from).
  */
-export function flagResult(outcomes: FlagOutcomes, identityKey: string | undefined): FlagResult {
+export function flagResult(outcomes: FlagOutcomes, identityKey: HashKey | undefined): FlagResult {
   const { state } = outcomes;
   const variants = state.variants;
   if (identityKey === undefined || variants.length === 0) return outcomes.plain;
-  const percentage = pairPercentage(state.key, identityKey);
+  const percentage = seededPercentage(state.key, identityKey);
   for (let i = 0; i < variants.length; i++) {
     const variant = variants[i];
     if (variant.start <= percentage && percentage < variant.limit) return outcomes.split[i];

@@ -7,24 +7,24 @@
  * @module
  */
 
-/** Folds one 16-word block `x` into `state` (a, b, c, d) in place. */
-export function compress(state: Int32Array, x: Int32Array): void {
-  const x0 = x[0];
-  const x1 = x[1];
-  const x2 = x[2];
-  const x3 = x[3];
-  const x4 = x[4];
-  const x5 = x[5];
-  const x6 = x[6];
-  const x7 = x[7];
-  const x8 = x[8];
-  const x9 = x[9];
-  const x10 = x[10];
-  const x11 = x[11];
-  const x12 = x[12];
-  const x13 = x[13];
-  const x14 = x[14];
-  const x15 = x[15];
+/** Folds the 16-word block at `x[at]` into `state` (a, b, c, d) in place. */
+export function compress(state: Int32Array, x: Int32Array, at: number): void {
+  const x0 = x[at];
+  const x1 = x[at + 1];
+  const x2 = x[at + 2];
+  const x3 = x[at + 3];
+  const x4 = x[at + 4];
+  const x5 = x[at + 5];
+  const x6 = x[at + 6];
+  const x7 = x[at + 7];
+  const x8 = x[at + 8];
+  const x9 = x[at + 9];
+  const x10 = x[at + 10];
+  const x11 = x[at + 11];
+  const x12 = x[at + 12];
+  const x13 = x[at + 13];
+  const x14 = x[at + 14];
+  const x15 = x[at + 15];
   let a = state[0];
   let b = state[1];
   let c = state[2];

@@ -8,24 +8,30 @@
 import { compress } from './md5-rounds.js';
 
 let buffer = new Uint8Array(512);
+/** The same memory as `buffer`, as 32-bit words: MD5 blocks read in place on little-endian hosts. */
+let words = new Int32Array(buffer.buffer);
 const block = new Int32Array(16);
+// MD5 reads its input as little-endian words; elsewhere each block is assembled byte by byte.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const digest = new Int32Array(4);
 
 function reserve(end: number): void {
   if (end <= buffer.length) return;
-  const grown = new Uint8Array(Math.max(end, buffer.length * 2));
+  // Whole words, so the word view covers every byte.
+  const grown = new Uint8Array(Math.max(end + 3 - ((end + 3) % 4), buffer.length * 2));
   grown.set(buffer);
   buffer = grown;
+  words = new Int32Array(grown.buffer);
 }
 
 /**
- * Writes the UTF-8 encoding of `text` into the shared buffer at byte `at`; returns the end.
- * Lone surrogates become U+FFFD, as in `TextEncoder`.
+ * Encodes `text` as UTF-8 into `bytes` at `at` (which must have room for 3 bytes per UTF-16
+ * unit); returns the end. Lone surrogates become U+FFFD, as in `TextEncoder`.
+ * @example
+ * const bytes = new Uint8Array(6);
+ * encodeUtf8('é', bytes, 0); // 2
  */
-export function writeUtf8(text: string, at: number): number {
-  // 3 bytes per UTF-16 unit is the worst case; 72 more leave room for MD5 padding.
-  reserve(at + text.length * 3 + 72);
-  const bytes = buffer;
+export function encodeUtf8(text: string, bytes: Uint8Array, at: number): number {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code < 0x80) {
@@ -53,6 +59,25 @@ export function writeUtf8(text: string, at: number): number {
     }
   }
   return at;
+}
+
+/** Writes the UTF-8 encoding of `text` into the shared buffer at byte `at`; returns the end. */
+export function writeUtf8(text: string, at: number): number {
+  // 3 bytes per UTF-16 unit is the worst case; 72 more leave room for MD5 padding.
+  reserve(at + text.length * 3 + 72);
+  return encodeUtf8(text, buffer, at);
+}
+
+/**
+ * Writes `bytes[0, length)` into the shared buffer at byte `at`; returns the end. Already
+ * encoded text (a seed, an identity key) is copied rather than encoded again on every hash.
+ */
+export function writeBytes(bytes: Uint8Array, length: number, at: number): number {
+  reserve(at + length + 72);
+  const target = buffer;
+  // Keys are tens of bytes: a plain loop beats `set(subarray(...))`, which allocates a view.
+  for (let i = 0; i < length; i++) target[at + i] = bytes[i];
+  return at + length;
 }
 
 /** Writes one ASCII character code at `at` (used for separators); returns the end. */
@@ -85,11 +110,33 @@ export function md5Buffer(length: number): Int32Array {
   digest[2] = 0x98badcfe | 0;
   digest[3] = 0x10325476;
   for (let offset = 0; offset < padded; offset += 64) {
+    if (LITTLE_ENDIAN) {
+      compress(digest, words, offset >> 2);
+      continue;
+    }
     for (let j = 0, o = offset; j < 16; j++, o += 4) {
       block[j] = bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24);
     }
-    compress(digest, block);
+    compress(digest, block, 0);
   }
+  return digest;
+}
+
+/**
+ * Digests the first `blocks` 16-word blocks of `words`, a message already padded by the
+ * caller (0x80 marker, bit length in the last two words). Returns the four state words,
+ * reused by the next call.
+ * @example
+ * const message = new Int32Array(16);
+ * message[0] = 0x80; // the empty message: marker only, bit length 0
+ * md5Blocks(message, 1); // the state of md5('') = d41d8cd98f00b204e9800998ecf8427e
+ */
+export function md5Blocks(words: Int32Array, blocks: number): Int32Array {
+  digest[0] = 0x67452301;
+  digest[1] = 0xefcdab89 | 0;
+  digest[2] = 0x98badcfe | 0;
+  digest[3] = 0x10325476;
+  for (let block = 0; block < blocks; block++) compress(digest, words, block << 4);
   return digest;
 }
 

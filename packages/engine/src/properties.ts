@@ -8,6 +8,7 @@
 
 import type { EnvironmentEvaluationContext, IdentityContext } from './context.js';
 import { type PathStep, parseJsonPath, walkPath } from './jsonpath.js';
+import type { HashKey } from './pair-hash.js';
 import { type ContextValue, plainValue, traitValue } from './py-values.js';
 
 /** What conditions read while one identity is evaluated. */
@@ -16,8 +17,75 @@ export interface Scope {
   identifier: unknown;
   /** The identity key, defaulted to `<environment.key>_<identifier>`; undefined without identity. */
   key: string | undefined;
+  /** `key` encoded for hashing; meaningful only while `key` is defined. */
+  hashKey: HashKey;
   /** The identity's traits, or an empty object. */
   traits: Record<string, unknown>;
+  /** Unique to one evaluation, across every environment (see nextEvaluation). */
+  evaluation: number;
+  /** Traits read in this evaluation, by slot; `traitValues[slot]` holds iff `traitStamps[slot] === evaluation`. */
+  traitValues: (ContextValue | undefined)[];
+  traitStamps: Float64Array;
+}
+
+let evaluations = 0;
+
+/**
+ * A number no evaluation has had before; give it to `scope.evaluation` whenever the identity
+ * in scope changes, so values memoised for the previous one are read again.
+ * @example
+ * scope.evaluation = nextEvaluation();
+ */
+export function nextEvaluation(): number {
+  return ++evaluations;
+}
+
+// One slot per trait name and compiled context: the many conditions on one trait (15
+// segments of 15 conditions share a dozen trait names in the standing workload) then look it
+// up and convert it once per evaluation rather than once per condition.
+const traitSlots = new WeakMap<EnvironmentEvaluationContext, Map<string, number>>();
+
+function traitSlot(name: string, context: EnvironmentEvaluationContext): number {
+  let slots = traitSlots.get(context);
+  if (slots === undefined) {
+    slots = new Map();
+    traitSlots.set(context, slots);
+  }
+  let slot = slots.get(name);
+  if (slot === undefined) {
+    slot = slots.size;
+    slots.set(name, slot);
+  }
+  return slot;
+}
+
+/**
+ * How many trait slots the conditions compiled for `context` use: the size of a scope's
+ * `traitValues` and `traitStamps`.
+ * @example
+ * const traitStamps = new Float64Array(traitSlotCount(context));
+ */
+export function traitSlotCount(context: EnvironmentEvaluationContext): number {
+  return traitSlots.get(context)?.size ?? 0;
+}
+
+/**
+ * The trait `name` (in `slot`) of the identity in scope as conditions see it, read from the
+ * traits once per evaluation.
+ * @example
+ * readTrait(scope, 0, 'plan'); // 'pro'
+ */
+export function readTrait(scope: Scope, slot: number, name: string): ContextValue | undefined {
+  if (scope.traitStamps[slot] === scope.evaluation) return scope.traitValues[slot];
+  const value = traitValue(scope.traits[name]);
+  scope.traitStamps[slot] = scope.evaluation;
+  scope.traitValues[slot] = value;
+  return value;
+}
+
+function traitReader(name: string, context: EnvironmentEvaluationContext): Getter {
+  const slot = traitSlot(name, context);
+  return (scope) => readTrait(scope, slot, name);
 }
 
 /** Reads a context value for the identity in scope; undefined is Python's `None`. */
@@ -26,17 +94,22 @@ export type Getter = (scope: Scope) => ContextValue | undefined;
 /** A property known at compile time, or one read per identity. */
 export type Property =
   | { readonly constant: true; readonly value: ContextValue | undefined }
-  | { readonly constant: false; readonly get: Getter };
+  | {
+      readonly constant: false;
+      readonly get: Getter;
+      /** Set when the property is a plain trait name, so conditions can read its slot inline. */
+      readonly trait?: { readonly slot: number; readonly name: string };
+    };
 
 const NONE: Property = { constant: true, value: undefined };
 
-function identityReader(steps: readonly PathStep[]): Getter {
+function identityReader(steps: readonly PathStep[], context: EnvironmentEvaluationContext): Getter {
   const field = steps[1];
   if (steps.length === 2 && field === 'identifier') return (scope) => plainValue(scope.identifier);
   if (steps.length === 2 && field === 'key') return (scope) => scope.key;
   const traitName = steps[2];
   if (steps.length === 3 && field === 'traits' && typeof traitName === 'string') {
-    return (scope) => traitValue(scope.traits[traitName]);
+    return traitReader(traitName, context);
   }
   return (scope) => {
     const identity = scope.identity;
@@ -56,14 +129,15 @@ function identityReader(steps: readonly PathStep[]): Getter {
  */
 export function compileProperty(property: unknown, context: EnvironmentEvaluationContext): Property {
   if (typeof property !== 'string' || property === '') return NONE;
-  const trait: Getter = (scope) => traitValue(scope.traits[property]);
+  const trait = traitReader(property, context);
   const steps = property.startsWith('$.') ? parseJsonPath(property) : undefined;
-  if (!steps) return { constant: false, get: trait };
+  if (!steps)
+    return { constant: false, get: trait, trait: { slot: traitSlot(property, context), name: property } };
   if (steps[0] !== 'identity') {
     const value = plainValue(walkPath(context, steps));
     return value === undefined ? { constant: false, get: trait } : { constant: true, value };
   }
-  const read = identityReader(steps);
+  const read = identityReader(steps, context);
   return {
     constant: false,
     get: (scope) => {

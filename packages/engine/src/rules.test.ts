@@ -42,6 +42,32 @@ describe('segment rules', () => {
     expect(inSegment([{ type: 'NONE', conditions: [no, yes] }])).toBe(false);
   });
 
+  it('conditions tested cheapest first give the outcome of any order', () => {
+    // A split, a regex and a version next to plain comparisons: the rule reorders them by cost.
+    const costly: SegmentCondition[] = [
+      { property: '', operator: 'PERCENTAGE_SPLIT', value: '50' },
+      { property: 'email', operator: 'REGEX', value: '.*@acme\\.com' },
+      { property: 'version', operator: 'GREATER_THAN', value: '2.0.0:semver' },
+      yes,
+      no,
+    ];
+    const traits = { plan: 'pro', email: 'ann@acme.com', version: '1.5.0' };
+    const permutations = (items: SegmentCondition[]): SegmentCondition[][] =>
+      items.length <= 1
+        ? [items]
+        : items.flatMap((item, i) =>
+            permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+          );
+    for (const type of ['ALL', 'ANY', 'NONE'] as const) {
+      for (const conditions of [costly.slice(0, 3), costly.slice(1, 4), costly.slice(2)]) {
+        const outcomes = new Set(
+          permutations(conditions).map((c) => inSegment([{ type, conditions: c }], traits)),
+        );
+        expect(outcomes.size).toBe(1);
+      }
+    }
+  });
+
   it('an empty list of conditions or sub-rules holds, whatever the type', () => {
     expect(inSegment([{ type: 'ANY', conditions: [] }])).toBe(true);
     expect(inSegment([{ type: 'NONE', conditions: [], rules: [] }])).toBe(true);

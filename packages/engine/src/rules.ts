@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Compiled, compileCondition, type Predicate } from './conditions.js';
+import { type Compiled, compileCondition, conditionCost, type Predicate } from './conditions.js';
 import type { EnvironmentEvaluationContext, SegmentContext, SegmentRule } from './context.js';
 
 function allOf(items: readonly Compiled[]): Compiled {
@@ -60,6 +60,27 @@ function list<T>(value: T[] | undefined): T[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** A rule's cost: its conditions' and sub-rules' (see conditionCost), an upper bound. */
+function ruleCost(rule: SegmentRule): number {
+  if (typeof rule !== 'object' || rule === null) return 0;
+  let cost = 0;
+  for (const condition of list(rule.conditions)) cost += conditionCost(condition);
+  for (const subRule of list(rule.rules)) cost += ruleCost(subRule);
+  return cost;
+}
+
+/**
+ * `items` cheapest first, equals in source order. Conditions and rules are pure, so ALL and
+ * ANY give the same outcome in any order; testing cheap ones first lets them decide before an
+ * MD5 (percentage split), a regex run or a version parse is needed.
+ */
+function cheapestFirst<T>(items: readonly T[], cost: (item: T) => number): T[] {
+  return items
+    .map((item, order) => ({ item, order, cost: cost(item) }))
+    .sort((a, b) => a.cost - b.cost || a.order - b.order)
+    .map(({ item }) => item);
+}
+
 /**
  * Compiles one rule of the segment keyed `segmentKey`.
  * @example
@@ -71,10 +92,12 @@ export function compileRule(
   context: EnvironmentEvaluationContext,
 ): Compiled {
   if (typeof rule !== 'object' || rule === null) return false;
-  const conditions = list(rule.conditions).map((condition) =>
+  const conditions = cheapestFirst(list(rule.conditions), conditionCost).map((condition) =>
     compileCondition(condition, segmentKey, context),
   );
-  const subRules = list(rule.rules).map((subRule) => compileRule(subRule, segmentKey, context));
+  const subRules = cheapestFirst(list(rule.rules), ruleCost).map((subRule) =>
+    compileRule(subRule, segmentKey, context),
+  );
   return allOf([quantify(rule.type, conditions), quantify(rule.type, subRules)]);
 }
 
@@ -86,5 +109,5 @@ export function compileSegmentMatch(
 ): Compiled {
   const rules = list(segment.rules);
   if (rules.length === 0) return false;
-  return allOf(rules.map((rule) => compileRule(rule, segmentKey, context)));
+  return allOf(cheapestFirst(rules, ruleCost).map((rule) => compileRule(rule, segmentKey, context)));
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Compiled } from './conditions.js';
-import type { EnvironmentEvaluationContext, Metadata, SegmentContext } from './context.js';
+import type { EnvironmentEvaluationContext, Metadata, SegmentContext, SegmentResult } from './context.js';
 import { compileFeature, type FlagOutcomes, flagOutcomes, isTruthy, priorityOf } from './features.js';
 import { pyStr } from './py-values.js';
 import { compileSegmentMatch } from './rules.js';
@@ -26,6 +26,8 @@ export interface CompiledSegment {
   readonly metadata: Metadata | undefined;
   readonly match: Compiled;
   readonly overrides: readonly Override[];
+  /** What a match reports, built once and frozen like flag results. */
+  readonly result: SegmentResult;
 }
 
 /**
@@ -51,10 +53,13 @@ export function compileSegment(
       outcomes: flagOutcomes(compileFeature(override), override.name, reason),
     });
   }
+  const name = segment.name;
+  const metadata = isTruthy(segment.metadata) ? segment.metadata : undefined;
   return {
-    name: segment.name,
-    metadata: isTruthy(segment.metadata) ? segment.metadata : undefined,
+    name,
+    metadata,
     match: compileSegmentMatch(segment, pyStr(segment.key), context),
     overrides,
+    result: Object.freeze(metadata === undefined ? { name } : { name, metadata }),
   };
 }

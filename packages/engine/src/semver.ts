@@ -13,8 +13,26 @@ const STRICT_SEMVER =
 /** The suffix that turns a comparison condition into a semantic-version comparison. */
 export const SEMVER_SUFFIX = ':semver';
 
-/** A parsed version, or undefined when Python's parser would reject the text. */
+// The last text parsed and its version: one evaluation compares the same trait (an app
+// version) with every semver condition of every segment, so this one entry nearly always hits.
+// Versions are never mutated (only compared), so sharing one is safe.
+let lastText: string | undefined;
+let lastVersion: SemVer | undefined;
+
+/**
+ * A parsed version, or undefined when Python's parser would reject the text.
+ * @example
+ * parseSemver('1.2.3')?.major; // 1
+ * parseSemver('v1.2.3'); // undefined
+ */
 export function parseSemver(text: string): SemVer | undefined {
+  if (text === lastText) return lastVersion;
+  lastVersion = parseUncached(text);
+  lastText = text;
+  return lastVersion;
+}
+
+function parseUncached(text: string): SemVer | undefined {
   // Python's `$` also matches before one final newline.
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   if (!STRICT_SEMVER.test(body)) return undefined;

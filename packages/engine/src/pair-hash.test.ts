@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { EncodedText, pairPercentage } from './hash.js';
+import { HashKey, HashSeed, seededPercentage } from './pair-hash.js';
+
+describe('seededPercentage', () => {
+  it('equals pairPercentage for every alignment and around the one- and two-block limits', () => {
+    const key = new HashKey();
+    // Seeds of 1 to 12 bytes cover the four alignments; keys of 30 to 130 bytes cross the
+    // 55-byte limit of one block and the 119-byte limit of two (the byte path past it).
+    for (let s = 1; s <= 12; s++) {
+      const seed = new HashSeed('7'.repeat(s));
+      for (let k = 30; k <= 130; k++) {
+        const text = `env_${'u'.repeat(k - 4)}`;
+        key.set(text);
+        expect(seededPercentage(seed, key)).toBe(pairPercentage(seed.text, text));
+      }
+    }
+  });
+
+  it('takes the byte path for seeds too long to share two blocks with a key', () => {
+    const key = new HashKey();
+    key.set('env_user-1');
+    const seed = new HashSeed('k'.repeat(130));
+    expect(seed.words).toBeUndefined();
+    expect(seededPercentage(seed, key)).toBe(pairPercentage(seed.text, 'env_user-1'));
+  });
+
+  it('handles multi-byte keys and seeds, and keys joined from a prefix', () => {
+    const key = new HashKey();
+    const prefix = new EncodedText('énv_');
+    for (let i = 0; i < 500; i++) {
+      const seed = new HashSeed(i % 7 === 0 ? `clé-${i}` : String(i * 131));
+      const identifier = `user-${i}${'😀'.repeat(i % 4)}`;
+      key.join(prefix, identifier);
+      expect(key.text).toBe(`énv_${identifier}`);
+      expect(seededPercentage(seed, key)).toBe(pairPercentage(seed.text, `énv_${identifier}`));
+    }
+  });
+
+  it('forgets the previous key when set again (layouts are cached per key)', () => {
+    const key = new HashKey();
+    const seed = new HashSeed('124239');
+    key.set('env_a');
+    const first = seededPercentage(seed, key);
+    key.set('env_b');
+    expect(seededPercentage(seed, key)).toBe(pairPercentage('124239', 'env_b'));
+    key.set('env_a');
+    expect(seededPercentage(seed, key)).toBe(first);
+  });
+});
