@@ -19,10 +19,20 @@ const skip = browserUnavailableReason();
 /** What the test page's bundle puts on `window`, and what the tests keep there. */
 type PageWindow = Window & { createClient: typeof createClient; client: PennonClient; changes: number };
 
+/** What the OpenFeature page's bundle puts on `window`, and what the test keeps there. */
+type OpenFeaturePageWindow = Window & {
+  OpenFeature: typeof OpenFeature;
+  ProviderEvents: typeof ProviderEvents;
+  PennonWebProvider: typeof PennonWebProvider;
+  readyEvents: number;
+  configurationChanges: number;
+};
+
 let server: E2eServer;
 let environmentId: string;
 let clientKey: string;
 let bannerId: string;
+let ofLiveId: string;
 
 const serverFlags = async (body: object) => {
   const response = await fetch(`${server.url}/api/sdk/v1/flags`, {
@@ -60,6 +70,9 @@ beforeAll(async () => {
   bannerId = banner.id;
   await server.admin('PATCH', `/environments/${environmentId}/feature-states/${bannerId}`, { enabled: true });
   await server.admin('POST', `/projects/${projectId}/features`, { key: 'dark_mode', type: 'boolean' });
+  ofLiveId = (
+    await server.admin('POST', `/projects/${projectId}/features`, { key: 'of_live', type: 'boolean' })
+  ).id;
   const segment = await server.admin('POST', `/projects/${projectId}/segments`, {
     name: 'pro users',
     rules: [{ type: 'ALL', conditions: [{ property: 'plan', operator: 'EQUAL', value: 'pro' }] }],
@@ -69,6 +82,18 @@ beforeAll(async () => {
     feature_id: bannerId,
     enabled: true,
     value: 'welcome, pro',
+  });
+  const layout = await server.admin('POST', `/projects/${projectId}/features`, {
+    key: 'layout',
+    type: 'string',
+    default_value: 'grid',
+  });
+  await server.admin('PATCH', `/environments/${environmentId}/feature-states/${layout.id}`, {
+    enabled: true,
+    variants: [
+      { key: 'grid', value: 'grid', weight: 50 },
+      { key: 'list', value: 'list', weight: 50 },
+    ],
   });
 }, 60_000);
 
@@ -193,6 +218,136 @@ afterAll(async () => {
       await eventually(() => stored('events', 'eve') === 3, 'the beaconed events');
       await eventually(() => stored('exposures', 'eve') === 2, 'the beaconed exposures');
       await page.goto(pages.url);
+    });
+
+    it('the OpenFeature web provider (@openfeature/web-sdk) in the page: ready, typed details, errors, context, live changes, track', async () => {
+      const script = await bundle(
+        [
+          "import { OpenFeature, ProviderEvents } from '@openfeature/web-sdk';",
+          "import { PennonWebProvider } from '@pennon/js/openfeature';",
+          'Object.assign(window, { OpenFeature, ProviderEvents, PennonWebProvider });',
+        ].join('\n'),
+      );
+      const openFeaturePages = await servePages(
+        new Map([
+          ['/', () => ['text/html', '<!doctype html><title>of</title><script src="/of.js"></script>']],
+          ['/of.js', () => ['text/javascript', script]],
+        ]),
+      );
+      const ofPage = await context.newPage();
+      try {
+        await ofPage.goto(openFeaturePages.url);
+        const started = await ofPage.evaluate(
+          async ({ clientKey, url }) => {
+            const w = window as unknown as OpenFeaturePageWindow;
+            w.readyEvents = 0;
+            w.configurationChanges = 0;
+            const client = w.OpenFeature.getClient('pennon-web');
+            client.addHandler(w.ProviderEvents.Ready, () => w.readyEvents++);
+            client.addHandler(w.ProviderEvents.ConfigurationChanged, () => w.configurationChanges++);
+            const before = client.providerStatus;
+            await w.OpenFeature.setProviderAndWait(
+              'pennon-web',
+              new w.PennonWebProvider({ clientKey, url, storage: null, pollIntervalMs: 3_600_000 }),
+              { targetingKey: 'of-web-1', plan: 'free' },
+            );
+            return { before, after: client.providerStatus };
+          },
+          { clientKey, url: server.url },
+        );
+        expect(started).toEqual({ before: 'NOT_READY', after: 'READY' });
+        await ofPage.waitForFunction(() => (window as unknown as OpenFeaturePageWindow).readyEvents > 0);
+
+        /** Every resolution the test looks at, made in the page by OpenFeature's own client. */
+        const resolve = () =>
+          ofPage.evaluate(() => {
+            const client = (window as unknown as OpenFeaturePageWindow).OpenFeature.getClient('pennon-web');
+            const plain = <T>(details: T) => JSON.parse(JSON.stringify(details)) as T;
+            return {
+              banner: plain(client.getStringDetails('banner', 'fallback')),
+              bannerValue: client.getStringValue('banner', 'fallback'),
+              layout: plain(client.getStringDetails('layout', 'none')),
+              dark: plain(client.getBooleanDetails('dark_mode', true)),
+              darkValue: client.getBooleanValue('dark_mode', true),
+              missing: plain(client.getBooleanDetails('no_such_flag', true)),
+              mismatch: plain(client.getNumberDetails('banner', 3)),
+            };
+          });
+        const free = await serverFlags({ identifier: 'of-web-1', traits: { plan: 'free' } });
+        const first = await resolve();
+        expect(first.banner).toMatchObject({
+          value: free.banner?.value,
+          reason: 'DEFAULT',
+          flagMetadata: { reason: free.banner?.reason },
+        });
+        expect(first.bannerValue).toBe(free.banner?.value);
+        const split = free.layout as { value: string; variant: string; reason: string };
+        expect(['grid', 'list']).toContain(split.variant);
+        expect(first.layout).toMatchObject({
+          value: split.value,
+          variant: split.variant,
+          reason: 'SPLIT',
+          flagMetadata: { reason: split.reason },
+        });
+        expect(first.dark).toMatchObject({ value: false, reason: 'DEFAULT' });
+        expect(first.darkValue).toBe(false);
+        expect(first.missing).toMatchObject({ value: true, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' });
+        expect(first.mismatch).toMatchObject({ value: 3, reason: 'ERROR', errorCode: 'TYPE_MISMATCH' });
+
+        // setContext identifies the new user: their values are fetched before it resolves.
+        await ofPage.evaluate(() =>
+          (window as unknown as OpenFeaturePageWindow).OpenFeature.setContext('pennon-web', {
+            targetingKey: 'of-web-2',
+            plan: 'pro',
+          }),
+        );
+        const pro = await resolve();
+        expect(pro.banner).toMatchObject({ value: 'welcome, pro', reason: 'TARGETING_MATCH' });
+        const proLayout = (await serverFlags({ identifier: 'of-web-2', traits: { plan: 'pro' } })).layout as {
+          variant: string;
+        };
+        expect(pro.layout.variant).toBe(proLayout.variant);
+
+        // A live change made in the admin API reaches OpenFeature as PROVIDER_CONFIGURATION_CHANGED.
+        const changesBefore = await ofPage.evaluate(
+          () => (window as unknown as OpenFeaturePageWindow).configurationChanges,
+        );
+        const live = () =>
+          ofPage.evaluate(() =>
+            (window as unknown as OpenFeaturePageWindow).OpenFeature.getClient('pennon-web').getBooleanValue(
+              'of_live',
+              false,
+            ),
+          );
+        expect(await live()).toBe(false);
+        await server.admin('PATCH', `/environments/${environmentId}/feature-states/${ofLiveId}`, {
+          enabled: true,
+        });
+        await ofPage.waitForFunction(
+          () =>
+            (window as unknown as OpenFeaturePageWindow).OpenFeature.getClient('pennon-web').getBooleanValue(
+              'of_live',
+              false,
+            ),
+          null,
+          { timeout: 10_000 },
+        );
+        expect(
+          await ofPage.evaluate(() => (window as unknown as OpenFeaturePageWindow).configurationChanges),
+        ).toBeGreaterThan(changesBefore);
+
+        // track goes through the provider's event queue; closing the provider flushes it.
+        expect(stored('events', 'of-web-2')).toBe(0);
+        await ofPage.evaluate(async () => {
+          const w = window as unknown as OpenFeaturePageWindow;
+          w.OpenFeature.getClient('pennon-web').track('of_web_signup', { value: 2, source: 'web' });
+          await w.OpenFeature.clearProviders();
+        });
+        await eventually(() => stored('events', 'of-web-2') === 1, 'the tracked OpenFeature event');
+      } finally {
+        await ofPage.close();
+        await openFeaturePages.close();
+      }
     });
   },
 );
