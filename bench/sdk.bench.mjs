@@ -4,13 +4,31 @@
 //    flagsmith-nodejs in local-evaluation mode, on the standing workload (DESIGN.md §8): one
 //    read = one flag's value for one identity with traits. Both are fed the same document, and
 //    their answers are compared before anything is timed.
+//    Then @pennon/node, @growthbook/growthbook (GrowthBookClient, multi-user) and unleash-client
+//    on an equivalent flag set written natively for each (equivalent-flags.mjs says exactly
+//    what it is): each SDK's answers are checked against the set's rules, then timed.
 // 2. Browser bundle sizes: the same small program (start for a user, read a flag, track an
 //    event) bundled with @pennon/js, flagsmith, @statsig/js-client and @growthbook/growthbook
 //    by one bundler (esbuild, minified, ES2020), reported raw and gzipped.
 
 import { gzipSync } from 'node:zlib';
+import { GrowthBookClient } from '@growthbook/growthbook';
 import * as esbuild from 'esbuild';
 import { Flagsmith } from 'flagsmith-nodejs';
+import { InMemStorageProvider, Unleash } from 'unleash-client';
+import {
+  checkAnswers,
+  EQUIVALENT_SET_DESCRIPTION,
+  equivalentFlags,
+  growthbookFeatures,
+  growthbookRead,
+  growthbookUser,
+  pennonEquivalentDocument,
+  pennonRead,
+  unleashRead,
+  unleashToggles,
+  unleashUser,
+} from './equivalent-flags.mjs';
 import { fmtInt, table } from './report.mjs';
 import { buildEnvironmentModel, DEFAULT_SEED, generateWorkload } from './workload.mjs';
 
@@ -157,6 +175,101 @@ async function readSpeed({ seed, seconds }) {
   return { mismatches, results: [pennonResult, loggingResult, flagsmithResult] };
 }
 
+/**
+ * Reads per second of @pennon/node, @growthbook/growthbook and unleash-client on the equivalent
+ * flag set, each started offline from its own native form of the set, its answers checked
+ * against the set's rules before timing.
+ */
+async function equivalentReadSpeed({ seed, seconds }) {
+  const { Pennon } = await loadPennon();
+  const workload = generateWorkload({ seed, identities: 1000 });
+  const flags = equivalentFlags(workload.context);
+  const users = workload.identities.map((i) => ({ identifier: i.identifier, traits: i.traits ?? {} }));
+
+  const pennon = await Pennon.start({
+    serverKey: 'ser.bench',
+    url: 'http://127.0.0.1:9',
+    bootstrap: pennonEquivalentDocument(flags),
+    startTimeoutMs: 200,
+    stream: false,
+    pollIntervalMs: 3_600_000,
+    events: { exposures: false },
+  });
+  const growthbook = new GrowthBookClient({}).initSync({ payload: { features: growthbookFeatures(flags) } });
+  // Offline from the bootstrap: no polling, no metrics, nothing written to disk.
+  const unleash = new Unleash({
+    appName: 'pennon-bench',
+    url: 'http://127.0.0.1:9/api/',
+    refreshInterval: 0,
+    disableMetrics: true,
+    storageProvider: new InMemStorageProvider(),
+    bootstrap: { data: unleashToggles(flags) },
+    skipInstanceCountWarning: true,
+  });
+  const unleashErrors = [];
+  unleash.on('error', (error) => unleashErrors.push(error));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('unleash-client did not load its bootstrap')), 10_000);
+    unleash.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+  // Each SDK's user shape, built once, outside the timed loops.
+  const growthbookUsers = users.map(growthbookUser);
+  const unleashUsers = users.map(unleashUser);
+  const readers = [
+    { label: '@pennon/node getValue / isEnabled', read: (flag, i) => pennonRead(pennon, flag, users[i]) },
+    {
+      label: '@growthbook/growthbook GrowthBookClient getFeatureValue / isOn',
+      read: (flag, i) => growthbookRead(growthbook, flag, growthbookUsers[i]),
+    },
+    {
+      label: 'unleash-client getVariant / isEnabled',
+      read: (flag, i) => unleashRead(unleash, flag, unleashUsers[i]),
+    },
+  ];
+  const index = new Map(users.map((user, i) => [user, i]));
+  const problems = readers.flatMap(({ label, read }) =>
+    checkAnswers(label, flags, users, (flag, user) => read(flag, index.get(user))),
+  );
+
+  const n = users.length * flags.length;
+  let sink = 0;
+  const results = readers.map(({ label, read }) =>
+    timeReads(
+      label,
+      (from, count) => {
+        for (let i = from; i < from + count; i++) {
+          const u = i % users.length;
+          if (read(flags[Math.floor(i / users.length) % flags.length], u) !== undefined) sink++;
+        }
+      },
+      n,
+      seconds * 1000,
+    ),
+  );
+  // A single read evaluates the whole environment in @pennon/node (every flag, every segment);
+  // getAllFlags returns all 50 from one evaluation. Shown per flag, for what that design gives
+  // a caller that reads many flags per request.
+  const all = timeReads(
+    '@pennon/node getAllFlags, per flag (50 per call)',
+    (from, count) => {
+      for (let i = from; i < from + count; i++) {
+        if (pennon.getAllFlags(users[i % users.length]) !== undefined) sink++;
+      }
+    },
+    users.length,
+    seconds * 1000,
+  );
+  results.push({ label: all.label, perSecond: all.perSecond * flags.length });
+  void sink;
+  unleash.destroy();
+  await pennon.close(0);
+  return { problems, results };
+}
+
 const PROGRAMS = {
   '@pennon/js': `import { createClient } from '@pennon/js';
 const client = createClient({ clientKey: 'key', url: 'https://flags.example.com', user: { identifier: 'u1' } });
@@ -208,20 +321,38 @@ export async function runSdkBenchmark(options = {}) {
       ...results.map((r) => [r.label, fmtInt(r.perSecond), `${(r.perSecond / base).toFixed(1)}×`]),
     ]),
   );
+  const equivalent = await equivalentReadSpeed({ seed, seconds });
+  const ours = equivalent.results[0].perSecond;
+  console.log(
+    `\n  flag reads per second on an equivalent flag set, one process: ${EQUIVALENT_SET_DESCRIPTION}`,
+  );
+  console.log(
+    `  (each SDK's answers checked against the set's rules first: ${equivalent.problems.length} problems)`,
+  );
+  for (const problem of equivalent.problems.slice(0, 10)) console.log(`    ${problem}`);
+  console.log(
+    table([
+      ['reader', 'reads/s', '@pennon/node getValue is'],
+      ...equivalent.results.map((r) => [r.label, fmtInt(r.perSecond), `${(ours / r.perSecond).toFixed(2)}×`]),
+    ]),
+  );
   const sizes = await bundleSizes();
-  const ours = sizes[0].gzip;
+  const ourBundle = sizes[0].gzip;
   console.log('\n  browser bundle of the same small program (esbuild --bundle --minify, gzip -9)');
   console.log(
     table([
       ['SDK', 'minified bytes', 'gzipped bytes', 'vs @pennon/js'],
-      ...sizes.map((s) => [s.name, fmtInt(s.raw), fmtInt(s.gzip), `${(s.gzip / ours).toFixed(2)}×`]),
+      ...sizes.map((s) => [s.name, fmtInt(s.raw), fmtInt(s.gzip), `${(s.gzip / ourBundle).toFixed(2)}×`]),
     ]),
   );
   return {
     name: 'sdk',
-    ok: mismatches === 0 && sizes.slice(1).every((s) => s.gzip > ours),
+    ok:
+      mismatches === 0 && equivalent.problems.length === 0 && sizes.slice(1).every((s) => s.gzip > ourBundle),
     seed,
     reads: results,
+    equivalentSet: EQUIVALENT_SET_DESCRIPTION,
+    equivalentReads: equivalent.results,
     bundles: sizes,
   };
 }
