@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
-import type { createClient, PennonClient } from '@pennon/js';
+import type { createClient, Flag, PennonClient } from '@pennon/js';
+import { PennonClient as NodeSideClient } from '@pennon/js';
 import { PennonWebProvider } from '@pennon/js/openfeature';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -40,7 +41,7 @@ const serverFlags = async (body: object) => {
     headers: { authorization: `Bearer ${clientKey}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return ((await response.json()) as { flags: Record<string, unknown> }).flags;
+  return ((await response.json()) as { flags: Record<string, Flag> }).flags;
 };
 
 const stored = (table: 'events' | 'exposures', unitId: string): number => {
@@ -281,7 +282,7 @@ afterAll(async () => {
           flagMetadata: { reason: free.banner?.reason },
         });
         expect(first.bannerValue).toBe(free.banner?.value);
-        const split = free.layout as { value: string; variant: string; reason: string };
+        const split = free.layout as Flag;
         expect(['grid', 'list']).toContain(split.variant);
         expect(first.layout).toMatchObject({
           value: split.value,
@@ -351,6 +352,88 @@ afterAll(async () => {
     });
   },
 );
+
+/** `Storage` as browsers implement it, in memory, for the client run in Node. */
+class MemoryStorage implements Storage {
+  private readonly items = new Map<string, string>();
+  get length(): number {
+    return this.items.size;
+  }
+  clear(): void {
+    this.items.clear();
+  }
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number): string | null {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, String(value));
+  }
+}
+
+describe('the client against the server (run in Node)', () => {
+  const options = () => ({ clientKey, url: server.url, stream: false, pollIntervalMs: 3_600_000 });
+
+  it('a bootstrap the server confirms changes nothing: no change event, no new version', async () => {
+    const user = { identifier: 'boot-1', traits: { plan: 'pro' } };
+    const flags = await serverFlags(user);
+    const client = new NodeSideClient({
+      ...options(),
+      storage: null,
+      bootstrap: { flags, user },
+    });
+    let changes = 0;
+    client.on('change', () => changes++);
+    const version = client.version;
+    try {
+      expect(await client.start()).toBe('bootstrap');
+      await eventually(() => client.source === 'server', 'the server’s answer');
+      expect(changes).toBe(0);
+      expect(client.version).toBe(version);
+      expect(client.getString('banner', 'x')).toBe('welcome, pro');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('the server’s values are cached: the next client for the user starts from them', async () => {
+    const storage = new MemoryStorage();
+    const user = { identifier: 'cache-1', traits: { plan: 'pro' } };
+    const first = new NodeSideClient({ ...options(), storage, user });
+    expect(await first.start()).toBe('server');
+    await first.close();
+    const second = new NodeSideClient({ ...options(), storage, user });
+    try {
+      expect(second.source).toBe('cache');
+      expect(second.getAllFlags()).toEqual(first.getAllFlags());
+      expect(second.getString('banner', 'x')).toBe('welcome, pro');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('identify twice without waiting: the later user’s values are the ones in use', async () => {
+    const client = new NodeSideClient({ ...options(), storage: null, user: { identifier: 'race-0' } });
+    try {
+      await client.start();
+      for (let round = 0; round < 5; round++) {
+        const pro = client.identify({ identifier: `race-${round}-pro`, traits: { plan: 'pro' } });
+        const free = client.identify({ identifier: `race-${round}-free`, traits: { plan: 'free' } });
+        await Promise.all([pro, free]);
+        expect(client.getUser()?.identifier).toBe(`race-${round}-free`);
+        expect(client.getString('banner', 'x')).not.toBe('welcome, pro');
+        expect(client.source).toBe('server');
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
 
 describe('the OpenFeature web provider', () => {
   it('resolves typed values with reasons and error codes, follows context changes and live updates, tracks', async () => {
