@@ -22,10 +22,17 @@
 
 const COUNTRIES = ['US', 'DE', 'GB', 'FR', 'IN', 'BR', 'ES', 'CA', 'JP', 'NL', 'PL', 'AU', 'SE'];
 
-export const EQUIVALENT_SET_DESCRIPTION =
-  "the standing workload's 50 features (same value types; valueless flags as booleans), each " +
-  'with a targeting rule (country = C AND orders > N) and then a 20–80 % rollout on the ' +
-  "identifier, read for the workload's 1,000 identities with their traits";
+/** What the set is, exactly, for the bench's output. */
+export function describeEquivalentSet(flags) {
+  const count = (kind) => flags.filter((flag) => flag.kind === kind).length;
+  return [
+    `the standing workload's ${flags.length} features with their value types (${count('number')} number, ${count('string')} string, ${count('boolean')} with no value as booleans);`,
+    'flag i: 1. country = [US DE GB FR IN BR ES CA JP NL PL AU SE][i mod 13] AND orders > 5 + (7i mod 20)',
+    "-> targeted value (number: default + 1000, string: default + ':targeted', boolean: on);",
+    "2. rollout of 20 + (13i mod 61) % on the identifier -> rollout value (+2000, ':rollout', on);",
+    "else the default (boolean: off); read for the workload's 1,000 identities with their traits",
+  ].join(' ');
+}
 
 /** The equivalent set's 50 flags, from the standing workload's evaluation context. */
 export function equivalentFlags(context) {
