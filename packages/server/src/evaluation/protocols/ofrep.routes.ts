@@ -15,6 +15,7 @@ import type { SseMessage } from '../../realtime/sse-hub.js';
 import { presentedKey, sdkKey } from '../sdk-guard.js';
 import { KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
+import { ofrepBulkText } from './ofrep-json.js';
 import { bulkEtag, etagMatches, identityOf, ofrepError, ofrepFlag } from './ofrep.mapping.js';
 import {
   OfrepBulkQuery,
@@ -129,16 +130,14 @@ export function ofrepRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             ? checked.etag
             : bulkEtag(evaluation.snapshot, key.kind, identity),
         );
-        return {
-          flags: evaluation.flags.map(ofrepFlag),
-          eventStreams: [
-            eventStream(
-              publicOrigin(ctx.config.publicUrl, request),
-              `${app.prefix}/events`,
-              evaluation.snapshot,
-            ),
-          ],
-        };
+        const stream = eventStream(
+          publicOrigin(ctx.config.publicUrl, request),
+          `${app.prefix}/events`,
+          evaluation.snapshot,
+        );
+        // Written as text (ofrep-json.ts); Fastify sends JSON text as is, the schema documents it.
+        const text: unknown = ofrepBulkText(evaluation.flags, [stream]);
+        return reply.type('application/json').send(text as OfrepBulkResponse);
       },
     );
 
