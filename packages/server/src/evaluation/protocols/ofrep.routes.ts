@@ -15,7 +15,6 @@ import type { SseMessage } from '../../realtime/sse-hub.js';
 import { presentedKey, sdkKey } from '../sdk-guard.js';
 import { KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
-import { ofrepBulkText } from './ofrep-json.js';
 import { bulkEtag, etagMatches, identityOf, ofrepError, ofrepFlag } from './ofrep.mapping.js';
 import {
   OfrepBulkQuery,
@@ -27,6 +26,7 @@ import {
   ofrepBulkErrors,
   ofrepFlagErrors,
 } from './ofrep.schema.js';
+import { ofrepBulkText } from './ofrep-json.js';
 
 /**
  * OpenFeature Remote Evaluation Protocol v1, for `@openfeature/ofrep-provider` (server) and
