@@ -90,9 +90,16 @@ export function registerRequestTextChecks(app: FastifyInstance): void {
   const parser = jsonBodyParser(app);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
-  app.addHook('onRequest', async (request) => {
-    refuseUnstorable(request.params, 'path');
-    refuseUnstorable(request.query, 'query');
+  // A callback hook, not an async one: it runs on every request and has nothing to wait for.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      refuseUnstorable(request.params, 'path');
+      refuseUnstorable(request.query, 'query');
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
   });
 }
 
