@@ -1,6 +1,8 @@
 // HTTP benchmark (DESIGN.md §8): requests per second of ONE server process on loopback, on the
 // standing workload, for the endpoints SDKs call on every page view or request, compared with
-// Flagsmith's published Edge Proxy figures.
+// Flagsmith's published Edge Proxy figures and, endpoint by endpoint in the same run, with the
+// ceiling of Node's HTTP here: a bare `node:http` process (bench/ceiling-server.mjs) that reads
+// and JSON-parses the same request bodies and answers Pennon's bytes, precomputed.
 //
 // The server runs as `node packages/server/dist/main.js serve` in a child process, so the load
 // generator (autocannon, in this process) never shares its event loop; on a 2-core machine each
@@ -8,14 +10,19 @@
 // flagsmith-nodejs's engine for the Flagsmith API, and against each other across protocols.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadCpuProfile, printCpuProfileSummary, summarizeCpuProfile } from './cpu-profile.mjs';
 import { fmtInt, table } from './report.mjs';
-import { processCpuMs, startServerProcess, stopServerProcess } from './server-process.mjs';
+import {
+  processCpuMs,
+  startCeilingProcess,
+  startServerProcess,
+  stopServerProcess,
+} from './server-process.mjs';
 import { DEFAULT_SEED, flagsmithEngineModule, generateWorkload, WORKLOAD } from './workload.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +60,12 @@ function ofrepBody(identity) {
 function nativeBody(identity) {
   return { identifier: identity.identifier, transient: true, traits: { ...identity.traits } };
 }
+
+/**
+ * Share of the `node:http` ceiling each endpoint must reach in the same run (issue 12): the
+ * environment document without an identity is one precomputed text, so it must come close.
+ */
+const CEILING_TARGET = Object.freeze({ flags: 0.8, identities: 0.5, ofrep: 0.5, native: 0.5 });
 
 /** The endpoints, each with how to call it and how to read its flags. */
 function endpoints({ clientKey, identities }) {
@@ -299,6 +312,37 @@ async function verifyEndpoints(server, list, workload, getEvaluationResult) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The ceiling: Pennon's exact answer to one sample request per endpoint, replayed by a bare
+// `node:http` process (bench/ceiling-server.mjs) after it reads and JSON-parses the body.
+
+/** Headers node:http writes itself (or that describe the framing, which the ceiling sets). */
+const FRAMING_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+async function sampleAnswers(server, list) {
+  const answers = {};
+  for (const endpoint of list) {
+    const body = endpoint.bodies?.[0];
+    const response = await fetch(`${server.url}${endpoint.path}`, {
+      method: endpoint.method,
+      headers: endpoint.headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const headers = {};
+    for (const [name, value] of response.headers) {
+      if (!FRAMING_HEADERS.has(name)) headers[name] = value;
+    }
+    answers[`${endpoint.method} ${endpoint.path}`] = {
+      status: response.status,
+      headers,
+      body: bytes.toString('base64'),
+    };
+  }
+  return answers;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Load.
 
 function cannon(server, endpoint, { connections, seconds }) {
@@ -413,9 +457,11 @@ export async function runHttpBenchmark(options = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pennon-http-bench-'));
   const adminToken = `bench-${randomBytes(24).toString('hex')}`;
   let server;
-  // If this process dies abruptly, the child and the directory must not outlive it.
+  let ceiling;
+  // If this process dies abruptly, the children and the directory must not outlive them.
   const onExit = () => {
     server?.child.kill('SIGKILL');
+    ceiling?.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', onExit);
@@ -427,6 +473,7 @@ export async function runHttpBenchmark(options = {}) {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const results = {};
+  const ceilingResults = {};
   let list = [];
   let status;
   try {
@@ -452,12 +499,23 @@ export async function runHttpBenchmark(options = {}) {
       for (const example of s.check.examples) log(`    - ${example}`);
     }
 
+    const answersFile = join(dataDir, 'ceiling-answers.json');
+    writeFileSync(answersFile, JSON.stringify(await sampleAnswers(server, list)));
+    ceiling = await startCeilingProcess({ answersFile });
+    log(
+      `  node:http ceiling pid ${ceiling.child.pid} at ${ceiling.url}, replaying Pennon's answer to one sample request per endpoint`,
+    );
+
+    // Pennon, then the ceiling, endpoint by endpoint: both under the same load conditions.
+    const settings = { connections, seconds, warmupSeconds };
     for (const endpoint of list) {
       if (only && !only.includes(endpoint.name)) continue;
       if (!status[endpoint.name].available || status[endpoint.name].check.failures > 0) continue;
-      results[endpoint.name] = await loadEndpoint(server, endpoint, { connections, seconds, warmupSeconds });
+      results[endpoint.name] = await loadEndpoint(server, endpoint, settings);
+      ceilingResults[endpoint.name] = await loadEndpoint(ceiling, endpoint, settings);
     }
   } finally {
+    if (ceiling) await stopServerProcess(ceiling);
     if (server) await stopServerProcess(server);
     process.removeListener('exit', onExit);
     process.removeListener('SIGINT', onSignal);
@@ -466,6 +524,7 @@ export async function runHttpBenchmark(options = {}) {
   }
 
   report({ list, status, results, seconds, log });
+  const vsCeiling = reportCeiling({ list, results, ceilingResults, log });
   const profile = profileDir ? reportProfile({ profileDir, pid: server.child.pid, results, log }) : undefined;
 
   const wrong = Object.values(status).reduce((n, s) => n + s.check.failures, 0);
@@ -483,6 +542,10 @@ export async function runHttpBenchmark(options = {}) {
     results: Object.fromEntries(Object.entries(results).map(([name, { windowUs, ...run }]) => [name, run])),
     reference: FLAGSMITH_REFERENCE,
     meetsTarget: meetsTarget(list, results),
+    ceiling: Object.fromEntries(
+      Object.entries(ceilingResults).map(([name, { windowUs, ...run }]) => [name, run]),
+    ),
+    vsCeiling,
     profile,
   };
 }
@@ -575,6 +638,44 @@ function report({ list, status, results, seconds, log }) {
     `Target: above Flagsmith's Rust figures with one Node process: ${meetsTarget(list, results) ? 'met' : 'NOT met'} ` +
       `(${above.length} of ${figures.length} endpoints above, without errors)`,
   );
+}
+
+/** Pennon against the node:http ceiling, endpoint by endpoint; returns the ratios and targets. */
+function reportCeiling({ list, results, ceilingResults, log }) {
+  log('');
+  log(`Against the node:http ceiling (same autocannon settings, same run; ${loadAverage()} now)`);
+  const rows = [['endpoint', 'Pennon req/s', 'ceiling req/s', 'ratio', 'target', '', 'ratio per CPU-second']];
+  const ratios = {};
+  for (const endpoint of list) {
+    const run = results[endpoint.name];
+    const top = ceilingResults[endpoint.name];
+    if (!run || !top) continue;
+    const ratio = top.okPerSecond > 0 ? run.okPerSecond / top.okPerSecond : undefined;
+    const target = CEILING_TARGET[endpoint.name];
+    const met = ratio !== undefined && errorCount(run) === 0 && ratio >= target;
+    // On a shared machine either process may lose its core for a while: answers per second of
+    // its own CPU time compare the two servers' work per request whatever the others took.
+    const perCpu =
+      run.serverCpu && top.serverCpu
+        ? run.okPerSecond / run.serverCpu / (top.okPerSecond / top.serverCpu)
+        : undefined;
+    ratios[endpoint.name] = { ratio, target, met, perCpu };
+    rows.push([
+      endpoint.label,
+      fmtInt(run.okPerSecond),
+      fmtInt(top.okPerSecond),
+      ratio === undefined ? '–' : ratio.toFixed(2),
+      target.toFixed(1),
+      met ? 'met' : 'NOT met',
+      perCpu === undefined ? '–' : perCpu.toFixed(2),
+    ]);
+  }
+  log(table(rows));
+  log('  req/s: 2xx answers per second; the ceiling reads and JSON-parses each body, then writes');
+  log("  Pennon's answer to one sample request of that endpoint (same status, headers and bytes).");
+  log("  ratio per CPU-second: the same ratio in answers per second of each server's own CPU time,");
+  log('  steadier than req/s when other processes share the cores.');
+  return ratios;
 }
 
 /** Hot spots of the server, per endpoint, from the profile `--cpu-prof` wrote when it exited. */

@@ -6,7 +6,7 @@
 //   node bench/run.mjs --list                      list benchmarks
 //   options: --seed N  --rounds N  --reference (also time Pennon's uncompiled evaluate(), slow)
 //            --json FILE (write the figures as JSON)
-//            http: --seconds N (timed run per endpoint)  --warmup N (seconds)  --connections N
+//            http: --seconds N (timed run per endpoint, for Pennon and for the node:http ceiling)  --warmup N (seconds)  --connections N
 //            experiments: --units N --events N (size of the generated experiment)
 //                  --profile DIR (run the server under --cpu-prof, print its hot spots)
 //

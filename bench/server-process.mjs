@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'packages', 'server', 'dist', 'main.js');
+const CEILING = join(ROOT, 'bench', 'ceiling-server.mjs');
 export const HOST = '127.0.0.1';
 
 export function freePort() {
@@ -61,6 +62,21 @@ export async function startServerProcess({ dataDir, adminToken, profileDir }) {
     PENNON_SDK_ADDRESS_RATE_LIMIT: '10000000',
     PENNON_EVENT_BYTES_PER_SECOND: '10000000000',
   };
+  return spawnAndWait(args, env, port, 'server');
+}
+
+/**
+ * Starts the `node:http` ceiling (bench/ceiling-server.mjs) on a free loopback port, answering
+ * the precomputed answers in `answersFile`, as its own process like Pennon's.
+ */
+export async function startCeilingProcess({ answersFile }) {
+  const port = await freePort();
+  const args = [CEILING, '--port', String(port), '--host', HOST, '--answers', answersFile];
+  return spawnAndWait(args, process.env, port, 'ceiling server');
+}
+
+/** Spawns `node ...args`; resolves once `/health` answers, rejects if it exits or stays silent. */
+async function spawnAndWait(args, env, port, what) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {
@@ -79,7 +95,7 @@ export async function startServerProcess({ dataDir, adminToken, profileDir }) {
   while (Date.now() < deadline) {
     if (exit) {
       throw new Error(
-        `server exited (code ${exit.code}, signal ${exit.signal}) before answering:\n${output}`,
+        `${what} exited (code ${exit.code}, signal ${exit.signal}) before answering:\n${output}`,
       );
     }
     try {
@@ -91,7 +107,7 @@ export async function startServerProcess({ dataDir, adminToken, profileDir }) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`server did not answer /health within 30 s:\n${output}`);
+  throw new Error(`${what} did not answer /health within 30 s:\n${output}`);
 }
 
 /** SIGTERM (graceful: lets --cpu-prof write its profile), then SIGKILL after a grace period. */

@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { FlagAnalytics } from './analytics/flag-analytics.service.js';
@@ -22,7 +21,7 @@ import { experimentResultsRoutes } from './experiments/results.routes.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { featuresRoutes } from './features/features.routes.js';
 import { limitConnections, receiveTimeouts } from './http/connection-limits.js';
-import { corsDelegator } from './http/cors.js';
+import { registerCors } from './http/cors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { documentSecurity, registerOpenApi, security } from './http/openapi.js';
@@ -110,7 +109,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   registerRequestTextChecks(app);
   registerErrorHandler(app);
   await registerSecurityHeaders(app);
-  await app.register(cors, { delegator: corsDelegator(config.adminCorsOrigins) });
+  registerCors(app, config.adminCorsOrigins);
   await registerOpenApi(app);
   await app.register(healthRoutes(context));
 

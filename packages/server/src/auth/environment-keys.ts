@@ -23,13 +23,24 @@ const MAX_KEY_LENGTH = 200;
  */
 export class EnvironmentKeys {
   private readonly cache = new Map<string, Promise<EnvironmentKey | null>>();
+  /** The settled entries of `cache`, readable without awaiting; cleared with it. */
+  private readonly settled = new Map<string, EnvironmentKey | null>();
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly db: Kysely<Tables>,
     bus: ChangeBus,
   ) {
-    this.unsubscribe = bus.subscribe(() => this.cache.clear());
+    this.unsubscribe = bus.subscribe(() => this.forget());
+  }
+
+  /**
+   * What memory already knows of a key, without waiting: its environment, null when no
+   * environment has it, undefined when it must be looked up (call `require`).
+   */
+  known(key: string): EnvironmentKey | null | undefined {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
+    return this.settled.get(key);
   }
 
   /** The environment of a key, or undefined when no environment has it. */
@@ -37,11 +48,20 @@ export class EnvironmentKeys {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) return undefined;
     let found = this.cache.get(key);
     if (!found) {
-      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
-      found = this.load(key);
-      this.cache.set(key, found);
-      // A failed lookup (database down) must not be remembered as "no such key".
-      found.catch(() => this.cache.delete(key));
+      if (this.cache.size >= MAX_CACHED_KEYS) this.forget();
+      const loading = this.load(key);
+      found = loading;
+      this.cache.set(key, loading);
+      loading.then(
+        // Only if the cache was not emptied meanwhile: a change may have revoked the key.
+        (value) => {
+          if (this.cache.get(key) === loading) this.settled.set(key, value);
+        },
+        // A failed lookup (database down) must not be remembered as "no such key".
+        () => {
+          if (this.cache.get(key) === loading) this.cache.delete(key);
+        },
+      );
     }
     return (await found) ?? undefined;
   }
@@ -56,12 +76,21 @@ export class EnvironmentKeys {
     needs: KeyKind | 'any',
     placement = 'as "Authorization: Bearer <key>"',
   ): Promise<EnvironmentKey> {
+    return this.check(key, key ? await this.lookup(key) : undefined, needs, placement);
+  }
+
+  /** `require` for a key already looked up (`known`): the same answers and errors, at once. */
+  check(
+    key: string | undefined,
+    found: EnvironmentKey | null | undefined,
+    needs: KeyKind | 'any',
+    placement = 'as "Authorization: Bearer <key>"',
+  ): EnvironmentKey {
     const wanted =
       needs === 'server'
         ? `a server key (ser.…) ${placement}`
         : `an environment key (its client key, or a server key ser.…) ${placement}`;
     if (!key) throw unauthorized(`No key arrived; this route takes ${wanted}.`);
-    const found = await this.lookup(key);
     if (!found) {
       if (key.startsWith(ADMIN_TOKEN_PREFIX)) {
         throw unauthorized(
@@ -87,7 +116,12 @@ export class EnvironmentKeys {
 
   close(): void {
     this.unsubscribe();
+    this.forget();
+  }
+
+  private forget(): void {
     this.cache.clear();
+    this.settled.clear();
   }
 
   private async load(key: string): Promise<EnvironmentKey | null> {

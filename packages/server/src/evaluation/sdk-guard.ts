@@ -69,11 +69,14 @@ export class SdkGuard {
 
   hook(route: SdkRouteKey) {
     const fromHeaders = route.fromHeaders ?? environmentKeyOf;
-    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      enforceRateLimit(this.perAddress, request.ip, reply, 'address');
-      const headerKey = text(fromHeaders(request));
-      const presented = headerKey || text(route.fromUrl?.(request));
-      const key = await this.keys.require(presented, route.needs, route.placement);
+    const admit = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      presented: string | undefined,
+      headerKey: string | undefined,
+      found: EnvironmentKey | null | undefined,
+    ) => {
+      const key = this.keys.check(presented, found, route.needs, route.placement);
       if (!headerKey && key.kind === 'server') {
         throw forbidden(
           'Server keys are secret and must not travel in URLs (they end up in logs); send them in a ' +
@@ -82,6 +85,38 @@ export class SdkGuard {
       }
       enforceRateLimit(this.perKey, presented as string, reply);
       request.sdk = { key, presented: presented as string };
+    };
+    // Synchronous while the key is in memory (every request but a key's first after a change):
+    // no promise per request. The checks and their order are the same either way.
+    return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
+      let presented: string | undefined;
+      let headerKey: string | undefined;
+      try {
+        enforceRateLimit(this.perAddress, request.ip, reply, 'address');
+        headerKey = text(fromHeaders(request));
+        presented = headerKey || text(route.fromUrl?.(request));
+        const found = presented ? this.keys.known(presented) : undefined;
+        if (found !== undefined || !presented) {
+          admit(request, reply, presented, headerKey, found);
+          done();
+          return;
+        }
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      this.keys.lookup(presented).then(
+        (found) => {
+          try {
+            admit(request, reply, presented, headerKey, found);
+          } catch (error) {
+            done(error as Error);
+            return;
+          }
+          done();
+        },
+        (error: Error) => done(error),
+      );
     };
   }
 }

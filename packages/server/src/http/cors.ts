@@ -1,33 +1,76 @@
-import type { FastifyCorsOptions, FastifyCorsOptionsDelegateCallback } from '@fastify/cors';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const ADMIN_PREFIX = '/api/admin/';
 
 /** Headers browsers may read on SDK answers: revalidation, Flagsmith's freshness, backoff. */
-const EXPOSED_HEADERS = ['ETag', 'X-Flagsmith-Document-Updated-At', 'Retry-After'];
+const EXPOSED_HEADERS = 'ETag, X-Flagsmith-Document-Updated-At, Retry-After';
+const PREFLIGHT_METHODS = 'GET,HEAD,POST';
+const PREFLIGHT_MAX_AGE = '86400';
 
 /**
  * CORS per route family. SDK routes answer every origin: browsers call them from customers'
  * pages with a public client key. The admin API answers only the configured origins (none by
  * default), because it will carry the signed-in person's cookies: any other page's script
  * must not be able to read its answers. Preflights are decided the same way, so a refused
- * origin learns nothing from them either.
+ * origin learns nothing from them either (its preflight finds no route: 404).
+ *
+ * The answers are @fastify/cors's (dynamic origin, strict preflight, methods GET,HEAD,POST,
+ * requested headers reflected, max-age one day), written directly: it runs on every request,
+ * and the plugin rebuilt its options object twice per request for a per-route-family choice.
  *
  * @example
- * await app.register(cors, { delegator: corsDelegator(['https://console.example.com']) });
+ * registerCors(app, ['https://console.example.com']);
  */
-export function corsDelegator(adminOrigins: readonly string[]): FastifyCorsOptionsDelegateCallback {
-  const sdk: FastifyCorsOptions = { origin: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 86400 };
+export function registerCors(app: FastifyInstance, adminOrigins: readonly string[]): void {
   const allowed = new Set(adminOrigins);
-  const admin: FastifyCorsOptions = {
-    // False turns CORS off for the request, preflight included (it then answers 404), where an
-    // origin list would still answer a refused preflight with the allowed methods.
-    origin: (origin, callback) =>
-      callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
-    exposedHeaders: EXPOSED_HEADERS,
-    maxAge: 86400,
-  };
-  return (request, callback) => callback(null, isAdminRequest(request) ? admin : sdk);
+  app.addHook('onRequest', (request, reply, done) => {
+    const origin = request.headers.origin;
+    // The answer depends on the origin on every route, so caches must key on it.
+    addToVary(reply, 'Origin');
+    if (isAdminRequest(request) && (origin === undefined || !allowed.has(origin))) {
+      done();
+      return;
+    }
+    // SDK routes reflect any origin; admin routes reach here only with a configured one.
+    if (origin) reply.header('Access-Control-Allow-Origin', origin);
+    reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    if (request.raw.method !== 'OPTIONS') {
+      done();
+      return;
+    }
+    // A preflight is answered here, before any route's key or token check runs.
+    if (!origin || !request.headers['access-control-request-method']) {
+      reply.status(400).type('text/plain').send('Invalid Preflight Request');
+      return;
+    }
+    reply.header('Access-Control-Allow-Methods', PREFLIGHT_METHODS);
+    addToVary(reply, 'Access-Control-Request-Headers');
+    const requested = request.headers['access-control-request-headers'];
+    if (requested !== undefined) reply.header('Access-Control-Allow-Headers', requested);
+    reply.header('Access-Control-Max-Age', PREFLIGHT_MAX_AGE);
+    // Safari waits for a body on a 204 without Content-Length.
+    reply.code(204).header('Content-Length', '0').send();
+  });
+  // Lets the router accept preflights on every path; answered preflights never get here, so
+  // one that does was refused above: no route, as for any other unknown request.
+  app.options('*', { schema: { hide: true } }, (_request, reply) => {
+    reply.callNotFound();
+  });
+}
+
+function addToVary(reply: FastifyReply, field: string): void {
+  const current = reply.getHeader('vary');
+  if (current === undefined || current === '') {
+    reply.header('Vary', field);
+    return;
+  }
+  const text = Array.isArray(current) ? current.join(', ') : String(current);
+  const fields = text
+    .toLowerCase()
+    .split(',')
+    .map((f) => f.trim());
+  if (fields.includes('*') || fields.includes(field.toLowerCase())) return;
+  reply.header('Vary', `${text}, ${field}`);
 }
 
 /**

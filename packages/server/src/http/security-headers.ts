@@ -1,8 +1,8 @@
-import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
 
 /**
- * Helmet's security headers on every response, streams included (it writes them on the raw
+ * Helmet's security headers on every response, streams included (they are set on the raw
  * response before any route runs). The CSP is Helmet's default, which `/api/docs` (swagger-ui:
  * scripts, styles and the OpenAPI document all served from here, inline styles set by React)
  * works under, except `upgrade-insecure-requests`: Pennon is often reached over plain http on
@@ -10,11 +10,40 @@ import type { FastifyInstance } from 'fastify';
  * Cross-Origin-Resource-Policy: same-origin does not touch browsers' CORS calls to SDK routes:
  * browsers check it only on no-cors requests.
  */
+const OPTIONS: FastifyHelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: { upgradeInsecureRequests: null },
+  },
+};
+
+/** Headers of the probe's answer that are not Helmet's. */
+const NOT_HELMET = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);
+
+/**
+ * The headers are the same for every request (no per-route options, no CSP nonces), so they
+ * are computed once, by Helmet itself on a private probe, and then only copied: @fastify/helmet
+ * would rebuild Helmet's middleware and re-parse the CSP directives on every request.
+ */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: { upgradeInsecureRequests: null },
-    },
+  const headers = await helmetHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    const raw = reply.raw;
+    for (let i = 0; i < headers.length; i++) raw.setHeader(headers[i][0], headers[i][1]);
+    done();
   });
+}
+
+async function helmetHeaders(): Promise<Array<[string, string]>> {
+  const probe = Fastify();
+  try {
+    await probe.register(helmet, OPTIONS);
+    probe.get('/', (_request, reply) => reply.send(''));
+    const response = await probe.inject({ method: 'GET', url: '/' });
+    return Object.entries(response.headers)
+      .filter(([name]) => !NOT_HELMET.has(name))
+      .map(([name, value]) => [name, String(value)]);
+  } finally {
+    await probe.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -77,13 +77,14 @@ export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         reply.type('application/json');
         const writer = flagsmithFlagsJson(evaluation.snapshot);
         if (request.query.feature === undefined) {
-          // Anonymous evaluations are shared per snapshot, and so is their text.
-          let text = environmentFlagsText.get(evaluation);
-          if (text === undefined) {
-            text = writer.list(evaluation.flags);
-            environmentFlagsText.set(evaluation, text);
+          // Anonymous evaluations are shared per snapshot, and so are their bytes: encoded once,
+          // not on every write.
+          let bytes = environmentFlagsBytes.get(evaluation);
+          if (bytes === undefined) {
+            bytes = Buffer.from(writer.list(evaluation.flags));
+            environmentFlagsBytes.set(evaluation, bytes);
           }
-          return reply.send(text);
+          return reply.send(bytes);
         }
         const one = evaluation.flags.find((f) => f.feature.key === request.query.feature);
         if (!one)
@@ -237,7 +238,7 @@ function stamp(reply: FastifyReply, snapshot: EnvironmentSnapshot): void {
   reply.header(UPDATED_AT, String(snapshot.updatedAtSeconds));
 }
 
-const environmentFlagsText = new WeakMap<Evaluation, string>();
+const environmentFlagsBytes = new WeakMap<Evaluation, Buffer>();
 
 /** `{identifier, flags, traits}`, written as text: see `flagsmithFlagsJson`. */
 function identityResponse(reply: FastifyReply, evaluation: Evaluation, transientKeys: string[]) {
@@ -260,5 +261,5 @@ function derivedIdentifier(traits: TraitInput[]): string {
   const sorted = traits
     .map((t) => [t.key, t.value] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+  return hash('sha256', JSON.stringify(sorted), 'hex');
 }

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { invalid } from '../../errors.js';
-import { jsonText } from '../../http/json-text.js';
+import { flattened, jsonText } from '../../http/json-text.js';
 import { security, withExample, withExamples } from '../../http/openapi.js';
 import { nativeDocumentExample, nativeFlagsExample } from '../../http/openapi-sdk-examples.js';
 import { ErrorResponse } from '../../http/schemas.js';
@@ -152,11 +152,14 @@ const anonymousText = new WeakMap<Evaluation, string>();
 function sendNative(reply: FastifyReply, evaluation: Evaluation) {
   let text = evaluation.identifier === undefined ? anonymousText.get(evaluation) : undefined;
   if (text === undefined) {
-    text = '{"flags":{';
-    evaluation.flags.forEach((flag, i) => {
-      text += `${(i === 0 ? '' : ',') + jsonText(flag.feature.key)}:${nativeFlagText(flag)}`;
-    });
-    text += `},${evaluation.identifier === undefined ? '' : `"identifier":${jsonText(evaluation.identifier)},`}"updated_at":${jsonText(evaluation.snapshot.updatedAt)}}`;
+    // One join of flat pieces: each is copied once, where += would build a rope to flatten.
+    const { flags } = evaluation;
+    const parts = new Array<string>(flags.length + 2);
+    parts[0] = '{"flags":{';
+    for (let i = 0; i < flags.length; i++) parts[i + 1] = (i === 0 ? '' : ',') + nativeFlagText(flags[i]);
+    parts[flags.length + 1] =
+      `},${evaluation.identifier === undefined ? '' : `"identifier":${jsonText(evaluation.identifier)},`}"updated_at":${jsonText(evaluation.snapshot.updatedAt)}}`;
+    text = parts.join('');
     if (evaluation.identifier === undefined) anonymousText.set(evaluation, text);
   }
   return reply.type('application/json').send(text);
@@ -165,12 +168,15 @@ function sendNative(reply: FastifyReply, evaluation: Evaluation) {
 /** The engine hands out one frozen result per outcome, so each outcome is written once. */
 const flagTexts = new WeakMap<FlagResult, string>();
 
+/** `"<key>":{key, type, enabled, value?, reason, variant}`, flat. */
 function nativeFlagText(evaluated: EvaluatedFlag): string {
   let text = flagTexts.get(evaluated.result);
   if (text === undefined) {
     const flag = typedFlag(evaluated);
     const value = 'value' in flag ? `,"value":${jsonText(flag.value)}` : '';
-    text = `{"key":${jsonText(flag.key)},"type":"${flag.type}","enabled":${flag.enabled}${value},"reason":${jsonText(flag.reason)},"variant":${jsonText(flag.variant)}}`;
+    text = flattened(
+      `${jsonText(flag.key)}:{"key":${jsonText(flag.key)},"type":"${flag.type}","enabled":${flag.enabled}${value},"reason":${jsonText(flag.reason)},"variant":${jsonText(flag.variant)}}`,
+    );
     flagTexts.set(evaluated.result, text);
   }
   return text;

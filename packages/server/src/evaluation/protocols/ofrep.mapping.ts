@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KeyKind } from '../../auth/environment-keys.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { validateIdentifier, validateTraits } from '../../identities/identity-limits.js';
@@ -31,10 +31,10 @@ export function identityOf(context: OfrepContext | undefined): IdentityRequest |
     return { identifier: targetingKey as string, traits, transient: true };
   }
   if (traits.length === 0) return undefined;
-  const digest = createHash('sha256')
-    .update(JSON.stringify(traits.map((t) => [t.key, t.value])))
-    .digest('base64url')
-    .slice(0, 22);
+  const digest = hash('sha256', JSON.stringify(traits.map((t) => [t.key, t.value])), 'base64url').slice(
+    0,
+    22,
+  );
   return { identifier: `ofrep-anonymous-${digest}`, traits, transient: true };
 }
 
@@ -54,7 +54,8 @@ export function bulkEtag(
     identity ? identity.identifier : null,
     identity?.traits?.map((t) => [t.key, t.value]) ?? [],
   ]);
-  return `"${createHash('sha256').update(input).digest('base64url').slice(0, 27)}"`;
+  // One-shot hashing: no Hash object per request.
+  return `"${hash('sha256', input, 'base64url').slice(0, 27)}"`;
 }
 
 /** `If-None-Match` may list several tags, or `*`; weak tags compare by their opaque part. */

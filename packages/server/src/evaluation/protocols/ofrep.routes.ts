@@ -26,6 +26,7 @@ import {
   ofrepBulkErrors,
   ofrepFlagErrors,
 } from './ofrep.schema.js';
+import { ofrepBulkText } from './ofrep-json.js';
 
 /**
  * OpenFeature Remote Evaluation Protocol v1, for `@openfeature/ofrep-provider` (server) and
@@ -129,16 +130,14 @@ export function ofrepRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             ? checked.etag
             : bulkEtag(evaluation.snapshot, key.kind, identity),
         );
-        return {
-          flags: evaluation.flags.map(ofrepFlag),
-          eventStreams: [
-            eventStream(
-              publicOrigin(ctx.config.publicUrl, request),
-              `${app.prefix}/events`,
-              evaluation.snapshot,
-            ),
-          ],
-        };
+        const stream = eventStream(
+          publicOrigin(ctx.config.publicUrl, request),
+          `${app.prefix}/events`,
+          evaluation.snapshot,
+        );
+        // Written as text (ofrep-json.ts); Fastify sends JSON text as is, the schema documents it.
+        const text: unknown = ofrepBulkText(evaluation.flags, [stream]);
+        return reply.type('application/json').send(text as OfrepBulkResponse);
       },
     );
 

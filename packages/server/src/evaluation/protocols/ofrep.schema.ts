@@ -58,6 +58,7 @@ export const OfrepBulkResponse = Type.Object({
   flags: Type.Array(OfrepFlag),
   eventStreams: Type.Optional(Type.Array(OfrepEventStream)),
 });
+export type OfrepBulkResponse = Static<typeof OfrepBulkResponse>;
 
 export const OfrepFlagError = Type.Object({
   key: Type.String(),
