@@ -79,6 +79,8 @@ export class EventQueue {
   private attempt = 0;
   private retryAt = 0;
   private closed = false;
+  /** The request in flight, so `close` can give up on it at its deadline. */
+  private inFlight: AbortController | undefined;
   private paused: boolean;
   private readonly counts = { sent: 0, dropped: 0 };
 
@@ -190,9 +192,15 @@ export class EventQueue {
     const deadline = Date.now() + timeoutMs;
     while (this.items.length > 0 && Date.now() < deadline) {
       this.retryAt = 0;
-      await this.flush();
+      // A hung server must not hold close past its deadline: stop waiting, then cut the request.
+      const sent = await Promise.race([
+        this.flush().then(() => true),
+        sleep(Math.max(0, deadline - Date.now())).then(() => false),
+      ]);
+      if (!sent) break;
       if (this.items.length > 0) await sleep(Math.min(200, Math.max(0, deadline - Date.now())));
     }
+    this.inFlight?.abort();
     clearTimeout(this.timer);
     if (this.items.length > 0) {
       const lost = this.items.length;
@@ -263,11 +271,14 @@ export class EventQueue {
     this.timer = undefined;
     while (this.items.length > 0) {
       const taken = this.items.slice(0, this.options.batchSize);
+      const controller = new AbortController();
+      const timeout = setTimeout(() => controller.abort(), this.options.requestTimeoutMs);
+      this.inFlight = controller;
       try {
         await sdkFetch(this.options.endpoint, 'events', {
           method: 'POST',
           body: toBatch(taken),
-          timeoutMs: this.options.requestTimeoutMs,
+          signal: controller.signal,
         });
         this.counts.sent += taken.length;
         this.remove(taken);
@@ -284,6 +295,9 @@ export class EventQueue {
         this.retryAt = Date.now() + backoffDelay(this.attempt++, this.options.retry);
         this.options.onError(error);
         return;
+      } finally {
+        clearTimeout(timeout);
+        this.inFlight = undefined;
       }
     }
   }
