@@ -202,7 +202,8 @@ export class Pennon {
   getFlag(key: FlagKey, user?: User): Flag | undefined {
     try {
       const { compiled, types } = this.loaded;
-      const result = compiled.evaluate(identityOf(user)).flags[key];
+      // Only the segments overriding this flag are tested (getAllFlags evaluates them all).
+      const result = compiled.evaluateFlag(key, identityOf(user));
       if (!result) return undefined;
       const flag = localFlag(key, types.get(key) ?? 'string', result);
       if (user) this.expose(user, flag);
