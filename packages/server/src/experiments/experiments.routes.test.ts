@@ -203,6 +203,16 @@ describeEachDialect('experiments routes', (getDatabase) => {
       expect((await ok('PATCH', `${experiments}/one-page-checkout`, { method: 'bayesian' })).method).toBe(
         'bayesian',
       );
+      // A PATCH that repeats what is there changes nothing and records nothing (see the change record below).
+      const same = await ok('GET', `${experiments}/one-page-checkout`);
+      const repeated = await ok('PATCH', `${experiments}/one-page-checkout`, {
+        method: 'bayesian',
+        metrics: same.metrics.map((m: { metric_key: string; role: string }) => ({
+          metric: m.metric_key,
+          role: m.role,
+        })),
+      });
+      expect(repeated.updated_at).toBe(same.updated_at);
     });
 
     it('refuses a change of variant weights while it runs, unless forced, and records the forced one', async () => {

@@ -1,6 +1,7 @@
 import { conflict, invalid, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type {
@@ -112,36 +113,38 @@ export class ExperimentsService {
     const row = await this.experiments.transaction(async (repository) => {
       const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
       const current = await this.require(environment.id, idOrKey, repository);
-      if (Object.keys(input).length === 0) return current;
+      const { metrics, cuped, ...fields } = input;
+      const columns = changedFields(current, {
+        ...fields,
+        ...(cuped === undefined ? {} : { cuped: cuped ? 1 : 0 }),
+      });
+      const metricRows =
+        metrics === undefined
+          ? undefined
+          : await this.metricRows(repository, environment, current.id, metrics);
+      const metricsChanged =
+        metricRows !== undefined && !sameMetrics(metricRows, await repository.metricsOf([current.id]));
+      // As every admin PATCH: what changes nothing leaves the experiment, its record and its cached results alone.
+      if (nothingChanged(columns) && !metricsChanged) return current;
       if (current.status === 'stopped') {
         throw conflict(
           'experiment_stopped',
           `Experiment '${current.key}' is stopped; its settings are final.`,
         );
       }
-      if (input.control_variant !== undefined && input.control_variant !== current.control_variant) {
-        if (current.status !== 'draft') {
-          throw conflict(
-            'experiment_running',
-            `Experiment '${current.key}' is running; its control variant was fixed when it started.`,
-          );
-        }
-      }
-      const { metrics, cuped, ...fields } = input;
-      const now = this.now();
-      const changes: Partial<ExperimentRow> = {
-        ...fields,
-        ...(cuped === undefined ? {} : { cuped: cuped ? 1 : 0 }),
-        updated_at: now,
-      };
-      await repository.update(current.id, changes);
-      if (metrics !== undefined) {
-        await repository.replaceMetrics(
-          current.id,
-          await this.metricRows(repository, environment, current.id, metrics),
+      if (columns.control_variant !== undefined && current.status !== 'draft') {
+        throw conflict(
+          'experiment_running',
+          `Experiment '${current.key}' is running; its control variant was fixed when it started.`,
         );
       }
-      await record(repository, current.id, now, 'updated', { fields: Object.keys(input) });
+      const now = this.now();
+      const changes: Partial<ExperimentRow> = { ...columns, updated_at: now };
+      await repository.update(current.id, changes);
+      if (metricsChanged && metricRows) await repository.replaceMetrics(current.id, metricRows);
+      await record(repository, current.id, now, 'updated', {
+        fields: [...Object.keys(columns), ...(metricsChanged ? ['metrics'] : [])],
+      });
       return { ...current, ...changes };
     });
     return this.view(row);
@@ -324,6 +327,16 @@ async function record(
     action,
     details: JSON.stringify(details),
   });
+}
+
+function sameMetrics(
+  wanted: readonly ExperimentMetricRow[],
+  stored: readonly ExperimentMetricWithKey[],
+): boolean {
+  return (
+    wanted.length === stored.length &&
+    wanted.every((m, i) => m.metric_id === stored[i]?.metric_id && m.role === stored[i]?.role)
+  );
 }
 
 function toExperiment(row: ExperimentWithFeature, metrics: readonly ExperimentMetricWithKey[]): Experiment {

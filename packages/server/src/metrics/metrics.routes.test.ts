@@ -76,6 +76,19 @@ describeEachDialect('metrics routes', (getDatabase) => {
       });
       expect((await api('PATCH', `${url}/purchased`, { key: 'other' })).statusCode).toBe(400);
     });
+
+    it('leaves a metric untouched by a PATCH that changes nothing', async () => {
+      const before = (await api('GET', `${url}/purchased`)).json();
+      for (const body of [
+        {},
+        { direction: before.direction, conversion_window_hours: before.conversion_window_hours },
+      ]) {
+        const response = await api('PATCH', `${url}/purchased`, body);
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toEqual(before);
+      }
+      expect((await api('GET', `${url}/purchased`)).json().updated_at).toBe(before.updated_at);
+    });
   });
 
   describe('refuses what cannot be meant, and changes nothing', () => {

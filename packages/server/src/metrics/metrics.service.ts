@@ -1,6 +1,7 @@
 import { conflict, invalid, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import { newId } from '../shared/ids.js';
+import { changedFields, nothingChanged } from '../shared/patch.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { MetricRow } from '../storage/tables.js';
@@ -63,12 +64,12 @@ export class MetricsService {
     const projectId = (await this.requireProject(organisationId, projectRef)).id;
     const current = await this.require(projectId, idOrKey);
     const { property_filter, ...rest } = input;
-    if (Object.keys(input).length === 0) return toMetric(current);
-    const changes: Partial<MetricRow> = {
+    const columns = changedFields(current, {
       ...rest,
       ...(property_filter === undefined ? {} : { property_filter: serialiseFilter(property_filter) }),
-      updated_at: new Date().toISOString(),
-    };
+    });
+    if (nothingChanged(columns)) return toMetric(current);
+    const changes: Partial<MetricRow> = { ...columns, updated_at: new Date().toISOString() };
     const next = { ...current, ...changes };
     checkDefinition(next);
     await this.metrics.update(current.id, changes);
