@@ -6,6 +6,7 @@ import { PennonWebProvider } from '@pennon/js/openfeature';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../packages/js/src/testing/memory-storage.js';
 import { eventually } from './support/async.js';
 import { browserUnavailableReason, bundle, launchChromium, servePages } from './support/browser.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
@@ -352,29 +353,6 @@ afterAll(async () => {
     });
   },
 );
-
-/** `Storage` as browsers implement it, in memory, for the client run in Node. */
-class MemoryStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  clear(): void {
-    this.items.clear();
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, String(value));
-  }
-}
 
 describe('the client against the server (run in Node)', () => {
   const options = () => ({ clientKey, url: server.url, stream: false, pollIntervalMs: 3_600_000 });

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FlagCache } from './cache.js';
 import { PennonClient } from './client.js';
 import type { PennonClientOptions } from './options.js';
+import { MemoryStorage } from './testing/memory-storage.js';
 
 /**
  * The client's start-up without the server answering: bootstrap, the localStorage cache and the
@@ -11,29 +12,6 @@ import type { PennonClientOptions } from './options.js';
  * server) or a closed port (a server that is down). What the client does once the server
  * answers is tested against a real server in e2e/js-sdk.test.ts.
  */
-
-/** `Storage` as browsers implement it, in memory. */
-class MemoryStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  clear(): void {
-    this.items.clear();
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, String(value));
-  }
-}
 
 /** A storage that refuses everything, as in some private modes and sandboxed frames. */
 class ForbiddenStorage extends MemoryStorage {

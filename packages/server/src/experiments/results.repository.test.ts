@@ -4,6 +4,7 @@ import { EventsRepository } from '../events/events.repository.js';
 import { type EventInput, EventsService, type ExposureInput } from '../events/events.service.js';
 import { newId } from '../shared/ids.js';
 import type { MetricRow } from '../storage/tables.js';
+import { seedProject } from '../testing/admin-fixtures.js';
 import { describeEachDialect } from '../testing/databases.js';
 import { type ExposureWindow, ResultsRepository, type VariantSums } from './results.repository.js';
 
@@ -170,27 +171,8 @@ describeEachDialect('results repository', (getDatabase) => {
 
   beforeAll(async () => {
     const { db, dialect } = getDatabase();
-    const now = new Date(NOW).toISOString();
-    const project = { id: newId(), organisation_id: newId(), name: 'p', created_at: now, updated_at: now };
-    await db
-      .insertInto('organisations')
-      .values({ id: project.organisation_id, name: 'o', created_at: now })
-      .execute();
-    await db.insertInto('projects').values(project).execute();
-    const environmentId = newId();
-    await db
-      .insertInto('environments')
-      .values({
-        id: environmentId,
-        project_id: project.id,
-        key: 'production',
-        name: 'Production',
-        client_key: `ck-${environmentId}`,
-        hide_disabled_flags: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    // A project with one environment, as other suites seed it; its other rows stay out of the window.
+    const { environmentId } = await seedProject(db);
     const data = simulate();
     units = data.units;
     const events = new EventsService(new EventsRepository(db), () => NOW);

@@ -22,7 +22,7 @@ export interface VariantChange {
  * and mixes their exposures: refused unless forced, and a forced change is recorded on every
  * running experiment of the feature, inside the caller's transaction.
  */
-export async function guardVariantChange(trx: Transaction<Tables>, change: VariantChange): Promise<void> {
+async function guardVariantChange(trx: Transaction<Tables>, change: VariantChange): Promise<void> {
   if (sameSplit(change.before, change.after)) return;
   const repository = new ExperimentsRepository(trx);
   const running = await repository.running(change.environmentId, change.featureId);
