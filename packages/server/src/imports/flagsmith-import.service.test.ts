@@ -145,6 +145,30 @@ describeEachDialect('Flagsmith import', (getDatabase) => {
     expect(features).toHaveLength(before.length);
   });
 
+  it("keeps the document's client settings, and turns both on for a document without them", async () => {
+    const { db } = getDatabase();
+    const settings = async (apiKey: string) =>
+      db
+        .selectFrom('environments')
+        .select(['hide_sensitive_data', 'allow_client_traits'])
+        .where('client_key', '=', apiKey)
+        .executeTakeFirstOrThrow();
+    const open = {
+      ...structuredClone(document),
+      api_key: 'settings-open-0001',
+      hide_sensitive_data: false,
+      allow_client_traits: false,
+    };
+    await service.import(organisationId, open);
+    expect(await settings(open.api_key)).toEqual({ hide_sensitive_data: 0, allow_client_traits: 0 });
+    const plain = structuredClone(document);
+    plain.api_key = 'settings-plain-0001';
+    delete plain.hide_sensitive_data;
+    delete plain.allow_client_traits;
+    await service.import(organisationId, plain);
+    expect(await settings(plain.api_key)).toEqual({ hide_sensitive_data: 1, allow_client_traits: 1 });
+  });
+
   it('refuses a segment that overrides one feature twice, naming both states, and writes nothing', async () => {
     const { db } = getDatabase();
     const broken = structuredClone(document);
