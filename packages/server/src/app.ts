@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { FlagAnalytics } from './analytics/flag-analytics.service.js';
+import { handleAsActor } from './auth/actor.js';
 import { adminAuthHook } from './auth/admin-auth.js';
 import { adminTokensRoutes } from './auth/admin-tokens.routes.js';
 import { EnvironmentKeys } from './auth/environment-keys.js';
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', adminAuthHook(database.db, options.adminFailureLimit));
+      handleAsActor(admin);
       documentSecurity(admin, security.admin);
       await admin.register(organisationsRoutes(context));
       await admin.register(adminTokensRoutes(context));

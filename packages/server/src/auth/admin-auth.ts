@@ -53,6 +53,7 @@ export function adminAuthHook(db: Kysely<Tables>, failureLimit: RateLimitOptions
       .executeTakeFirst();
     if (!row) throw fail('unknown', await invalidTokenMessage(db, token));
     request.admin = { organisationId: row.organisation_id, tokenId: row.id };
+    request.actor = { kind: 'token', id: row.id, organisationId: row.organisation_id };
   };
 }
 
