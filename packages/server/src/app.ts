@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { FlagAnalytics } from './analytics/flag-analytics.service.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import { handleAsActor } from './auth/actor.js';
 import { adminAuthHook } from './auth/admin-auth.js';
 import { adminTokensRoutes } from './auth/admin-tokens.routes.js';
@@ -43,6 +44,7 @@ import { segmentOverridesRoutes } from './segments/segment-overrides.routes.js';
 import { segmentsRoutes } from './segments/segments.routes.js';
 import { ChangeRecorder } from './shared/changes.js';
 import type { Database } from './storage/database.js';
+import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 
 /** Bodies above this are refused with 413 before parsing; SDK and admin payloads are small. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -132,6 +134,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       await admin.register(metricsRoutes(context));
       await admin.register(experimentsRoutes(context));
       await admin.register(experimentResultsRoutes(context));
+      await admin.register(auditRoutes(context));
+      await admin.register(webhooksRoutes(context));
     },
     { prefix: '/api/admin/v1' },
   );

@@ -23,6 +23,9 @@ export interface Tables {
   experiments: ExperimentRow;
   experiment_metrics: ExperimentMetricRow;
   experiment_changes: ExperimentChangeRow;
+  audit_log: AuditLogRow;
+  webhooks: WebhookRow;
+  webhook_deliveries: WebhookDeliveryRow;
 }
 
 export interface OrganisationRow {
@@ -278,4 +281,66 @@ export interface ExperimentChangeRow {
   action: string;
   /** JSON object. */
   details: string;
+}
+
+/** One change, by whom, to what; written in the transaction of the change, never edited. */
+export interface AuditLogRow {
+  id: string;
+  organisation_id: string;
+  at: string;
+  actor_kind: 'user' | 'token' | 'system';
+  actor_id: string;
+  /** e.g. `feature`, `feature_state`, `segment_override`, `server_key`. */
+  resource_type: string;
+  resource_id: string;
+  /** e.g. `create`, `update`, `delete`, `rotate_key`, `start`, `import`. */
+  action: string;
+  project_id: string | null;
+  environment_id: string | null;
+  /** JSON of the API representation, secrets masked; null for a creation. */
+  before: string | null;
+  /** As `before`; null for a deletion. */
+  after: string | null;
+}
+
+export interface WebhookRow {
+  id: string;
+  project_id: string;
+  /** Null: every environment of the project. */
+  environment_id: string | null;
+  url: string;
+  /** HMAC key; shown once at creation, kept to sign every delivery. */
+  secret: string;
+  /** JSON array of event groups (webhooks/webhook-events.ts). */
+  events: string;
+  enabled: number;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** The outbox and the delivery log at once: one row per event and webhook. */
+export interface WebhookDeliveryRow {
+  id: string;
+  webhook_id: string;
+  /** e.g. `feature.updated`, `ping`. */
+  event: string;
+  audit_id: string | null;
+  /** The exact JSON body sent on every attempt. */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  /** A worker holds the row until then; after it, another may take it. */
+  leased_until: string | null;
+  /** Proves which claim a result belongs to, so a worker whose lease ran out records nothing. */
+  lease_token: string | null;
+  response_code: number | null;
+  /** The receiver's answer, truncated. */
+  response_body: string | null;
+  error: string | null;
+  created_at: string;
+  completed_at: string | null;
 }
