@@ -6,6 +6,7 @@ import type { ChangeBus } from './realtime/change-bus.js';
 import { openChangeBus } from './realtime/open-change-bus.js';
 import type { BusLog } from './realtime/postgres-change-bus.js';
 import { type Database, migrateToLatest, openDatabase } from './storage/database.js';
+import { WebhookWorker } from './webhooks/webhook-worker.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -36,12 +37,17 @@ export async function startServer(config: Config, logger?: AppLogger): Promise<R
     log = app.log;
     const url = await app.listen({ port: config.port, host: config.host });
     app.log.info({ database: database.location, dialect: database.dialect }, 'pennon listening');
+    // Its first round sends what an earlier process left pending (a restart, a crash).
+    const webhooks = new WebhookWorker(database.db, { log: app.log });
+    webhooks.start();
     const busToClose = bus;
     return {
       app,
       url,
       firstStart: boot,
       close: async () => {
+        // Before the database closes: the round in flight records its outcomes first.
+        await webhooks.stop();
         await app.close();
         await busToClose.close();
         await database.close();

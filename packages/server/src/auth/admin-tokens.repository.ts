@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { AdminTokenRow, Tables } from '../storage/tables.js';
 
@@ -6,8 +6,10 @@ import type { AdminTokenRow, Tables } from '../storage/tables.js';
 export class AdminTokensRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  transaction<T>(work: (repository: AdminTokensRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new AdminTokensRepository(trx)));
+  transaction<T>(
+    work: (repository: AdminTokensRepository, trx: Transaction<Tables>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new AdminTokensRepository(trx), trx));
   }
 
   list(organisationId: string, page: PageRequest) {

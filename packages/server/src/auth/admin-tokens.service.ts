@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import { newId } from '../shared/ids.js';
@@ -27,8 +28,13 @@ export class AdminTokensService {
       token_hash: hashToken(token),
       created_at: new Date().toISOString(),
     };
-    await this.tokens.insert(row);
-    return { id: row.id, name: row.name, created_at: row.created_at, token };
+    const created = { id: row.id, name: row.name, created_at: row.created_at };
+    await this.tokens.transaction(async (tokens, trx) => {
+      await tokens.insert(row);
+      // The token's digest and value stay out of the log; the id names it.
+      await recordAudit(trx, { ...auditScope(organisationId, row.id), action: 'create', after: created });
+    });
+    return { ...created, token };
   }
 
   /**
@@ -36,9 +42,10 @@ export class AdminTokensService {
    * organisation's last token is refused with `last_admin_token` (only it can be asking).
    */
   async delete(organisationId: string, id: string): Promise<void> {
-    await this.tokens.transaction(async (tokens) => {
+    await this.tokens.transaction(async (tokens, trx) => {
       await tokens.lockOrganisation(organisationId);
-      if (!(await tokens.find(organisationId, id))) throw notFound('admin_token', id);
+      const current = await tokens.find(organisationId, id);
+      if (!current) throw notFound('admin_token', id);
       if ((await tokens.count(organisationId)) <= 1) {
         throw conflict(
           'last_admin_token',
@@ -46,6 +53,11 @@ export class AdminTokensService {
         );
       }
       await tokens.delete(id);
+      await recordAudit(trx, { ...auditScope(organisationId, id), action: 'delete', before: current });
     });
   }
+}
+
+function auditScope(organisationId: string, id: string) {
+  return { organisation_id: organisationId, resource_type: 'admin_token' as const, resource_id: id };
 }

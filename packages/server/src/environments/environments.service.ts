@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
@@ -55,7 +56,13 @@ export class EnvironmentsService {
         if (await repository.findByKey(projectId, input.key)) throw keyTaken(input.key);
         await repository.insert(row);
         await repository.createFeatureStates(row.id, projectId, now);
-        return this.changes.touch(trx, { projectId, environmentId: row.id });
+        const change = await this.changes.touch(trx, { projectId, environmentId: row.id });
+        await recordAudit(trx, {
+          ...auditScope(organisationId, row),
+          action: 'create',
+          after: toEnvironment({ ...row, updated_at: change.at }),
+        });
+        return change;
       });
       await this.changes.publish(change);
       return toEnvironment({ ...row, updated_at: change.at });
@@ -82,7 +89,14 @@ export class EnvironmentsService {
         projectId: current.project_id,
         environmentId: current.id,
       });
-      return { row: { ...current, ...changes, updated_at: change.at }, change };
+      const row = { ...current, ...changes, updated_at: change.at };
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'update',
+        before: toEnvironment(current),
+        after: toEnvironment(row),
+      });
+      return { row, change };
     });
     if (change) await this.changes.publish(change);
     return toEnvironment(row);
@@ -98,7 +112,15 @@ export class EnvironmentsService {
         projectId: current.project_id,
         environmentId: current.id,
       });
-      return { row: { ...current, client_key: clientKey, updated_at: change.at }, change };
+      const row = { ...current, client_key: clientKey, updated_at: change.at };
+      // Both keys are masked in the record (audit.record.ts); their last characters tell them apart.
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'rotate_key',
+        before: toEnvironment(current),
+        after: toEnvironment(row),
+      });
+      return { row, change };
     });
     await this.changes.publish(change);
     return toEnvironment(row);
@@ -113,6 +135,11 @@ export class EnvironmentsService {
         environmentId: current.id,
       });
       await repository.delete(current.id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'delete',
+        before: toEnvironment(current),
+      });
       return change;
     });
     await this.changes.publish(change);
@@ -134,6 +161,16 @@ const keyTaken = (key: string) =>
 /** The per-environment switches, stored as 0/1 and answered as booleans. */
 const SETTINGS = ['hide_disabled_flags', 'hide_sensitive_data', 'allow_client_traits'] as const;
 type SettingColumn = (typeof SETTINGS)[number];
+
+function auditScope(organisationId: string, row: EnvironmentRow) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'environment' as const,
+    resource_id: row.id,
+    project_id: row.project_id,
+    environment_id: row.id,
+  };
+}
 
 export function toEnvironment(row: EnvironmentRow): Environment {
   return {

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
@@ -44,6 +45,12 @@ export class ServerKeysService {
         created_at: new Date().toISOString(),
       };
       await keys.insert(row);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment),
+        resource_id: row.id,
+        action: 'create',
+        after: toServerKey(row, maskKey(row.key)),
+      });
       return {
         row,
         change: await this.changes.touch(trx, {
@@ -60,8 +67,15 @@ export class ServerKeysService {
   async delete(organisationId: string, environmentId: string, keyId: string): Promise<void> {
     const change = await this.keys.transaction(async (keys, trx) => {
       const environment = await requireEnvironment(keys, organisationId, environmentId);
-      if (!(await keys.find(environment.id, keyId))) throw notFound('server_key', keyId);
+      const current = await keys.find(environment.id, keyId);
+      if (!current) throw notFound('server_key', keyId);
       await keys.delete(keyId);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment),
+        resource_id: current.id,
+        action: 'delete',
+        before: toServerKey(current, maskKey(current.key)),
+      });
       return this.changes.touch(trx, { projectId: environment.project_id, environmentId: environment.id });
     });
     await this.changes.publish(change);
@@ -75,6 +89,15 @@ function requireEnvironment(
   ref: string,
 ): Promise<EnvironmentRow> {
   return keys.findEnvironment(organisationId, ref);
+}
+
+function auditScope(organisationId: string, environment: EnvironmentRow) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'server_key' as const,
+    project_id: environment.project_id,
+    environment_id: environment.id,
+  };
 }
 
 /** Enough to tell keys apart in a list, never enough to use one. */

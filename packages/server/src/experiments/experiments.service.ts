@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import { newId } from '../shared/ids.js';
@@ -9,6 +11,7 @@ import type {
   ExperimentMetricRow,
   ExperimentRow,
   ExperimentStatus,
+  Tables,
 } from '../storage/tables.js';
 import type {
   ExperimentMetricWithKey,
@@ -64,7 +67,7 @@ export class ExperimentsService {
 
   async create(organisationId: string, environmentRef: string, input: CreateExperiment): Promise<Experiment> {
     try {
-      const row = await this.experiments.transaction(async (repository) => {
+      const row = await this.experiments.transaction(async (repository, trx) => {
         const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
         const environmentId = environment.id;
         const feature = await repository.findFeature(environment.project_id, input.feature);
@@ -95,7 +98,14 @@ export class ExperimentsService {
           await this.metricRows(repository, environment, row.id, input.metrics ?? []),
         );
         await record(repository, row.id, now, 'created', { feature: feature.key });
-        return { ...row, feature_key: feature.key };
+        const created = { ...row, feature_key: feature.key };
+        const after = toExperiment(created, await repository.metricsOf([row.id]));
+        await recordAudit(trx, {
+          ...auditScope(organisationId, environment, row.id),
+          action: 'create',
+          after,
+        });
+        return created;
       });
       return this.view(row);
     } catch (error) {
@@ -110,7 +120,7 @@ export class ExperimentsService {
     idOrKey: string,
     input: UpdateExperiment,
   ): Promise<Experiment> {
-    const row = await this.experiments.transaction(async (repository) => {
+    const row = await this.experiments.transaction(async (repository, trx) => {
       const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
       const current = await this.require(environment.id, idOrKey, repository);
       const { metrics, cuped, ...fields } = input;
@@ -140,12 +150,15 @@ export class ExperimentsService {
       }
       const now = this.now();
       const changes: Partial<ExperimentRow> = { ...columns, updated_at: now };
+      const before = toExperiment(current, await repository.metricsOf([current.id]));
       await repository.update(current.id, changes);
       if (metricsChanged && metricRows) await repository.replaceMetrics(current.id, metricRows);
       await record(repository, current.id, now, 'updated', {
         fields: [...Object.keys(columns), ...(metricsChanged ? ['metrics'] : [])],
       });
-      return { ...current, ...changes };
+      const updated = { ...current, ...changes };
+      await this.audit(trx, repository, organisationId, environment, 'update', before, updated);
+      return updated;
     });
     return this.view(row);
   }
@@ -155,8 +168,9 @@ export class ExperimentsService {
    * the unallocated remainder), and a primary metric must say what the experiment is for.
    */
   async start(organisationId: string, environmentRef: string, idOrKey: string): Promise<Experiment> {
-    const row = await this.experiments.transaction(async (repository) => {
-      const environmentId = (await this.requireEnvironment(organisationId, environmentRef, repository)).id;
+    const row = await this.experiments.transaction(async (repository, trx) => {
+      const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
+      const environmentId = environment.id;
       const current = await this.require(environmentId, idOrKey, repository);
       if (current.status !== 'draft') {
         throw conflict(
@@ -191,15 +205,25 @@ export class ExperimentsService {
       await record(repository, current.id, now, 'started', {
         variants: variants.map(({ key, weight }) => ({ key, weight })),
       });
-      return { ...current, ...changes };
+      const started = { ...current, ...changes };
+      await this.audit(
+        trx,
+        repository,
+        organisationId,
+        environment,
+        'start',
+        toExperiment(current, metrics),
+        started,
+      );
+      return started;
     });
     return this.view(row);
   }
 
   async stop(organisationId: string, environmentRef: string, idOrKey: string): Promise<Experiment> {
-    const row = await this.experiments.transaction(async (repository) => {
-      const environmentId = (await this.requireEnvironment(organisationId, environmentRef, repository)).id;
-      const current = await this.require(environmentId, idOrKey, repository);
+    const row = await this.experiments.transaction(async (repository, trx) => {
+      const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
+      const current = await this.require(environment.id, idOrKey, repository);
       if (current.status !== 'running') {
         throw conflict(
           'experiment_not_running',
@@ -210,22 +234,33 @@ export class ExperimentsService {
       const changes = { status: 'stopped' as const, stopped_at: now, updated_at: now };
       await repository.update(current.id, changes);
       await record(repository, current.id, now, 'stopped', {});
-      return { ...current, ...changes };
+      const before = toExperiment(current, await repository.metricsOf([current.id]));
+      const stopped = { ...current, ...changes };
+      await this.audit(trx, repository, organisationId, environment, 'stop', before, stopped);
+      return stopped;
     });
     return this.view(row);
   }
 
   /** A running experiment is stopped first, so deleting one is a deliberate second step. */
   async delete(organisationId: string, environmentRef: string, idOrKey: string): Promise<void> {
-    const environmentId = (await this.requireEnvironment(organisationId, environmentRef)).id;
-    const current = await this.require(environmentId, idOrKey);
-    if (current.status === 'running') {
-      throw conflict(
-        'experiment_running',
-        `Experiment '${current.key}' is running; stop it before deleting it.`,
-      );
-    }
-    await this.experiments.delete(current.id);
+    await this.experiments.transaction(async (repository, trx) => {
+      const environment = await this.requireEnvironment(organisationId, environmentRef, repository);
+      const current = await this.require(environment.id, idOrKey, repository);
+      if (current.status === 'running') {
+        throw conflict(
+          'experiment_running',
+          `Experiment '${current.key}' is running; stop it before deleting it.`,
+        );
+      }
+      const before = toExperiment(current, await repository.metricsOf([current.id]));
+      await repository.delete(current.id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment, current.id),
+        action: 'delete',
+        before,
+      });
+    });
   }
 
   async changes(
@@ -280,6 +315,24 @@ export class ExperimentsService {
     });
   }
 
+  /** `before` is read by the caller before the change; `after` with the metrics as now stored. */
+  private async audit(
+    trx: Transaction<Tables>,
+    repository: ExperimentsRepository,
+    organisationId: string,
+    environment: EnvironmentRow,
+    action: 'update' | 'start' | 'stop',
+    before: Experiment,
+    after: ExperimentWithFeature,
+  ): Promise<void> {
+    await recordAudit(trx, {
+      ...auditScope(organisationId, environment, after.id),
+      action,
+      before,
+      after: toExperiment(after, await repository.metricsOf([after.id])),
+    });
+  }
+
   private async view(row: ExperimentWithFeature): Promise<Experiment> {
     return toExperiment(row, await this.experiments.metricsOf([row.id]));
   }
@@ -312,6 +365,16 @@ const keyTaken = (key: string) =>
     'experiment_key_taken',
     `This environment already has an experiment with key '${key}'; choose another key.`,
   );
+
+function auditScope(organisationId: string, environment: EnvironmentRow, experimentId: string) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'experiment' as const,
+    resource_id: experimentId,
+    project_id: environment.project_id,
+    environment_id: environment.id,
+  };
+}
 
 async function record(
   repository: ExperimentsRepository,

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { notFound } from '../errors.js';
 import { guardVariantEdit } from '../experiments/variant-guard.js';
 import type { PageResult } from '../http/schemas.js';
@@ -59,7 +60,18 @@ export class FeatureStatesService {
       });
       const changes = { ...columns, updated_at: change.at };
       await repository.update(current.id, changes);
-      return { row: { ...current, ...changes }, change };
+      const row = { ...current, ...changes };
+      await recordAudit(trx, {
+        organisation_id: organisationId,
+        resource_type: 'feature_state',
+        resource_id: current.id,
+        action: 'update',
+        project_id: environment.project_id,
+        environment_id: environment.id,
+        before: toFeatureState(current),
+        after: toFeatureState(row),
+      });
+      return { row, change };
     });
     if (change) await this.changes.publish(change);
     return toFeatureState(row);

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict, invalid } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
@@ -63,6 +64,11 @@ export class FeaturesService {
           };
           await repository.insert(row);
           await repository.createStates(row);
+          await recordAudit(trx, {
+            ...auditScope(organisationId, row),
+            action: 'create',
+            after: toFeature(row),
+          });
           return { row, change };
         });
         await this.changes.publish(change);
@@ -105,7 +111,14 @@ export class FeaturesService {
       const change = await this.changes.touch(trx, { projectId: current.project_id });
       changed.updated_at = change.at;
       await repository.update(current.id, changed);
-      return { row: { ...current, ...changed }, change };
+      const row = { ...current, ...changed };
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'update',
+        before: toFeature(current),
+        after: toFeature(row),
+      });
+      return { row, change };
     });
     if (change) await this.changes.publish(change);
     return toFeature(row);
@@ -116,6 +129,11 @@ export class FeaturesService {
     const change = await this.features.transaction(async (repository, trx) => {
       const current = await this.require(repository, organisationId, id);
       await repository.delete(current.id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'delete',
+        before: toFeature(current),
+      });
       return this.changes.touch(trx, { projectId: current.project_id });
     });
     await this.changes.publish(change);
@@ -129,6 +147,15 @@ export class FeaturesService {
 
 const keyTaken = (key: string) =>
   conflict('feature_key_taken', `A feature with key '${key}' already exists in this project.`);
+
+function auditScope(organisationId: string, row: FeatureRow) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'feature' as const,
+    resource_id: row.id,
+    project_id: row.project_id,
+  };
+}
 
 function toFeature(row: FeatureRow): Feature {
   return {

@@ -196,6 +196,14 @@ export class IdentitiesRepository {
     return rows.map(toOverride);
   }
 
+  findOverride(identityId: string, featureId: string): Promise<StoredOverride | undefined> {
+    return this.overridesQuery()
+      .where('o.identity_id', '=', identityId)
+      .where('o.feature_id', '=', featureId)
+      .executeTakeFirst()
+      .then((row) => row && toOverride(row));
+  }
+
   /**
    * Creates or replaces the override of (identity, feature). A replacement keeps the id and the
    * hash key, so variant assignment does not move when an admin edits the value.

@@ -1,10 +1,12 @@
+import type { Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict, notFound, PennonError } from '../errors.js';
 import { checkValue } from '../features/feature-values.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import type { PageRequest } from '../storage/paging.js';
-import type { EnvironmentRow, IdentityRow } from '../storage/tables.js';
+import type { EnvironmentRow, IdentityRow, Tables } from '../storage/tables.js';
 import { adjustUsage, type IdentityQuotas, UNLIMITED } from './environment-usage.js';
 import type { IdentitiesRepository, StoredOverride } from './identities.repository.js';
 import type {
@@ -141,6 +143,11 @@ export class IdentitiesService {
       const stored = await repo.traits(row.id);
       const delta = { identities: 1, traits: Object.keys(stored).length };
       await adjustUsage(trx, environment.id, delta, this.quotas);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment, row.id),
+        action: 'create',
+        after: { ...row, traits: stored },
+      });
       return stored;
     });
     return { ...row, traits: stored, overrides: [] };
@@ -152,9 +159,15 @@ export class IdentitiesService {
     const change = await this.identities.transaction(async (repo, trx) => {
       const identity = await repo.find(environment, id);
       const overrides = await repo.countOverrides(identity.id);
-      const traits = await repo.countTraits(identity.id);
+      const traits = await repo.traits(identity.id);
       await repo.delete(identity.id);
-      await adjustUsage(trx, environment.id, { identities: -1, traits: -traits }, this.quotas);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment, identity.id),
+        action: 'delete',
+        before: { ...identity, traits },
+      });
+      const traitCount = Object.keys(traits).length;
+      await adjustUsage(trx, environment.id, { identities: -1, traits: -traitCount }, this.quotas);
       return overrides > 0 ? this.changes.touch(trx, scopeOf(environment)) : undefined;
     });
     if (change) await this.changes.publish(change);
@@ -171,13 +184,14 @@ export class IdentitiesService {
     const error = validateTraits(traits);
     if (error) throw error;
     return this.identities.transaction(async (repo, trx) => {
-      const identityId = await this.lockIdentity(repo, environment, id);
-      const before = await repo.countTraits(identityId);
-      await repo.deleteAllTraits(identityId);
-      await repo.upsertTraits(identityId, Object.entries(traits));
-      const stored = await repo.traits(identityId);
-      const delta = { identities: 0, traits: Object.keys(stored).length - before };
+      const identity = await this.lockIdentity(repo, environment, id);
+      const before = await repo.traits(identity.id);
+      await repo.deleteAllTraits(identity.id);
+      await repo.upsertTraits(identity.id, Object.entries(traits));
+      const stored = await repo.traits(identity.id);
+      const delta = { identities: 0, traits: Object.keys(stored).length - Object.keys(before).length };
       await adjustUsage(trx, environment.id, delta, this.quotas);
+      await recordTraitChange(trx, organisationId, environment, identity, before, stored);
       return stored;
     });
   }
@@ -193,15 +207,16 @@ export class IdentitiesService {
     const error = validateTraits(traits);
     if (error) throw error;
     return this.identities.transaction(async (repo, trx) => {
-      const identityId = await this.lockIdentity(repo, environment, id);
-      const before = await repo.countTraits(identityId);
+      const identity = await this.lockIdentity(repo, environment, id);
+      const before = await repo.traits(identity.id);
       const stored = await mergeTraits(
         repo,
-        identityId,
+        identity.id,
         Object.entries(traits).map(([key, value]) => ({ key, value })),
       );
-      const delta = { identities: 0, traits: Object.keys(stored).length - before };
+      const delta = { identities: 0, traits: Object.keys(stored).length - Object.keys(before).length };
       await adjustUsage(trx, environment.id, delta, this.quotas);
+      await recordTraitChange(trx, organisationId, environment, identity, before, stored);
       return stored;
     });
   }
@@ -234,6 +249,7 @@ export class IdentitiesService {
     checkValue(feature.type, value, 'value');
     const now = new Date().toISOString();
     const { result, change } = await this.identities.transaction(async (repo, trx) => {
+      const before = await repo.findOverride(identity.id, feature.id);
       const result = await repo.upsertOverride({
         id: newId(),
         identity_id: identity.id,
@@ -242,6 +258,13 @@ export class IdentitiesService {
         value,
         hash_key: newId(),
         updated_at: now,
+      });
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment, result.override.id),
+        resource_type: 'identity_override',
+        action: before ? 'update' : 'create',
+        before: before ?? null,
+        after: { ...result.override, feature_key: feature.key },
       });
       return { result, change: await this.changes.touch(trx, scopeOf(environment)) };
     });
@@ -258,14 +281,21 @@ export class IdentitiesService {
     const { environment, identity } = await this.identity(organisationId, environmentId, id);
     const feature = await this.identities.findFeature(environment.project_id, featureId);
     const change = await this.identities.transaction(async (repo, trx) => {
+      const before = await repo.findOverride(identity.id, feature.id);
       const deleted = await repo.deleteOverride(identity.id, feature.id);
-      if (deleted === 0) {
+      if (!before || deleted === 0) {
         throw new PennonError(
           'not_found',
           'identity_override_not_found',
           `Identity '${identity.identifier}' has no override of feature '${feature.key}'.`,
         );
       }
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment, before.id),
+        resource_type: 'identity_override',
+        action: 'delete',
+        before,
+      });
       return this.changes.touch(trx, scopeOf(environment));
     });
     await this.changes.publish(change);
@@ -286,16 +316,16 @@ export class IdentitiesService {
     return { environment, identity };
   }
 
-  /** Resolves the identity by id or identifier and locks its row until commit; returns its id. */
+  /** Resolves the identity by id or identifier and locks its row until commit. */
   private async lockIdentity(
     repo: IdentitiesRepository,
     environment: EnvironmentRow,
     ref: string,
-  ): Promise<string> {
+  ): Promise<IdentityRow> {
     const identity = await repo.find(environment, ref);
     // Deleted between the lookup and the lock: as gone as if never found.
     if (!(await repo.lock(environment.id, identity.id))) throw notFound('identity', identity.id);
-    return identity.id;
+    return identity;
   }
 }
 
@@ -323,6 +353,36 @@ async function mergeTraits(
   const count = Object.keys(stored).length;
   if (count > MAX_TRAITS_PER_IDENTITY) throw tooManyTraits(count);
   return stored;
+}
+
+/**
+ * Admin writes only. Identities and traits stored through SDK keys (identifyAndStoreTraits) are
+ * not audited: they are end users' data at SDK volume, not configuration anyone changed.
+ */
+function auditScope(organisationId: string, environment: EnvironmentRow, resourceId: string) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'identity' as 'identity' | 'identity_override',
+    resource_id: resourceId,
+    project_id: environment.project_id,
+    environment_id: environment.id,
+  };
+}
+
+async function recordTraitChange(
+  trx: Transaction<Tables>,
+  organisationId: string,
+  environment: EnvironmentRow,
+  identity: IdentityRow,
+  before: Traits,
+  after: Traits,
+): Promise<void> {
+  await recordAudit(trx, {
+    ...auditScope(organisationId, environment, identity.id),
+    action: 'update',
+    before: { ...identity, traits: before },
+    after: { ...identity, traits: after },
+  });
 }
 
 function scopeOf(environment: EnvironmentRow): { projectId: string; environmentId: string } {

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit.record.js';
 import { EnvironmentsRepository } from '../environments/environments.repository.js';
 import { invalid } from '../errors.js';
 import { FeaturesRepository } from '../features/features.repository.js';
@@ -101,6 +102,17 @@ export class FlagsmithImportService {
           identity_overrides: identityOverrides,
         },
       };
+      // One record for the whole import, not one per flag or override (a document may hold
+      // thousands); the counts say what it touched, and both keys are masked.
+      await recordAudit(trx, {
+        organisation_id: organisationId,
+        resource_type: 'import',
+        resource_id: target.environmentId,
+        action: 'import',
+        project_id: target.projectId,
+        environment_id: target.environmentId,
+        after: { source: 'flagsmith', ...result },
+      });
       return { result, change };
     });
     await this.changes.publish(change);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { resolveProject } from '../projects/project-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { MetricRow, ProjectRow, Tables } from '../storage/tables.js';
@@ -6,6 +6,10 @@ import type { MetricRow, ProjectRow, Tables } from '../storage/tables.js';
 /** Storage of metric definitions; every query is scoped to one project. */
 export class MetricsRepository {
   constructor(private readonly db: Kysely<Tables>) {}
+
+  transaction<T>(work: (repository: MetricsRepository, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new MetricsRepository(trx), trx));
+  }
 
   /** By id or name; `project_not_found` otherwise. */
   resolveProject(organisationId: string, ref: string): Promise<ProjectRow> {

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import { newId } from '../shared/ids.js';
@@ -47,7 +48,14 @@ export class MetricsService {
     };
     checkDefinition(row);
     try {
-      await this.metrics.insert(row);
+      await this.metrics.transaction(async (repository, trx) => {
+        await repository.insert(row);
+        await recordAudit(trx, {
+          ...auditScope(organisationId, row),
+          action: 'create',
+          after: toMetric(row),
+        });
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw keyTaken(input.key);
       throw error;
@@ -62,45 +70,75 @@ export class MetricsService {
     input: UpdateMetric,
   ): Promise<Metric> {
     const projectId = (await this.requireProject(organisationId, projectRef)).id;
-    const current = await this.require(projectId, idOrKey);
-    const { property_filter, ...rest } = input;
-    const columns = changedFields(current, {
-      ...rest,
-      ...(property_filter === undefined ? {} : { property_filter: serialiseFilter(property_filter) }),
+    return this.metrics.transaction(async (repository, trx) => {
+      const current = await requireMetric(repository, projectId, idOrKey);
+      const { property_filter, ...rest } = input;
+      const columns = changedFields(current, {
+        ...rest,
+        ...(property_filter === undefined ? {} : { property_filter: serialiseFilter(property_filter) }),
+      });
+      if (nothingChanged(columns)) return toMetric(current);
+      const changes: Partial<MetricRow> = { ...columns, updated_at: new Date().toISOString() };
+      const next = { ...current, ...changes };
+      checkDefinition(next);
+      await repository.update(current.id, changes);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'update',
+        before: toMetric(current),
+        after: toMetric(next),
+      });
+      return toMetric(next);
     });
-    if (nothingChanged(columns)) return toMetric(current);
-    const changes: Partial<MetricRow> = { ...columns, updated_at: new Date().toISOString() };
-    const next = { ...current, ...changes };
-    checkDefinition(next);
-    await this.metrics.update(current.id, changes);
-    return toMetric(next);
   }
 
   /** A metric an experiment measures stays: the experiment's results would lose it silently. */
   async delete(organisationId: string, projectRef: string, idOrKey: string): Promise<void> {
     const projectId = (await this.requireProject(organisationId, projectRef)).id;
-    const current = await this.require(projectId, idOrKey);
-    const experiments = await this.metrics.experimentsUsing(current.id);
-    if (experiments.length > 0) {
-      throw conflict(
-        'metric_in_use',
-        `Metric '${current.key}' is measured by experiment(s) ${experiments.map((e) => `'${e}'`).join(', ')}; remove it from them first.`,
-      );
-    }
-    await this.metrics.delete(current.id);
+    await this.metrics.transaction(async (repository, trx) => {
+      const current = await requireMetric(repository, projectId, idOrKey);
+      const experiments = await repository.experimentsUsing(current.id);
+      if (experiments.length > 0) {
+        throw conflict(
+          'metric_in_use',
+          `Metric '${current.key}' is measured by experiment(s) ${experiments.map((e) => `'${e}'`).join(', ')}; remove it from them first.`,
+        );
+      }
+      await repository.delete(current.id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'delete',
+        before: toMetric(current),
+      });
+    });
   }
 
   private requireProject(organisationId: string, projectRef: string) {
     return this.metrics.resolveProject(organisationId, projectRef);
   }
 
-  private async require(projectId: string, idOrKey: string): Promise<MetricRow> {
-    const row = await this.metrics.find(projectId, idOrKey);
-    if (!row) {
-      throw notFound('metric', idOrKey);
-    }
-    return row;
+  private require(projectId: string, idOrKey: string): Promise<MetricRow> {
+    return requireMetric(this.metrics, projectId, idOrKey);
   }
+}
+
+async function requireMetric(
+  repository: MetricsRepository,
+  projectId: string,
+  idOrKey: string,
+): Promise<MetricRow> {
+  const row = await repository.find(projectId, idOrKey);
+  if (!row) throw notFound('metric', idOrKey);
+  return row;
+}
+
+function auditScope(organisationId: string, row: MetricRow) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'metric' as const,
+    resource_id: row.id,
+    project_id: row.project_id,
+  };
 }
 
 const keyTaken = (key: string) =>

@@ -1,9 +1,15 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { OrganisationRow, Tables } from '../storage/tables.js';
 
 /** Storage of organisations. An admin only ever reaches its own, by the id of its token. */
 export class OrganisationsRepository {
   constructor(private readonly db: Kysely<Tables>) {}
+
+  transaction<T>(
+    work: (repository: OrganisationsRepository, trx: Transaction<Tables>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new OrganisationsRepository(trx), trx));
+  }
 
   find(id: string): Promise<OrganisationRow | undefined> {
     return this.db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();

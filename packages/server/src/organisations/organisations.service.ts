@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { notFound } from '../errors.js';
 import type { OrganisationsRepository } from './organisations.repository.js';
 import type { Organisation, UpdateOrganisation } from './organisations.schema.js';
@@ -17,9 +18,21 @@ export class OrganisationsService {
   }
 
   async update(organisationId: string, input: UpdateOrganisation): Promise<Organisation> {
-    const current = await this.get(organisationId);
-    if (input.name === undefined || input.name === current.name) return current;
-    await this.organisations.update(organisationId, { name: input.name });
-    return { ...current, name: input.name };
+    return this.organisations.transaction(async (repository, trx) => {
+      const current = await repository.find(organisationId);
+      if (!current) throw notFound('organisation', organisationId);
+      if (input.name === undefined || input.name === current.name) return current;
+      await repository.update(organisationId, { name: input.name });
+      const after = { ...current, name: input.name };
+      await recordAudit(trx, {
+        organisation_id: organisationId,
+        resource_type: 'organisation',
+        resource_id: organisationId,
+        action: 'update',
+        before: current,
+        after,
+      });
+      return after;
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { ProjectRow, Tables } from '../storage/tables.js';
 import { resolveProject } from './project-lookup.js';
@@ -6,6 +6,11 @@ import { resolveProject } from './project-lookup.js';
 /** Storage of projects; every query is scoped to one organisation. */
 export class ProjectsRepository {
   constructor(private readonly db: Kysely<Tables>) {}
+
+  /** Runs `work` in one transaction, with a repository bound to it and the transaction for the audit log. */
+  transaction<T>(work: (repository: ProjectsRepository, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new ProjectsRepository(trx), trx));
+  }
 
   list(organisationId: string, page: PageRequest) {
     return paginate(

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict } from '../errors.js';
 import { newId } from '../shared/ids.js';
 import { changedFields, nothingChanged } from '../shared/patch.js';
@@ -20,39 +21,78 @@ export class ProjectsService {
   }
 
   async create(organisationId: string, input: CreateProject): Promise<Project> {
-    await this.assertNameFree(organisationId, input.name);
-    const now = new Date().toISOString();
-    const row: ProjectRow = {
-      id: newId(),
-      organisation_id: organisationId,
-      name: input.name,
-      created_at: now,
-      updated_at: now,
-      next_feature_number: 1,
-    };
-    await this.projects.insert(row);
-    return row;
+    return this.projects.transaction(async (repository, trx) => {
+      await assertNameFree(repository, organisationId, input.name);
+      const now = new Date().toISOString();
+      const row: ProjectRow = {
+        id: newId(),
+        organisation_id: organisationId,
+        name: input.name,
+        created_at: now,
+        updated_at: now,
+        next_feature_number: 1,
+      };
+      await repository.insert(row);
+      await recordAudit(trx, { ...auditScope(row), action: 'create', after: toProject(row) });
+      return row;
+    });
   }
 
   async update(organisationId: string, id: string, input: UpdateProject): Promise<Project> {
-    const current = await this.get(organisationId, id);
-    const changed = changedFields(current, { name: input.name });
-    if (nothingChanged(changed)) return current;
-    if (changed.name !== undefined) await this.assertNameFree(organisationId, changed.name);
-    const changes = { ...changed, updated_at: new Date().toISOString() };
-    await this.projects.update(current.id, changes);
-    return { ...current, ...changes };
+    return this.projects.transaction(async (repository, trx) => {
+      const current = await repository.resolve(organisationId, id);
+      const changed = changedFields(current, { name: input.name });
+      if (nothingChanged(changed)) return current;
+      if (changed.name !== undefined) await assertNameFree(repository, organisationId, changed.name);
+      const changes = { ...changed, updated_at: new Date().toISOString() };
+      await repository.update(current.id, changes);
+      const row = { ...current, ...changes };
+      await recordAudit(trx, {
+        ...auditScope(current),
+        action: 'update',
+        before: toProject(current),
+        after: toProject(row),
+      });
+      return row;
+    });
   }
 
   /** Deletes the project with its environments, features, segments and identities. */
   async delete(organisationId: string, id: string): Promise<void> {
-    const current = await this.get(organisationId, id);
-    await this.projects.delete(current.id);
+    await this.projects.transaction(async (repository, trx) => {
+      const current = await repository.resolve(organisationId, id);
+      await repository.delete(current.id);
+      // The record outlives the project: the audit log has no foreign keys.
+      await recordAudit(trx, { ...auditScope(current), action: 'delete', before: toProject(current) });
+    });
   }
+}
 
-  private async assertNameFree(organisationId: string, name: string): Promise<void> {
-    if (await this.projects.findByName(organisationId, name)) {
-      throw conflict('project_name_taken', `A project named '${name}' already exists.`);
-    }
+async function assertNameFree(
+  repository: ProjectsRepository,
+  organisationId: string,
+  name: string,
+): Promise<void> {
+  if (await repository.findByName(organisationId, name)) {
+    throw conflict('project_name_taken', `A project named '${name}' already exists.`);
   }
+}
+
+function auditScope(row: ProjectRow) {
+  return {
+    organisation_id: row.organisation_id,
+    resource_type: 'project' as const,
+    resource_id: row.id,
+    project_id: row.id,
+  };
+}
+
+function toProject(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    organisation_id: row.organisation_id,
+    name: row.name,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
 }

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict, notFound } from '../errors.js';
 import { guardVariantEdit } from '../experiments/variant-guard.js';
 import { requireEnvironment } from '../features/scope.js';
@@ -92,7 +93,13 @@ export class SegmentOverridesService {
           updated_at: change.at,
         };
         await repository.insert(row);
-        return { row: { ...row, feature_type: feature.type }, change };
+        const created = { ...row, feature_type: feature.type };
+        await recordAudit(trx, {
+          ...auditScope(organisationId, projectId, row),
+          action: 'create',
+          after: toSegmentOverride(created),
+        });
+        return { row: created, change };
       });
       await this.changes.publish(change);
       return toSegmentOverride(row);
@@ -133,7 +140,14 @@ export class SegmentOverridesService {
       });
       const changes = { ...columns, updated_at: change.at };
       await repository.update(id, changes);
-      return { row: { ...current, ...changes }, change };
+      const row = { ...current, ...changes };
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment.project_id, current),
+        action: 'update',
+        before: toSegmentOverride(current),
+        after: toSegmentOverride(row),
+      });
+      return { row, change };
     });
     if (change) await this.changes.publish(change);
     return toSegmentOverride(row);
@@ -142,8 +156,13 @@ export class SegmentOverridesService {
   async delete(organisationId: string, environmentId: string, id: string): Promise<void> {
     const change = await this.overrides.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
-      await requireOverride(repository, environment.id, id);
+      const current = await requireOverride(repository, environment.id, id);
       await repository.delete(id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, environment.project_id, current),
+        action: 'delete',
+        before: toSegmentOverride(current),
+      });
       return this.changes.touch(trx, { projectId: environment.project_id, environmentId: environment.id });
     });
     await this.changes.publish(change);
@@ -161,6 +180,16 @@ const overrideExists = () =>
     'segment_override_exists',
     'This segment already overrides this feature in this environment; update that override.',
   );
+
+function auditScope(organisationId: string, projectId: string, row: SegmentOverrideRow) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'segment_override' as const,
+    resource_id: row.id,
+    project_id: projectId,
+    environment_id: row.environment_id,
+  };
+}
 
 function toSegmentOverride(row: SegmentOverrideWithType): SegmentOverride {
   return {

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { conflict, invalid } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
@@ -48,6 +49,11 @@ export class SegmentsService {
           updated_at: change.at,
         };
         await repository.insert(row);
+        await recordAudit(trx, {
+          ...auditScope(organisationId, row),
+          action: 'create',
+          after: toSegment(row),
+        });
         return { row, change };
       });
       await this.changes.publish(change);
@@ -72,7 +78,14 @@ export class SegmentsService {
         const change = await this.changes.touch(trx, { projectId: current.project_id });
         const changes = { ...changed, updated_at: change.at };
         await repository.update(current.id, changes);
-        return { row: { ...current, ...changes }, change };
+        const row = { ...current, ...changes };
+        await recordAudit(trx, {
+          ...auditScope(organisationId, current),
+          action: 'update',
+          before: toSegment(current),
+          after: toSegment(row),
+        });
+        return { row, change };
       });
       if (change) await this.changes.publish(change);
       return toSegment(row);
@@ -84,6 +97,11 @@ export class SegmentsService {
     const change = await this.segments.transaction(async (repository, trx) => {
       const current = await requireSegment(repository, organisationId, id);
       await repository.delete(current.id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, current),
+        action: 'delete',
+        before: toSegment(current),
+      });
       return this.changes.touch(trx, { projectId: current.project_id });
     });
     await this.changes.publish(change);
@@ -127,6 +145,15 @@ function requireRules(input: RuleInput[]): Rule[] {
 
 const nameTaken = (name: string) =>
   conflict('segment_name_taken', `A segment named '${name}' already exists in this project.`);
+
+function auditScope(organisationId: string, row: SegmentRow) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'segment' as const,
+    resource_id: row.id,
+    project_id: row.project_id,
+  };
+}
 
 function toSegment(row: SegmentRow): Segment {
   return {
