@@ -131,6 +131,9 @@ export async function snapshotTables(db: Kysely<Tables>): Promise<Record<string,
     'metrics',
     'experiments',
     'experiment_changes',
+    'audit_log',
+    'webhooks',
+    'webhook_deliveries',
   ] as const;
   const snapshot: Record<string, unknown[]> = {};
   for (const table of tables)
