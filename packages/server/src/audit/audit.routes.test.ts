@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEnvironmentDocument } from '../../../../bench/workload.mjs';
 import { runAs } from '../auth/actor.js';
 import { hashToken } from '../auth/tokens.js';
+import { FlagsmithImportService } from '../imports/flagsmith-import.service.js';
+import { InProcessChangeBus } from '../realtime/change-bus.js';
+import { ChangeRecorder } from '../shared/changes.js';
 import { type AdminCall, adminClient, rejection, seedProject } from '../testing/admin-fixtures.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../testing/app.js';
 import { describeEachDialect } from '../testing/databases.js';
@@ -139,6 +143,35 @@ describeEachDialect('audit log', (getDatabase) => {
       ).toBe(true);
       const [tokenRecord] = (await records(`resource_type=admin_token&resource_id=${token.id}`)).items;
       expect(tokenRecord.after).toEqual({ id: token.id, name: 'audited', created_at: token.created_at });
+    });
+
+    it('records an import once, over HTTP as the token and from the command line as the system', async () => {
+      const document = generateEnvironmentDocument({ seed: 11 });
+      const response = await api('POST', '/imports/flagsmith', document);
+      expect(response.statusCode, response.body).toBe(201);
+      const imported = response.json();
+      const cli = await new FlagsmithImportService(
+        db(),
+        getDatabase().dialect,
+        new ChangeRecorder(new InProcessChangeBus()),
+      ).import(t.organisationId, { ...document, api_key: `${document.api_key}-cli` });
+      const { items } = await records('resource_type=import');
+      expect(items.map((r) => r.actor)).toEqual([
+        { kind: 'system', id: 'pennon' },
+        { kind: 'token', id: tokenId },
+      ]);
+      expect(items[1]).toMatchObject({
+        action: 'import',
+        resource_id: imported.environment_id,
+        project_id: imported.project_id,
+        environment_id: imported.environment_id,
+        before: null,
+        after: { source: 'flagsmith', counts: imported.counts },
+      });
+      const raw = await rawLog();
+      for (const secret of [imported.client_key, imported.server_key, cli.client_key, cli.server_key]) {
+        expect(raw).not.toContain(secret);
+      }
     });
 
     it('records changes made outside HTTP as the system, or as whoever runAs names', async () => {
