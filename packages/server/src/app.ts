@@ -23,6 +23,7 @@ import { experimentResultsRoutes } from './experiments/results.routes.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { featuresRoutes } from './features/features.routes.js';
 import { limitConnections, receiveTimeouts } from './http/connection-limits.js';
+import { consoleRoutes } from './http/console.routes.js';
 import { registerCors } from './http/cors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -151,6 +152,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(nativeSdkRoutes(context), { prefix: '/api/sdk/v1' });
   await app.register(flagsmithRoutes(context), { prefix: '/api/v1' });
   await app.register(ofrepRoutes(context), { prefix: '/ofrep/v1' });
+  // Last: its page fallback answers only addresses no route above claims.
+  await app.register(consoleRoutes(config.consoleDir));
 
   // Streams end first, or graceful close would wait on them forever.
   app.addHook('preClose', async () => context.sse.close());

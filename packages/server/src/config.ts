@@ -28,6 +28,8 @@ export interface Config {
   publicUrl?: string;
   /** Browser origins allowed to call the admin API; SDK routes answer every origin. */
   adminCorsOrigins: string[];
+  /** The web console's build to serve at `/`; unset: packages/console/dist beside this package. */
+  consoleDir?: string;
 }
 
 /** Values given on the command line win over environment variables, which win over defaults. */
@@ -80,7 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     ...numbers,
     publicUrl: parsePublicUrl(overrides.publicUrl ?? (env.PENNON_PUBLIC_URL || undefined)),
     adminCorsOrigins: overrides.adminCorsOrigins ?? parseOrigins(env.PENNON_ADMIN_CORS_ORIGINS),
+    consoleDir: resolvedOrUndefined(overrides.consoleDir ?? (env.PENNON_CONSOLE_DIR || undefined)),
   };
+}
+
+function resolvedOrUndefined(dir: string | undefined): string | undefined {
+  return dir === undefined ? undefined : path.resolve(dir);
 }
 
 function checkAdminToken(token: string): void {

@@ -113,6 +113,7 @@ export const segmentExample = {
   name: 'pro-plan',
   description: 'Paying customers on the pro plan in our first markets.',
   rules: segmentRulesExample,
+  hash_key: '5f0c1e2d3b4a69788796a5b4c3d2e1f0',
   created_at: at,
   updated_at: later,
 };

@@ -125,6 +125,8 @@ describeEachDialect('segments routes', (getDatabase) => {
         .executeTakeFirstOrThrow();
       expect(JSON.parse(row.rules)).toEqual(segment.rules);
       expect(row.hash_key).toMatch(/^[0-9a-f]{32}$/);
+      // Shown so that the console's "try it" splits percentages as evaluation does.
+      expect(segment.hash_key).toBe(row.hash_key);
       expect((await api('GET', `/segments/${segment.id}`)).json()).toEqual(segment);
     });
 

@@ -8,6 +8,11 @@ export const Segment = Type.Object(
     name: Type.String(),
     description: Type.String(),
     rules: Rules,
+    hash_key: Type.String({
+      description:
+        'What PERCENTAGE_SPLIT conditions hash with the identity key: fixed for the life of the segment, ' +
+        'so a user stays on the same side of a split. The console evaluates segments with it.',
+    }),
     created_at: Type.String(),
     updated_at: Type.String(),
   },

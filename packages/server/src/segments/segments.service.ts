@@ -162,6 +162,7 @@ function toSegment(row: SegmentRow): Segment {
     name: row.name,
     description: row.description,
     rules: JSON.parse(row.rules) as Rule[],
+    hash_key: row.hash_key,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -1,0 +1,16 @@
+/** Addresses of the console's screens, in one place so links and the router agree. */
+export const paths = {
+  signIn: (next?: string) => (next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
+  environment: (projectId: string, environmentId: string) =>
+    `/p/${encodeURIComponent(projectId)}/e/${encodeURIComponent(environmentId)}`,
+  flags: (p: string, e: string) => `${paths.environment(p, e)}/flags`,
+  flag: (p: string, e: string, featureId: string) => `${paths.flags(p, e)}/${encodeURIComponent(featureId)}`,
+  segments: (p: string, e: string) => `${paths.environment(p, e)}/segments`,
+  segment: (p: string, e: string, segmentId: string) =>
+    `${paths.segments(p, e)}/${encodeURIComponent(segmentId)}`,
+  identities: (p: string, e: string) => `${paths.environment(p, e)}/identities`,
+  identity: (p: string, e: string, id: string) => `${paths.identities(p, e)}/${encodeURIComponent(id)}`,
+  experiments: (p: string, e: string) => `${paths.environment(p, e)}/experiments`,
+  experiment: (p: string, e: string, key: string) => `${paths.experiments(p, e)}/${encodeURIComponent(key)}`,
+  keys: (p: string, e: string) => `${paths.environment(p, e)}/keys`,
+};

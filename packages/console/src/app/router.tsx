@@ -1,0 +1,90 @@
+import { Center, Loader } from '@mantine/core';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { EnvironmentLayout, HomeRedirect } from './layout.js';
+
+// Each screen is its own chunk: the first load carries only the shell and the screen shown.
+const SignIn = lazy(() => import('./routes/sign-in.js'));
+const Flags = lazy(() => import('./routes/flags.js'));
+const Flag = lazy(() => import('./routes/flag.js'));
+const Segments = lazy(() => import('./routes/segments.js'));
+const Segment = lazy(() => import('./routes/segment.js'));
+const Keys = lazy(() => import('./routes/keys.js'));
+
+function Screen({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <Center p="xl">
+          <Loader aria-label="Loading screen" />
+        </Center>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
+
+/*
+ * Screens for the audit log, change requests, users and webhooks slot in here as routes under
+ * the environment (or a sibling `/settings` tree), each a lazy chunk over its own feature folder.
+ */
+export const router = createBrowserRouter([
+  {
+    path: '/sign-in',
+    element: (
+      <Screen>
+        <SignIn />
+      </Screen>
+    ),
+  },
+  { path: '/', element: <HomeRedirect /> },
+  {
+    path: '/p/:projectId/e/:environmentId',
+    element: <EnvironmentLayout />,
+    children: [
+      { index: true, element: <Navigate to="flags" replace /> },
+      {
+        path: 'flags',
+        element: (
+          <Screen>
+            <Flags />
+          </Screen>
+        ),
+      },
+      {
+        path: 'flags/:featureId',
+        element: (
+          <Screen>
+            <Flag />
+          </Screen>
+        ),
+      },
+      {
+        path: 'segments',
+        element: (
+          <Screen>
+            <Segments />
+          </Screen>
+        ),
+      },
+      {
+        path: 'segments/:segmentId',
+        element: (
+          <Screen>
+            <Segment />
+          </Screen>
+        ),
+      },
+      {
+        path: 'keys',
+        element: (
+          <Screen>
+            <Keys />
+          </Screen>
+        ),
+      },
+    ],
+  },
+  { path: '*', element: <HomeRedirect /> },
+]);

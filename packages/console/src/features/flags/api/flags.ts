@@ -1,0 +1,169 @@
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api.js';
+import { unwrap } from '../../../lib/api-client.js';
+import type {
+  FeatureState,
+  FeatureStatePatch,
+  NewFeature,
+  NewSegmentOverride,
+} from '../../../lib/api-types.js';
+import { allPages, PAGE_LIMIT } from '../../../lib/pages.js';
+
+export const featuresKey = (projectId: string) => ['features', projectId] as const;
+export const statesKey = (environmentId: string) => ['feature-states', environmentId] as const;
+
+export function useFeatures(projectId: string) {
+  return useQuery({
+    queryKey: featuresKey(projectId),
+    queryFn: () =>
+      allPages((cursor) =>
+        unwrap(
+          api.GET('/api/admin/v1/projects/{projectId}/features', {
+            params: { path: { projectId }, query: { limit: PAGE_LIMIT, cursor } },
+          }),
+        ),
+      ),
+  });
+}
+
+function statesQuery(environmentId: string) {
+  return {
+    queryKey: statesKey(environmentId),
+    queryFn: () =>
+      allPages((cursor) =>
+        unwrap(
+          api.GET('/api/admin/v1/environments/{environmentId}/feature-states', {
+            params: { path: { environmentId }, query: { limit: PAGE_LIMIT, cursor } },
+          }),
+        ),
+      ),
+  };
+}
+
+/** The states of every flag, in each of `environmentIds`, keyed by environment then feature id. */
+export function useStatesByEnvironment(environmentIds: readonly string[]) {
+  const results = useQueries({ queries: environmentIds.map(statesQuery) });
+  const byEnvironment = new Map<string, Map<string, FeatureState>>();
+  environmentIds.forEach((id, i) => {
+    const data = results[i]?.data;
+    if (data) byEnvironment.set(id, new Map(data.map((state) => [state.feature_id, state])));
+  });
+  return {
+    byEnvironment,
+    isPending: results.some((r) => r.isPending),
+    error: results.find((r) => r.error)?.error ?? null,
+  };
+}
+
+export function useCreateFeature(projectId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NewFeature) =>
+      unwrap(
+        api.POST('/api/admin/v1/projects/{projectId}/features', { params: { path: { projectId } }, body }),
+      ),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['features', projectId] }),
+  });
+}
+
+/**
+ * Changes a flag's state in one environment. The list updates at once (optimistically) so a
+ * toggle feels immediate; a refusal puts the old state back and the error is shown.
+ */
+export function usePatchState(environmentId: string) {
+  const queries = useQueryClient();
+  const key = statesKey(environmentId);
+  return useMutation({
+    mutationFn: (input: { featureId: string; patch: FeatureStatePatch }) =>
+      unwrap(
+        api.PATCH('/api/admin/v1/environments/{environmentId}/feature-states/{featureId}', {
+          params: { path: { environmentId, featureId: input.featureId } },
+          body: input.patch,
+        }),
+      ),
+    onMutate: async (input) => {
+      await queries.cancelQueries({ queryKey: key });
+      const before = queries.getQueryData<FeatureState[]>(key);
+      queries.setQueryData<FeatureState[]>(key, (states) =>
+        states?.map((s) =>
+          s.feature_id === input.featureId ? ({ ...s, ...input.patch } as FeatureState) : s,
+        ),
+      );
+      return { before };
+    },
+    onError: (_error, _input, context) => queries.setQueryData(key, context?.before),
+    onSettled: () => queries.invalidateQueries({ queryKey: key }),
+  });
+}
+
+export function useSegments(projectId: string) {
+  return useQuery({
+    queryKey: ['segments', projectId],
+    queryFn: () =>
+      allPages((cursor) =>
+        unwrap(
+          api.GET('/api/admin/v1/projects/{projectId}/segments', {
+            params: { path: { projectId }, query: { limit: PAGE_LIMIT, cursor } },
+          }),
+        ),
+      ),
+  });
+}
+
+const overridesKey = (environmentId: string, featureId: string) => [
+  'segment-overrides',
+  environmentId,
+  featureId,
+];
+
+/** The flag's segment overrides here, in priority order (the order evaluation walks them). */
+export function useSegmentOverrides(environmentId: string, featureId: string) {
+  return useQuery({
+    queryKey: overridesKey(environmentId, featureId),
+    queryFn: async () => {
+      const items = await allPages((cursor) =>
+        unwrap(
+          api.GET('/api/admin/v1/environments/{environmentId}/segment-overrides', {
+            params: { path: { environmentId }, query: { limit: PAGE_LIMIT, cursor, feature_id: featureId } },
+          }),
+        ),
+      );
+      return items.sort((a, b) => a.priority - b.priority);
+    },
+  });
+}
+
+export function useSegmentOverrideMutations(environmentId: string, featureId: string) {
+  const queries = useQueryClient();
+  const onSuccess = () => queries.invalidateQueries({ queryKey: overridesKey(environmentId, featureId) });
+  const create = useMutation({
+    mutationFn: (body: NewSegmentOverride) =>
+      unwrap(
+        api.POST('/api/admin/v1/environments/{environmentId}/segment-overrides', {
+          params: { path: { environmentId } },
+          body,
+        }),
+      ),
+    onSuccess,
+  });
+  const update = useMutation({
+    mutationFn: (input: { id: string; enabled?: boolean; priority?: number }) =>
+      unwrap(
+        api.PATCH('/api/admin/v1/environments/{environmentId}/segment-overrides/{id}', {
+          params: { path: { environmentId, id: input.id } },
+          body: { enabled: input.enabled, priority: input.priority },
+        }),
+      ),
+    onSuccess,
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(
+        api.DELETE('/api/admin/v1/environments/{environmentId}/segment-overrides/{id}', {
+          params: { path: { environmentId, id } },
+        }),
+      ),
+    onSuccess,
+  });
+  return { create, update, remove };
+}

@@ -1,0 +1,92 @@
+import { Badge, Code, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { CopyField } from '../../../components/copy-field.js';
+import { QueryState } from '../../../components/query-state.js';
+import type { Environment } from '../../../lib/api-types.js';
+import { useFeatures, useStatesByEnvironment } from '../api/flags.js';
+import { snippets } from '../model/snippets.js';
+import { SegmentOverrides } from './segment-overrides.js';
+import { StateEditor } from './state-editor.js';
+
+/** One flag: its state in every environment side by side, overrides here, and how to read it. */
+export function FlagPage(props: {
+  projectId: string;
+  featureId: string;
+  environment: Environment;
+  environments: Environment[];
+}) {
+  const { projectId, environment, environments } = props;
+  const features = useFeatures(projectId);
+  const states = useStatesByEnvironment(environments.map((e) => e.id));
+  const feature = features.data?.find((f) => f.id === props.featureId || f.key === props.featureId);
+
+  return (
+    <QueryState
+      what="the flag"
+      isPending={features.isPending || states.isPending}
+      error={features.error ?? states.error}
+    >
+      {!feature ? (
+        <Text role="alert">No flag {props.featureId} in this project.</Text>
+      ) : (
+        <Stack gap="lg">
+          <Stack gap={4}>
+            <Group>
+              <Title order={1} size="h2">
+                {feature.key}
+              </Title>
+              <Badge variant="light">{feature.type}</Badge>
+              {feature.server_key_only && <Badge color="grape">server keys only</Badge>}
+              {feature.tags.map((tag) => (
+                <Badge key={tag} variant="outline">
+                  {tag}
+                </Badge>
+              ))}
+            </Group>
+            {feature.description && <Text c="dimmed">{feature.description}</Text>}
+          </Stack>
+          <Group align="stretch" wrap="wrap">
+            {environments.map((e) => (
+              <StateEditor
+                key={e.id}
+                feature={feature}
+                environment={e}
+                state={states.byEnvironment.get(e.id)?.get(feature.id)}
+              />
+            ))}
+          </Group>
+          <SegmentOverrides projectId={projectId} feature={feature} environment={environment} />
+          <Stack component="section" aria-labelledby="snippets-title">
+            <Title order={2} size="h3" id="snippets-title">
+              Use it in code ({environment.name})
+            </Title>
+            <CopyField label="client key" value={environment.client_key} />
+            <Tabs defaultValue="js">
+              <Tabs.List>
+                {snippets({
+                  key: feature.key,
+                  type: feature.type,
+                  clientKey: environment.client_key,
+                  origin: window.location.origin,
+                }).map((s) => (
+                  <Tabs.Tab key={s.id} value={s.id}>
+                    {s.label}
+                  </Tabs.Tab>
+                ))}
+              </Tabs.List>
+              {snippets({
+                key: feature.key,
+                type: feature.type,
+                clientKey: environment.client_key,
+                origin: window.location.origin,
+              }).map((s) => (
+                <Tabs.Panel key={s.id} value={s.id} pt="xs">
+                  <Code block>{s.code}</Code>
+                </Tabs.Panel>
+              ))}
+            </Tabs>
+          </Stack>
+        </Stack>
+      )}
+    </QueryState>
+  );
+}

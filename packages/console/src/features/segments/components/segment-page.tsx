@@ -1,0 +1,160 @@
+import { Alert, Badge, Button, Card, Group, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { MutationError, QueryState } from '../../../components/query-state.js';
+import { useSegmentMutations, useSegments } from '../api/segments.js';
+import { checkRules, fromApi, type RuleDraft, toApi } from '../model/rules.js';
+import { parseTraits, trySegment } from '../model/try-it.js';
+import { RuleBuilder } from './rule-builder.js';
+
+/** One segment: its rules in the builder, saved together, and a panel to try a sample user. */
+export function SegmentPage(props: {
+  projectId: string;
+  segmentId: string;
+  environmentKey: string;
+  onDeleted: () => void;
+}) {
+  const segments = useSegments(props.projectId);
+  const { update, remove } = useSegmentMutations(props.projectId);
+  const segment = segments.data?.find((s) => s.id === props.segmentId);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [rules, setRules] = useState<RuleDraft[]>([]);
+
+  useEffect(() => {
+    if (!segment) return;
+    setName(segment.name);
+    setDescription(segment.description);
+    setRules(fromApi(segment.rules));
+  }, [segment]);
+
+  const problems = checkRules(rules);
+  return (
+    <QueryState what="the segment" isPending={segments.isPending} error={segments.error}>
+      {!segment ? (
+        <Text role="alert">No segment {props.segmentId} in this project.</Text>
+      ) : (
+        <Stack>
+          <Title order={1} size="h2">
+            Segment {segment.name}
+          </Title>
+          <Group align="end">
+            <TextInput
+              label="Name"
+              required
+              maxLength={200}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <TextInput
+              label="Description"
+              maxLength={2000}
+              w={360}
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+            />
+          </Group>
+          <RuleBuilder rules={rules} problems={problems} onChange={setRules} />
+          {problems.some((p) => p.id === 'segment') && (
+            <Alert color="red" role="alert">
+              {problems.find((p) => p.id === 'segment')?.message}
+            </Alert>
+          )}
+          <MutationError error={update.error ?? remove.error} />
+          <Group>
+            <Button
+              disabled={problems.length > 0 || name.trim() === ''}
+              loading={update.isPending}
+              onClick={() =>
+                update.mutate({ id: segment.id, name: name.trim(), description, rules: toApi(rules) })
+              }
+            >
+              Save segment
+            </Button>
+            <Button
+              color="red"
+              variant="light"
+              loading={remove.isPending}
+              onClick={() => {
+                if (window.confirm(`Delete segment "${segment.name}" and its overrides?`))
+                  remove.mutate(segment.id, { onSuccess: props.onDeleted });
+              }}
+            >
+              Delete segment
+            </Button>
+            {update.isSuccess && (
+              <Text size="sm" role="status">
+                Saved.
+              </Text>
+            )}
+          </Group>
+          <TryIt
+            name={segment.name}
+            hashKey={segment.hash_key}
+            rules={rules}
+            problems={problems.length}
+            environmentKey={props.environmentKey}
+          />
+        </Stack>
+      )}
+    </QueryState>
+  );
+}
+
+function TryIt(props: {
+  name: string;
+  hashKey: string;
+  rules: RuleDraft[];
+  problems: number;
+  environmentKey: string;
+}) {
+  const [identifier, setIdentifier] = useState('user-1');
+  const [traitsText, setTraitsText] = useState('plan = beta');
+  const parsed = parseTraits(traitsText);
+  const inSegment =
+    'traits' in parsed && props.problems === 0 && identifier.trim() !== ''
+      ? trySegment(
+          { name: props.name, hashKey: props.hashKey, rules: toApi(props.rules) },
+          { environmentKey: props.environmentKey, identifier: identifier.trim(), traits: parsed.traits },
+        )
+      : undefined;
+  return (
+    <Card withBorder component="section" aria-labelledby="try-it-title">
+      <Stack gap="xs">
+        <Title order={2} size="h4" id="try-it-title">
+          Try it
+        </Title>
+        <Text size="sm" c="dimmed">
+          Evaluated in this browser by the same engine as the server, on the rules as edited (saved or not).
+          Nothing is sent.
+        </Text>
+        <TextInput
+          label="Identifier"
+          value={identifier}
+          onChange={(e) => setIdentifier(e.currentTarget.value)}
+          w={260}
+        />
+        <Textarea
+          label="Traits (key = value, one per line)"
+          autosize
+          minRows={2}
+          value={traitsText}
+          error={'problems' in parsed ? parsed.problems.join(' ') : undefined}
+          onChange={(e) => setTraitsText(e.currentTarget.value)}
+        />
+        <Group aria-live="polite">
+          {inSegment === undefined ? (
+            <Text size="sm">Fix the problems above to see the result.</Text>
+          ) : inSegment ? (
+            <Badge color="green" size="lg">
+              In the segment
+            </Badge>
+          ) : (
+            <Badge color="gray" size="lg">
+              Not in the segment
+            </Badge>
+          )}
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
