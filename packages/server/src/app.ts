@@ -107,7 +107,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       eventBytes: { perSecond: config.eventBytesPerSecond, burst: 60 * config.eventBytesPerSecond },
     }),
     evaluation,
-    sse: new SseHub(bus, { maxConnectionsPerKey: config.maxStreamsPerKey, maxConnections: config.maxStreams }),
+    sse: new SseHub(bus, {
+      maxConnectionsPerKey: config.maxStreamsPerKey,
+      maxConnections: config.maxStreams,
+    }),
     flagAnalytics: new FlagAnalytics(database.db),
   };
 

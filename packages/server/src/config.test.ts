@@ -1,6 +1,6 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { availableParallelism } from 'node:os';
 import { loadConfig, loadWorkers } from './config.js';
 
 describe('configuration', () => {
@@ -94,7 +94,11 @@ describe('configuration', () => {
     expect(loadWorkers({})).toBe(availableParallelism());
     expect(loadWorkers({ PENNON_WORKERS: '3' })).toBe(3);
     expect(loadWorkers({ PENNON_WORKERS: '3' }, '1')).toBe(1);
-    expect(() => loadWorkers({ PENNON_WORKERS: '0' })).toThrow(/PENNON_WORKERS must be a whole number of at least 1/);
-    expect(() => loadWorkers({}, 'all')).toThrow(/--workers must be a whole number of at least 1 \(got 'all'\)/);
+    expect(() => loadWorkers({ PENNON_WORKERS: '0' })).toThrow(
+      /PENNON_WORKERS must be a whole number of at least 1/,
+    );
+    expect(() => loadWorkers({}, 'all')).toThrow(
+      /--workers must be a whole number of at least 1 \(got 'all'\)/,
+    );
   });
 });

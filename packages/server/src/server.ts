@@ -65,7 +65,10 @@ export async function startServer(
     });
     log = app.log;
     const url = await app.listen({ port: config.port, host: config.host });
-    app.log.info({ database: database.location, dialect: database.dialect, worker: worker?.id }, 'pennon listening');
+    app.log.info(
+      { database: database.location, dialect: database.dialect, worker: worker?.id },
+      'pennon listening',
+    );
     const busToClose = bus;
     return {
       app,

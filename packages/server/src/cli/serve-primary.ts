@@ -70,6 +70,8 @@ export async function runPrimary(config: Config, count: number): Promise<void> {
       const message = readLifecycleMessage(value);
       if (message?.type === 'pennon:listening') {
         slot.listening = true;
+        // A worker still loading its code when the shutdown went out did not hear it.
+        if (closing) worker.send({ type: 'pennon:shutdown' }, () => {});
         firstUrl ??= message.url;
         if (!started && slots.every((s) => s.listening)) {
           started = true;
@@ -85,12 +87,17 @@ export async function runPrimary(config: Config, count: number): Promise<void> {
       if (closing) return;
       if (!started) {
         // Before the server ever served, a dying worker is a failure to start, not bad luck.
-        rejectStarted(Object.assign(new Error(`A worker exited while starting (code ${code}, signal ${signal}).`)));
+        rejectStarted(
+          Object.assign(new Error(`A worker exited while starting (code ${code}, signal ${signal}).`)),
+        );
         return;
       }
       const lived = Date.now() - slot.startedAt;
       slot.failures = lived >= HEALTHY_AFTER_MS ? 0 : slot.failures + 1;
-      const delay = Math.min(RESTART_DELAY_MS.max, RESTART_DELAY_MS.initial * 2 ** Math.max(0, slot.failures - 1));
+      const delay = Math.min(
+        RESTART_DELAY_MS.max,
+        RESTART_DELAY_MS.initial * 2 ** Math.max(0, slot.failures - 1),
+      );
       log.error(
         { worker: slot.id, pid: worker.process.pid, code, signal, restartInMs: delay },
         'worker exited unexpectedly; restarting it',

@@ -36,7 +36,9 @@ function isBadInput(error: unknown): boolean {
 async function serveAlone(config: ReturnType<typeof loadConfig>): Promise<void> {
   const server = await startServer(config);
   // To stdout and not the log: the admin token in the first-start block is shown only there.
-  process.stdout.write(server.firstStart ? gettingStarted(server.url, server.firstStart) : whereToLook(server.url));
+  process.stdout.write(
+    server.firstStart ? gettingStarted(server.url, server.firstStart) : whereToLook(server.url),
+  );
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -57,7 +57,7 @@ describe('ClusterChangeBus across workers', () => {
     const relay = new ChangeRelay();
     const workers = [join(relay), join(relay), join(relay)];
     const heard = workers.map(() => [] as ConfigChange[]);
-    workers.forEach(({ bus }, n) => bus.subscribe((c) => heard[n]?.push(c)));
+    for (const [n, { bus }] of workers.entries()) bus.subscribe((c) => heard[n]?.push(c));
 
     await workers[0]?.bus.publish(change('p1', 'e1'));
     // Resolved only once the others delivered it: a read through any worker sees the write.
