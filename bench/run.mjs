@@ -36,6 +36,11 @@ const BENCHMARKS = [
     run: async (options) => (await import('./http.bench.mjs')).runHttpBenchmark(options),
   },
   {
+    name: 'workers',
+    description: 'SDK endpoints under autocannon with `serve --workers 1` and `--workers 2` side by side',
+    run: async (options) => (await import('./workers.bench.mjs')).runWorkersBenchmark(options),
+  },
+  {
     name: 'streams',
     description:
       '10,000 SSE streams on one server process: a change to all of them (p50/p95/p99/max), memory per idle stream, a burst of 1,000',
