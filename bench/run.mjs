@@ -36,6 +36,17 @@ const BENCHMARKS = [
     run: async (options) => (await import('./http.bench.mjs')).runHttpBenchmark(options),
   },
   {
+    name: 'workers',
+    description: 'SDK endpoints under autocannon with `serve --workers 1` and `--workers 2` side by side',
+    run: async (options) => (await import('./workers.bench.mjs')).runWorkersBenchmark(options),
+  },
+  {
+    name: 'streams',
+    description:
+      '10,000 SSE streams on one server process: a change to all of them (p50/p95/p99/max), memory per idle stream, a burst of 1,000',
+    run: async (options) => (await import('./streams.bench.mjs')).runStreamsBenchmark(options),
+  },
+  {
     name: 'experiments',
     description:
       'results of 1M units / 10M events on SQLite and PostgreSQL; events ingested per second through the native endpoint',
@@ -48,6 +59,7 @@ function usage() {
     'usage: node --expose-gc bench/run.mjs [benchmark ...] [--seed N] [--rounds N] [--reference] [--json FILE] [--list]',
     '         http: [--seconds N] [--warmup N] [--connections N] [--profile DIR]',
     '         experiments: [--units N] [--events N] [--seconds N] [--connections N]',
+    '         streams: [--streams N] [--burst N] [--rounds N]',
     '',
     'benchmarks:',
     ...BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} ${b.description}`),
@@ -63,6 +75,8 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string' },
     units: { type: 'string' },
+    streams: { type: 'string' },
+    burst: { type: 'string' },
     events: { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'string' },
@@ -92,6 +106,8 @@ if (values.warmup !== undefined) options.warmupSeconds = Number(values.warmup);
 if (values.connections !== undefined) options.connections = Number(values.connections);
 if (values.units !== undefined) options.units = Number(values.units);
 if (values.events !== undefined) options.events = Number(values.events);
+if (values.streams !== undefined) options.streams = Number(values.streams);
+if (values.burst !== undefined) options.burst = Number(values.burst);
 for (const [key, value] of Object.entries(options)) {
   if (!Number.isInteger(value) || value < 0) {
     console.error(`--${key} must be a non-negative integer`);

@@ -25,10 +25,10 @@ export function freePort() {
 }
 
 /**
- * Starts `main.js serve` on a free loopback port with its own SQLite directory. Resolves once
+ * Starts `main.js serve --workers N` (default 1) on a free loopback port with its own SQLite directory. Resolves once
  * `/health` answers; rejects (with the child's output) if it exits or does not answer in time.
  */
-export async function startServerProcess({ dataDir, adminToken, profileDir }) {
+export async function startServerProcess({ dataDir, adminToken, profileDir, workers = 1 }) {
   if (!existsSync(MAIN)) {
     throw new Error(
       `${MAIN} is missing: build first (npm run build, or npx tsc -b packages/engine packages/server)`,
@@ -50,6 +50,9 @@ export async function startServerProcess({ dataDir, adminToken, profileDir }) {
     'warn',
     '--admin-token',
     adminToken,
+    // One process unless asked: `serve` would otherwise start one worker per core.
+    '--workers',
+    String(workers),
   ];
   // An inherited PENNON_DATABASE_URL would point the server at PostgreSQL; the bench is SQLite.
   // The SDK rate limits stay on but far above what one machine sends, so the timed path

@@ -58,6 +58,11 @@ export interface AppOptions {
   logger?: boolean | { level: string };
   /** Failed admin authentications per peer address; route tests that fail on purpose raise it. */
   adminFailureLimit?: RateLimitOptions;
+  /**
+   * The worker's id under `pennon serve --workers N`: every response says which worker served
+   * it (`x-pennon-worker`), for operators and the tests that prove every worker hears changes.
+   */
+  workerId?: number;
 }
 
 /** Builds the HTTP application with every route family registered explicitly. */
@@ -105,10 +110,20 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       eventBytes: { perSecond: config.eventBytesPerSecond, burst: 60 * config.eventBytesPerSecond },
     }),
     evaluation,
-    sse: new SseHub(bus),
+    sse: new SseHub(bus, {
+      maxConnectionsPerKey: config.maxStreamsPerKey,
+      maxConnections: config.maxStreams,
+    }),
     flagAnalytics: new FlagAnalytics(database.db),
   };
 
+  if (options.workerId !== undefined) {
+    const worker = String(options.workerId);
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.header('x-pennon-worker', worker);
+      done();
+    });
+  }
   registerValidation(app);
   registerRequestTextChecks(app);
   registerErrorHandler(app);

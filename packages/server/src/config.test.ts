@@ -1,6 +1,7 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, loadWorkers } from './config.js';
 
 describe('configuration', () => {
   it('defaults to port 8420, all interfaces, SQLite in .pennon and info logs', () => {
@@ -16,6 +17,8 @@ describe('configuration', () => {
       requestTimeoutSeconds: 30,
       maxConnections: 10_000,
       maxConnectionsPerAddress: 1000,
+      maxStreamsPerKey: 1000,
+      maxStreams: 20_000,
       maxIdentitiesPerEnvironment: 1_000_000,
       maxTraitsPerEnvironment: 20_000_000,
       eventBytesPerSecond: 1024 * 1024,
@@ -37,6 +40,8 @@ describe('configuration', () => {
       PENNON_REQUEST_TIMEOUT: '10',
       PENNON_MAX_CONNECTIONS: '500',
       PENNON_MAX_CONNECTIONS_PER_ADDRESS: '50',
+      PENNON_MAX_STREAMS_PER_KEY: '20',
+      PENNON_MAX_STREAMS: '200',
       PENNON_MAX_IDENTITIES: '1000',
       PENNON_MAX_TRAITS: '5000',
       PENNON_EVENT_BYTES_PER_SECOND: '65536',
@@ -55,6 +60,8 @@ describe('configuration', () => {
       requestTimeoutSeconds: 10,
       maxConnections: 500,
       maxConnectionsPerAddress: 50,
+      maxStreamsPerKey: 20,
+      maxStreams: 200,
       maxIdentitiesPerEnvironment: 1000,
       maxTraitsPerEnvironment: 5000,
       eventBytesPerSecond: 65536,
@@ -81,5 +88,17 @@ describe('configuration', () => {
     [{ PENNON_SDK_RATE_LIMIT: '-5' }, /PENNON_SDK_RATE_LIMIT/],
   ])('refuses %o with a message naming the problem', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('runs one worker per core unless --workers or PENNON_WORKERS says otherwise', () => {
+    expect(loadWorkers({})).toBe(availableParallelism());
+    expect(loadWorkers({ PENNON_WORKERS: '3' })).toBe(3);
+    expect(loadWorkers({ PENNON_WORKERS: '3' }, '1')).toBe(1);
+    expect(() => loadWorkers({ PENNON_WORKERS: '0' })).toThrow(
+      /PENNON_WORKERS must be a whole number of at least 1/,
+    );
+    expect(() => loadWorkers({}, 'all')).toThrow(
+      /--workers must be a whole number of at least 1 \(got 'all'\)/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -19,6 +20,9 @@ export interface Config {
   /** Open connections the server accepts in total, and from one peer address. */
   maxConnections: number;
   maxConnectionsPerAddress: number;
+  /** Open event streams one key may hold, and open event streams in total (per process). */
+  maxStreamsPerKey: number;
+  maxStreams: number;
   /** Stored identities, and stored traits, one environment may hold; SDK requests beyond them get 409. */
   maxIdentitiesPerEnvironment: number;
   maxTraitsPerEnvironment: number;
@@ -51,6 +55,8 @@ export const NUMBER_SETTINGS = {
   requestTimeoutSeconds: ['PENNON_REQUEST_TIMEOUT', 30, 1],
   maxConnections: ['PENNON_MAX_CONNECTIONS', 10_000, 1],
   maxConnectionsPerAddress: ['PENNON_MAX_CONNECTIONS_PER_ADDRESS', 1000, 1],
+  maxStreamsPerKey: ['PENNON_MAX_STREAMS_PER_KEY', 1000, 1],
+  maxStreams: ['PENNON_MAX_STREAMS', 20_000, 1],
   maxIdentitiesPerEnvironment: ['PENNON_MAX_IDENTITIES', 1_000_000, 1],
   maxTraitsPerEnvironment: ['PENNON_MAX_TRAITS', 20_000_000, 1],
   eventBytesPerSecond: ['PENNON_EVENT_BYTES_PER_SECOND', 1024 * 1024, 1],
@@ -86,8 +92,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   };
 }
 
+<<<<<<< HEAD
 function resolvedOrUndefined(dir: string | undefined): string | undefined {
   return dir === undefined ? undefined : path.resolve(dir);
+=======
+/**
+ * How many processes `pennon serve` runs behind its port: `--workers`, else PENNON_WORKERS,
+ * else one per core. 1 is a single process, without a primary.
+ */
+export function loadWorkers(env: NodeJS.ProcessEnv = process.env, flag?: string): number {
+  if (flag !== undefined) return parseWhole('--workers', flag, availableParallelism(), 1);
+  return parseWhole('PENNON_WORKERS', env.PENNON_WORKERS, availableParallelism(), 1);
+>>>>>>> workers-streams
 }
 
 function checkAdminToken(token: string): void {

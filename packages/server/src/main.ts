@@ -26,6 +26,10 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`pennon: ${message ?? String(error)}${code ? ` (${code})` : ''}\n`);
   // Exit code 2 means "what you gave me is wrong" (a file or a flag value), as for usage errors;
   // 1 is everything else, so scripts can tell a bad input from a failure.
-  const badInput = error instanceof ConfigError || (isPennonError(error) && error.kind === 'invalid');
+  // A worker of `serve --workers N` that could not start reports through its primary, as `badInput`.
+  const badInput =
+    error instanceof ConfigError ||
+    (isPennonError(error) && error.kind === 'invalid') ||
+    (error as { badInput?: unknown }).badInput === true;
   process.exit(badInput ? 2 : 1);
 });

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { type Bootstrap, bootstrap } from './organisations/bootstrap.js';
 import type { ChangeBus } from './realtime/change-bus.js';
+import type { ClusterEndpoint } from './realtime/cluster-messages.js';
 import { openChangeBus } from './realtime/open-change-bus.js';
 import type { BusLog } from './realtime/postgres-change-bus.js';
 import { type Database, migrateToLatest, openDatabase } from './storage/database.js';
@@ -19,25 +20,58 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How this process takes part in `pennon serve --workers N`; absent for a lone server. */
+export interface WorkerRole {
+  /** 1…N; a restarted worker keeps the id of the one it replaces. */
+  id: number;
+  /** The pipe to the primary, which relays changes between workers on SQLite. */
+  primary: ClusterEndpoint;
+}
+
+export interface StartOptions {
+  /** Pino logger options or false; default: the configured level. */
+  logger?: AppLogger;
+  /** Set in a worker: the primary already migrated and bootstrapped the database. */
+  worker?: WorkerRole;
+}
+
 /**
- * Opens the database, applies migrations, bootstraps an empty database, and listens.
- * `close` stops accepting connections, lets in-flight requests finish, then releases the
- * database; it is what SIGINT and SIGTERM call.
+ * Opens the database, applies migrations, bootstraps an empty database, and listens (a worker
+ * skips the first two: its primary did them once, before forking). `close` stops accepting
+ * connections, lets in-flight requests finish, then releases the database; it is what SIGINT
+ * and SIGTERM call.
  */
-export async function startServer(config: Config, logger?: AppLogger): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger?: AppLogger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const { worker } = options;
   const database = openDatabase(config);
   let bus: ChangeBus | undefined;
   try {
-    await migrateToLatest(database);
-    const boot = await bootstrap(database.db, { adminToken: config.adminToken });
+    const boot = worker ? undefined : await prepareDatabase(database, config);
     // The bus reports its connection state to the app's log, which exists only after the app.
     let log: BusLog | undefined;
-    bus = await openChangeBus(database, { info: (...a) => log?.info(...a), warn: (...a) => log?.warn(...a) });
-    const { app } = await buildApp({ config, database, bus, logger });
+    bus = await openChangeBus(database, {
+      log: { info: (...a) => log?.info(...a), warn: (...a) => log?.warn(...a) },
+      primary: worker?.primary,
+    });
+    const { app } = await buildApp({
+      config,
+      database,
+      bus,
+      logger: options.logger ?? logger,
+      workerId: worker?.id,
+    });
     log = app.log;
     const url = await app.listen({ port: config.port, host: config.host });
-    app.log.info({ database: database.location, dialect: database.dialect }, 'pennon listening');
-    // Its first round sends what an earlier process left pending (a restart, a crash).
+    app.log.info(
+      { database: database.location, dialect: database.dialect, worker: worker?.id },
+      'pennon listening',
+    );
+    // Its first round sends what an earlier process left pending (a restart, a crash). Every
+    // worker runs one: deliveries are claimed with a lease in the database, never twice.
     const webhooks = new WebhookWorker(database.db, { log: app.log });
     webhooks.start();
     const busToClose = bus;
@@ -57,6 +91,25 @@ export async function startServer(config: Config, logger?: AppLogger): Promise<R
     await bus?.close();
     await closeQuietly(database);
     throw error;
+  }
+}
+
+/**
+ * What happens once per start, whatever the number of workers: migrations, and the first
+ * start's organisation. Returns the bootstrap when this start created it.
+ */
+export async function prepareDatabase(database: Database, config: Config): Promise<Bootstrap | undefined> {
+  await migrateToLatest(database);
+  return bootstrap(database.db, { adminToken: config.adminToken });
+}
+
+/** `prepareDatabase` on a connection of its own, for the primary of `--workers N`. */
+export async function prepareDatabaseOnce(config: Config): Promise<Bootstrap | undefined> {
+  const database = openDatabase(config);
+  try {
+    return await prepareDatabase(database, config);
+  } finally {
+    await closeQuietly(database);
   }
 }
 

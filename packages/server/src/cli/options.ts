@@ -28,6 +28,8 @@ const NUMBER_FLAGS: Record<keyof typeof NUMBER_SETTINGS, [flag: string, meaning:
   requestTimeoutSeconds: ['--request-timeout', 'seconds a client has to send headers and body'],
   maxConnections: ['--max-connections', 'open connections in total'],
   maxConnectionsPerAddress: ['--max-connections-per-address', 'open connections per peer address'],
+  maxStreamsPerKey: ['--max-streams-per-key', 'open event streams per key'],
+  maxStreams: ['--max-streams', 'open event streams in total'],
   maxIdentitiesPerEnvironment: ['--max-identities', 'stored identities per environment'],
   maxTraitsPerEnvironment: ['--max-traits', 'stored traits per environment'],
   eventBytesPerSecond: ['--event-bytes-per-second', 'bytes of events one key may store per second'],

@@ -12,6 +12,8 @@ export interface EnvironmentStreamContext {
 }
 
 export interface EnvironmentStreamOptions {
+  /** Names the protocol's messages: streams of one protocol and key share each message. */
+  protocol: string;
   /** The key as the client sent it; it is checked again on every change. */
   key: string;
   environment: EnvironmentKey;
@@ -25,8 +27,8 @@ export interface EnvironmentStreamOptions {
  * Opens a stream that announces every new state of one environment, in the protocol's own
  * words. The current state is announced right after the stream is registered, so a change
  * that landed between the client's last fetch and this stream is not lost; after that, a
- * message goes out only when the snapshot really changed (a reconnected change bus says
- * "everything changed" without anything having changed). The stream ends when its key stops
+ * message goes out only when it differs from the last one the stream sent (a reconnected
+ * change bus says "everything changed" without anything having changed). The stream ends when its key stops
  * resolving to the environment (rotated or deleted): a revoked key stops streaming at once.
  */
 export function openEnvironmentStream(
@@ -36,19 +38,21 @@ export function openEnvironmentStream(
   options: EnvironmentStreamOptions,
 ): void {
   const { key, environment, toMessage } = options;
-  let lastEtag = options.lastSeenEtag;
+  // The same for every stream of this protocol and key, so the hub runs it once per change for
+  // all of them; what each client already has is the hub's to remember (the etag as event id,
+  // or the message itself).
   const next = async (): Promise<SseNext> => {
     const current = await ctx.keys.lookup(key);
     if (!current || current.environmentId !== environment.environmentId) return 'end';
-    const snapshot = await ctx.evaluation.snapshot(environment.environmentId);
-    if (snapshot.etag === lastEtag) return undefined;
-    lastEtag = snapshot.etag;
-    return toMessage(snapshot);
+    return toMessage(await ctx.evaluation.snapshot(environment.environmentId));
   };
   const stream = ctx.sse.open(request, reply, {
     environmentId: environment.environmentId,
     projectId: environment.projectId,
     key,
+    topic: `${options.protocol}\n${environment.environmentId}\n${key}`,
+    skipRepeats: true,
+    lastSeenId: options.lastSeenEtag,
     onChange: next,
   });
   stream.enqueue(next);

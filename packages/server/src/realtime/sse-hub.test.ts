@@ -39,19 +39,21 @@ async function harness(
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
   });
-  app.get<{ Params: { environmentId: string }; Querystring: { key?: string } }>(
-    '/stream/:environmentId',
-    async (request, reply) => {
-      hub.open(request, reply, {
-        environmentId: request.params.environmentId,
-        projectId: 'p1',
-        key: request.query.key ?? 'k',
-        initial: [{ event: 'hello', data: 'welcome' }],
-        onChange: onChange ?? ((change) => ({ event: 'change', data: JSON.stringify(change) })),
-      });
-      return reply;
-    },
-  );
+  app.get<{
+    Params: { environmentId: string };
+    Querystring: { key?: string; topic?: string; repeats?: string };
+  }>('/stream/:environmentId', async (request, reply) => {
+    hub.open(request, reply, {
+      environmentId: request.params.environmentId,
+      projectId: 'p1',
+      key: request.query.key ?? 'k',
+      topic: request.query.topic,
+      skipRepeats: request.query.repeats === 'skip',
+      initial: [{ event: 'hello', data: 'welcome' }],
+      onChange: onChange ?? ((change) => ({ event: 'change', data: JSON.stringify(change) })),
+    });
+    return reply;
+  });
   app.addHook('preClose', async () => hub.close());
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const h = { app, hub, bus, url };
@@ -91,6 +93,31 @@ describe('SseHub over real HTTP', () => {
       { projectId: 'p1', at },
       { projectId: '*', all: true, at },
     ]);
+  });
+
+  it('runs a change once per topic and writes the same message to every stream of it', async () => {
+    let runs = 0;
+    const { url, bus } = await harness({}, (change) => {
+      runs++;
+      return { event: 'change', data: change.at };
+    });
+    const shared = await Promise.all([1, 2, 3].map(() => open(`${url}/stream/e1?topic=t`)));
+    const alone = await open(`${url}/stream/e1`);
+    for (const reader of [...shared, alone]) await reader.next();
+    await bus.publish({ projectId: 'p1', environmentId: 'e1', at: 't1' });
+    for (const reader of [...shared, alone]) expect((await reader.next()).data).toBe('t1');
+    // Once for the three streams of topic t, once for the stream of its own.
+    expect(runs).toBe(2);
+  });
+
+  it('skips a message identical to the last one a stream sent, when asked to', async () => {
+    const { url, bus } = await harness({}, () => ({ event: 'state', data: 'same' }));
+    const skipping = await open(`${url}/stream/e1?repeats=skip`);
+    const repeating = await open(`${url}/stream/e1`);
+    for (const n of [1, 2]) await bus.publish({ projectId: 'p1', at: `t${n}` });
+    await until(() => repeating.events.length === 3);
+    await sleep(50);
+    expect(skipping.events.map((e) => e.data)).toEqual(['welcome', 'same']);
   });
 
   it('sends heartbeats while idle', async () => {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PennonError, unavailable } from '../errors.js';
 import { affects, type ChangeBus, type ConfigChange } from './change-bus.js';
@@ -18,8 +18,22 @@ export interface SseStreamOptions {
   projectId: string;
   /** Connections are bounded per key, so one leaked key cannot exhaust the server. */
   key: string;
+  /**
+   * Streams of one topic get the same messages: `onChange` runs once per change for all of
+   * them (the first stream's), and its one serialized message is written to each. Absent: a
+   * topic of its own. Environment streams use protocol + key, so 10,000 browsers on one
+   * client key cost one evaluation and one serialization per change, not 10,000.
+   */
+  topic?: string;
   /** Messages sent as soon as the stream opens. */
   initial?: SseMessage[];
+  /**
+   * Skip a message identical to the last one this stream sent (same id, or same data when it
+   * has no id): for streams that announce states, where saying the same state twice is noise.
+   */
+  skipRepeats?: boolean;
+  /** With `skipRepeats`: the id the client already has (EventSource's `Last-Event-ID`). */
+  lastSeenId?: string;
   /** What to send for a change of this environment; undefined sends nothing. */
   onChange: (change: ConfigChange) => SseNext | Promise<SseNext>;
 }
@@ -45,9 +59,24 @@ export interface SseHubOptions {
 }
 
 interface Stream {
-  options: SseStreamOptions;
+  key: string;
   raw: ServerResponse;
-  /** Tail of this stream's sends; keeps them in order. */
+  /** Where messages are written: the socket itself once the headers left, else the response. */
+  out: Pick<Socket, 'write' | 'writableLength' | 'destroyed' | 'writableEnded' | 'destroy'>;
+  topic: Topic;
+  skipRepeats: boolean;
+  /** What identifies the last message sent (its id, else its data), for `skipRepeats`. */
+  last?: string;
+}
+
+/** The streams that get the same messages, and the one queue that keeps them in order. */
+interface Topic {
+  name: string;
+  environmentId: string;
+  projectId: string;
+  onChange: SseStreamOptions['onChange'];
+  streams: Set<Stream>;
+  /** Tail of this topic's sends, changes and openings alike. */
   queue: Promise<void>;
 }
 
@@ -61,6 +90,8 @@ const RETRY_AFTER_SECONDS = '30';
  */
 export class SseHub {
   private readonly streams = new Set<Stream>();
+  private readonly topics = new Map<string, Topic>();
+  private anonymousTopics = 0;
   private readonly perKey = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
@@ -76,7 +107,8 @@ export class SseHub {
     this.maxBuffered = options.maxBufferedBytes ?? 256 * 1024;
     this.retryMs = options.retryMs ?? 3000;
     this.unsubscribe = bus.subscribe((change) => this.broadcast(change));
-    this.heartbeat = setInterval(() => this.writeAll(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    // One timer for every stream: a timer per stream would cost memory and wake-ups per client.
+    this.heartbeat = setInterval(() => this.writeAll(HEARTBEAT), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 
@@ -105,6 +137,10 @@ export class SseHub {
     const socket = request.raw.socket as Partial<Socket> | undefined;
     socket?.setNoDelay?.(true);
     socket?.setKeepAlive?.(true, 30_000);
+    // No chunked framing: the body ends when the connection closes (`connection: close`), so
+    // each message is one plain write straight to the socket — the whole per-stream cost of a
+    // change, 10,000 times over for 10,000 streams.
+    raw.removeHeader('transfer-encoding');
     raw.writeHead(200, {
       // Headers set by hooks so far (CORS above all) still apply to the hijacked reply.
       ...(reply.getHeaders() as Record<string, string>),
@@ -114,8 +150,19 @@ export class SseHub {
       // An ended stream's connection is not worth keeping: closing it lets shutdown finish.
       connection: 'close',
     });
-    const stream: Stream = { options, raw, queue: Promise.resolve() };
+    raw.flushHeaders();
+    const topic = this.topicFor(options);
+    const stream: Stream = {
+      key: options.key,
+      raw,
+      // Injected test requests have no real socket; they read what the response writes.
+      out: socket instanceof Socket ? socket : (raw as unknown as Stream['out']),
+      topic,
+      skipRepeats: options.skipRepeats === true,
+      last: options.lastSeenId,
+    };
     this.streams.add(stream);
+    topic.streams.add(stream);
     this.perKey.set(options.key, count + 1);
     // `res` emits close when the response ends or the connection goes, whichever comes first.
     raw.on('close', () => this.forget(stream));
@@ -138,57 +185,92 @@ export class SseHub {
     }
   }
 
+  private topicFor(options: SseStreamOptions): Topic {
+    const name = options.topic ?? `\u0000${++this.anonymousTopics}`;
+    let topic = this.topics.get(name);
+    if (!topic) {
+      const { environmentId, projectId, onChange } = options;
+      topic = { name, environmentId, projectId, onChange, streams: new Set(), queue: Promise.resolve() };
+      this.topics.set(name, topic);
+    }
+    return topic;
+  }
+
+  /** Per change: one `onChange` per affected topic, one serialization, then only writes. */
   private broadcast(change: ConfigChange): void {
-    for (const stream of this.streams) {
-      const { environmentId, projectId, onChange } = stream.options;
-      if (affects(change, environmentId, projectId)) this.enqueue(stream, () => onChange(change));
+    for (const topic of this.topics.values()) {
+      if (affects(change, topic.environmentId, topic.projectId)) {
+        this.send(topic, () => topic.onChange(change), topic.streams);
+      }
     }
   }
 
+  /** Work whose message goes to one stream only (its opening state), in its topic's order. */
   private enqueue(stream: Stream, next: () => SseNext | Promise<SseNext>): void {
-    stream.queue = stream.queue
+    this.send(stream.topic, next, [stream]);
+  }
+
+  private send(topic: Topic, next: () => SseNext | Promise<SseNext>, to: Iterable<Stream>): void {
+    topic.queue = topic.queue
       .then(async () => {
-        if (!this.streams.has(stream)) return;
+        if (topic.streams.size === 0) return;
         const message = await next();
-        if (!this.streams.has(stream) || message === undefined) return;
+        if (message === undefined) return;
         if (message === 'end') {
-          this.forget(stream);
-          stream.raw.end();
-        } else {
-          this.write(stream, format(message));
+          for (const stream of [...to]) {
+            this.forget(stream);
+            stream.raw.end();
+          }
+          return;
+        }
+        const seen = message.id ?? message.data;
+        let bytes: Buffer | undefined;
+        for (const stream of to) {
+          if (!this.streams.has(stream)) continue;
+          if (stream.skipRepeats) {
+            if (stream.last === seen) continue;
+            stream.last = seen;
+          }
+          bytes ??= Buffer.from(format(message));
+          this.write(stream, bytes);
         }
       })
       // A failed send skips one message; the next change or the client's reconnect catches up.
       .catch(() => {});
   }
 
-  private write(stream: Stream, text: string): void {
-    const { raw } = stream;
-    if (raw.destroyed || raw.writableEnded) {
+  private write(stream: Stream, text: string | Buffer): void {
+    const { raw, out } = stream;
+    if (out.destroyed || out.writableEnded || raw.writableEnded) {
       this.forget(stream);
       return;
     }
     // A client that does not read would otherwise make the server buffer without bound.
-    if (raw.writableLength > this.maxBuffered) {
+    if (out.writableLength > this.maxBuffered) {
       this.forget(stream);
-      raw.destroy();
+      out.destroy();
       return;
     }
-    raw.write(text);
+    out.write(text);
   }
 
-  private writeAll(text: string): void {
-    for (const stream of [...this.streams]) this.write(stream, text);
+  private writeAll(bytes: Buffer): void {
+    // Deleting the entry being visited is safe in a Set's iteration; no copy of 10,000 streams.
+    for (const stream of this.streams) this.write(stream, bytes);
   }
 
   private forget(stream: Stream): void {
     if (!this.streams.delete(stream)) return;
-    const key = stream.options.key;
+    const { topic, key } = stream;
+    topic.streams.delete(stream);
+    if (topic.streams.size === 0) this.topics.delete(topic.name);
     const left = (this.perKey.get(key) ?? 1) - 1;
     if (left <= 0) this.perKey.delete(key);
     else this.perKey.set(key, left);
   }
 }
+
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 
 /** One SSE message; multi-line data becomes several `data:` lines, as the format requires. */
 export function format(message: SseMessage): string {

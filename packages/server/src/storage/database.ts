@@ -55,7 +55,14 @@ export function openSqlite(file: string): Database {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma('mmap_size = 268435456');
-  const db = new Kysely<Tables>({ dialect: new TranslatingDialect(new SqliteDialect({ database: sqlite })) });
+  // Transactions take the write lock when they begin: one that read first and wrote later would
+  // fail at once (SQLITE_BUSY, without waiting) whenever another process — a sibling worker of
+  // `serve --workers N`, the CLI — committed in between; taking the lock up front lets
+  // busy_timeout queue them instead.
+  const dialect = new TranslatingDialect(new SqliteDialect({ database: sqlite }), {
+    beginStatement: 'begin immediate',
+  });
+  const db = new Kysely<Tables>({ dialect });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 

@@ -1,14 +1,14 @@
-import type {
+import {
   CompiledQuery,
-  DatabaseConnection,
-  DatabaseIntrospector,
-  Dialect,
-  DialectAdapter,
-  Driver,
-  Kysely,
-  QueryCompiler,
-  QueryResult,
-  TransactionSettings,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 import { translateDriverError } from './errors.js';
 
@@ -18,14 +18,17 @@ import { translateDriverError } from './errors.js';
  * stay free of driver knowledge, and no raw driver message can reach a response.
  */
 export class TranslatingDialect implements Dialect {
-  constructor(private readonly inner: Dialect) {}
+  constructor(
+    private readonly inner: Dialect,
+    private readonly options: TranslatingOptions = {},
+  ) {}
 
   createAdapter(): DialectAdapter {
     return this.inner.createAdapter();
   }
 
   createDriver(): Driver {
-    return new TranslatingDriver(this.inner.createDriver());
+    return new TranslatingDriver(this.inner.createDriver(), this.options.beginStatement);
   }
 
   createQueryCompiler(): QueryCompiler {
@@ -36,6 +39,11 @@ export class TranslatingDialect implements Dialect {
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return this.inner.createIntrospector(db);
   }
+}
+
+export interface TranslatingOptions {
+  /** What opens a transaction instead of the dialect's own statement. */
+  beginStatement?: string;
 }
 
 async function translated<T>(work: () => Promise<T>): Promise<T> {
@@ -67,7 +75,10 @@ const unwrap = (connection: DatabaseConnection): DatabaseConnection =>
   connection instanceof TranslatingConnection ? connection.inner : connection;
 
 class TranslatingDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly beginStatement?: string,
+  ) {}
 
   init(): Promise<void> {
     return translated(() => this.inner.init());
@@ -78,6 +89,9 @@ class TranslatingDriver implements Driver {
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const begin = this.beginStatement;
+    if (begin)
+      return translated(async () => void (await unwrap(connection).executeQuery(CompiledQuery.raw(begin))));
     return translated(() => this.inner.beginTransaction(unwrap(connection), settings));
   }
 

@@ -63,6 +63,7 @@ export function flagsmithSseRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         openEnvironmentStream(ctx, request, reply, {
+          protocol: 'flagsmith',
           key: presentedKey(request),
           environment: sdkKey(request),
           toMessage: (snapshot) => ({

@@ -66,6 +66,7 @@ export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const lastEventId = request.headers['last-event-id'];
         openEnvironmentStream(ctx, request, reply, {
+          protocol: 'native',
           key: presentedKey(request),
           environment: sdkKey(request),
           lastSeenEtag: typeof lastEventId === 'string' ? lastEventId : undefined,

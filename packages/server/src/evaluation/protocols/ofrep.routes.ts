@@ -174,6 +174,7 @@ export function ofrepRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         // makes it revalidate (a 304 when nothing changed) instead of trusting what it holds.
         // Like every stream, it ends once its key stops resolving (rotated or deleted).
         openEnvironmentStream(ctx, request, reply, {
+          protocol: 'ofrep',
           key: presentedKey(request),
           environment: sdkKey(request),
           toMessage: refetchMessage,
