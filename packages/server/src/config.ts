@@ -92,10 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   };
 }
 
-<<<<<<< HEAD
 function resolvedOrUndefined(dir: string | undefined): string | undefined {
   return dir === undefined ? undefined : path.resolve(dir);
-=======
+}
+
 /**
  * How many processes `pennon serve` runs behind its port: `--workers`, else PENNON_WORKERS,
  * else one per core. 1 is a single process, without a primary.
@@ -103,7 +103,6 @@ function resolvedOrUndefined(dir: string | undefined): string | undefined {
 export function loadWorkers(env: NodeJS.ProcessEnv = process.env, flag?: string): number {
   if (flag !== undefined) return parseWhole('--workers', flag, availableParallelism(), 1);
   return parseWhole('PENNON_WORKERS', env.PENNON_WORKERS, availableParallelism(), 1);
->>>>>>> workers-streams
 }
 
 function checkAdminToken(token: string): void {
