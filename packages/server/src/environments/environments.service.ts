@@ -47,6 +47,7 @@ export class EnvironmentsService {
       hide_disabled_flags: input.hide_disabled_flags ? 1 : 0,
       hide_sensitive_data: input.hide_sensitive_data === false ? 0 : 1,
       allow_client_traits: input.allow_client_traits === false ? 0 : 1,
+      requires_approval: null,
       created_at: now,
       updated_at: now,
     };
@@ -76,13 +77,19 @@ export class EnvironmentsService {
         const wanted = input[setting] === undefined ? undefined : input[setting] ? 1 : 0;
         if (wanted !== undefined && wanted !== current[setting]) changes[setting] = wanted;
       }
-      if (Object.keys(changes).length === 0) return { row: current, change: undefined };
+      // Protection decides who may change the environment, not what SDKs evaluate: no change recorded.
+      const protection =
+        input.requires_approval !== undefined && input.requires_approval !== current.requires_approval
+          ? { requires_approval: input.requires_approval }
+          : {};
+      if (Object.keys(protection).length > 0) await repository.update(current.id, protection);
+      if (Object.keys(changes).length === 0) return { row: { ...current, ...protection }, change: undefined };
       await repository.update(current.id, changes);
       const change = await this.changes.touch(trx, {
         projectId: current.project_id,
         environmentId: current.id,
       });
-      return { row: { ...current, ...changes, updated_at: change.at }, change };
+      return { row: { ...current, ...changes, ...protection, updated_at: change.at }, change };
     });
     if (change) await this.changes.publish(change);
     return toEnvironment(row);
