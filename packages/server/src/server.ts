@@ -32,9 +32,11 @@ export async function startServer(config: Config, logger?: AppLogger): Promise<R
     // The bus reports its connection state to the app's log, which exists only after the app.
     let log: BusLog | undefined;
     bus = await openChangeBus(database, { info: (...a) => log?.info(...a), warn: (...a) => log?.warn(...a) });
-    const { app } = await buildApp({ config, database, bus, logger });
+    const { app, context } = await buildApp({ config, database, bus, logger });
     log = app.log;
     const url = await app.listen({ port: config.port, host: config.host });
+    // Scheduled changes live in the database; polling it finds what fell due while no server ran.
+    context.scheduler.start(SCHEDULER_INTERVAL_MS);
     app.log.info({ database: database.location, dialect: database.dialect }, 'pennon listening');
     const busToClose = bus;
     return {
@@ -55,6 +57,9 @@ export async function startServer(config: Config, logger?: AppLogger): Promise<R
 }
 
 type AppLogger = boolean | { level: string };
+
+/** How often `pennon serve` looks for scheduled changes that came due: about when they are due. */
+const SCHEDULER_INTERVAL_MS = 1000;
 
 async function closeQuietly(database: Database): Promise<void> {
   await database.close().catch(() => {});

@@ -29,11 +29,14 @@ const EnvironmentName = Type.String({ minLength: 1, maxLength: 200 });
 
 /** Protection: how many other people must approve a change request before it can be committed. */
 export const MAX_REQUIRED_APPROVALS = 20;
-const RequiresApproval = Type.Union([Type.Integer({ minimum: 1, maximum: MAX_REQUIRED_APPROVALS }), Type.Null()], {
-  description:
-    'Protects the environment: its feature states, segment overrides and identity overrides change only ' +
-    'through change requests with this many approvals (by others than the author). Null: unprotected.',
-});
+const RequiresApproval = Type.Union(
+  [Type.Integer({ minimum: 1, maximum: MAX_REQUIRED_APPROVALS }), Type.Null()],
+  {
+    description:
+      'Protects the environment: its feature states, segment overrides and identity overrides change only ' +
+      'through change requests with this many approvals (by others than the author). Null: unprotected.',
+  },
+);
 
 export const CreateEnvironment = Type.Object(
   {

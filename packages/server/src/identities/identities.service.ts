@@ -267,7 +267,10 @@ export class IdentitiesService {
       updated_at: new Date().toISOString(),
     });
     const change = await this.changes.touch(trx, scopeOf(environment));
-    return { result: { override: { ...stored.override, feature_key: feature.key }, created: stored.created }, change };
+    return {
+      result: { override: { ...stored.override, feature_key: feature.key }, created: stored.created },
+      change,
+    };
   }
 
   async deleteOverride(
