@@ -169,7 +169,7 @@ export class ChangeSetService {
         target.feature_id,
       );
       if (remove) {
-        if (!current) throw gone(label);
+        if (!current) throw gone(change.kind, label);
         return overrides.deleteIn(trx, environment, current.id);
       }
       if (current) return (await overrides.updateIn(trx, environment, current.id, input, { force })).change;
@@ -184,7 +184,7 @@ export class ChangeSetService {
     }
     const identityId = target.identity_id as string;
     if (change.delete) {
-      if (!(await reads.identityOverride(identityId, target.feature_id))) throw gone(label);
+      if (!(await reads.identityOverride(identityId, target.feature_id))) throw gone(change.kind, label);
       return identities.deleteOverrideIn(trx, environment, identityId, target.feature_id);
     }
     const enabled = requireEnabled(change, label);
@@ -277,8 +277,9 @@ function moved(targets: Moved[]): PennonError {
   );
 }
 
-const gone = (label: string) =>
-  new PennonError('conflict', 'conflict', `There is no ${label.replace(/^the /, '')} to remove (any more).`);
+/** A removal whose override is not there: as the direct DELETE routes answer. */
+const gone = (kind: 'segment_override' | 'identity_override', label: string) =>
+  new PennonError('not_found', `${kind}_not_found`, `There is no ${label.replace(/^the /, '')} to remove.`);
 
 /** An identity override is set whole (as PUT), and a new segment override needs `enabled`, as the direct routes do. */
 function requireEnabledWhenCreating(change: ChangeInput, entry: PlannedChange, index: number): void {
