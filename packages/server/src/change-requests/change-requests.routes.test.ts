@@ -1,27 +1,11 @@
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tables } from '../storage/tables.js';
-import { type AdminCall, adminClient } from '../testing/admin-fixtures.js';
+import {
+  type AdminCall,
+  adminClient,
+  changeTablesSnapshot as everything,
+} from '../testing/admin-fixtures.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { describeEachDialect } from '../testing/databases.js';
-
-/** Every row change requests could write, and what they change, to show a refusal changed nothing. */
-export async function everything(db: Kysely<Tables>): Promise<string> {
-  const tables = [
-    'environments',
-    'feature_states',
-    'segment_overrides',
-    'identity_overrides',
-    'change_requests',
-    'change_request_approvals',
-    'scheduled_changes',
-  ] as const;
-  const rows: Record<string, unknown[]> = {};
-  for (const table of tables) rows[table] = await db.selectFrom(table).selectAll().execute();
-  for (const list of Object.values(rows))
-    list.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  return JSON.stringify(rows);
-}
 
 describeEachDialect('change requests routes', (getDatabase) => {
   let t: TestApp;

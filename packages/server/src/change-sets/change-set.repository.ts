@@ -97,6 +97,19 @@ export class ChangeSetRepository {
   }
 
   /**
+   * Locks the environment's row until the transaction ends. Taken before any target, in the
+   * order the direct routes take their locks (environment via `ChangeRecorder.touch`, then the
+   * row they change), so a commit and a direct change wait for each other instead of deadlocking.
+   */
+  async lockEnvironment(id: string): Promise<void> {
+    await this.db
+      .updateTable('environments')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
    * Locks the target row until the transaction ends and returns it as it is now; undefined
    * when it is gone. A no-op update, so it is portable: PostgreSQL holds the row lock (a
    * concurrent writer waits, and one that got there first is seen), SQLite holds its write lock.

@@ -86,6 +86,7 @@ export class ChangeSetService {
     options: ApplyOptions,
   ): Promise<ConfigChange | undefined> {
     const reads = new ChangeSetRepository(trx);
+    await reads.lockEnvironment(environment.id);
     if (options.checkVersions) await refuseMoved(reads, environment, planned);
     let last: ConfigChange | undefined;
     for (const entry of planned) {
