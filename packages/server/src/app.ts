@@ -6,6 +6,10 @@ import { handleAsActor } from './auth/actor.js';
 import { adminAuthHook } from './auth/admin-auth.js';
 import { adminTokensRoutes } from './auth/admin-tokens.routes.js';
 import { EnvironmentKeys } from './auth/environment-keys.js';
+import { ChangeRequestsRepository } from './change-requests/change-requests.repository.js';
+import { changeRequestsRoutes } from './change-requests/change-requests.routes.js';
+import { ChangeRequestsService } from './change-requests/change-requests.service.js';
+import { ChangeSetService } from './change-sets/change-set.service.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { environmentsRoutes } from './environments/environments.routes.js';
@@ -20,7 +24,9 @@ import { SdkGuard } from './evaluation/sdk-guard.js';
 import { eventsSdkRoutes } from './events/events.routes.js';
 import { experimentsRoutes } from './experiments/experiments.routes.js';
 import { experimentResultsRoutes } from './experiments/results.routes.js';
+import { FeatureStatesRepository } from './features/feature-states.repository.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
+import { FeatureStatesService } from './features/feature-states.service.js';
 import { featuresRoutes } from './features/features.routes.js';
 import { limitConnections, receiveTimeouts } from './http/connection-limits.js';
 import { consoleRoutes } from './http/console.routes.js';
@@ -41,7 +47,13 @@ import { organisationsRoutes } from './organisations/organisations.routes.js';
 import { projectsRoutes } from './projects/projects.routes.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import { SseHub } from './realtime/sse-hub.js';
+import { ScheduledChangesRepository } from './scheduled-changes/scheduled-changes.repository.js';
+import { scheduledChangesRoutes } from './scheduled-changes/scheduled-changes.routes.js';
+import { ScheduledChangesService } from './scheduled-changes/scheduled-changes.service.js';
+import { Scheduler } from './scheduled-changes/scheduler.js';
+import { SegmentOverridesRepository } from './segments/segment-overrides.repository.js';
 import { segmentOverridesRoutes } from './segments/segment-overrides.routes.js';
+import { SegmentOverridesService } from './segments/segment-overrides.service.js';
 import { segmentsRoutes } from './segments/segments.routes.js';
 import { ChangeRecorder } from './shared/changes.js';
 import type { Database } from './storage/database.js';
@@ -90,11 +102,26 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const keys = new EnvironmentKeys(database.db, bus);
   const changes = new ChangeRecorder(bus);
   const evaluation = new EvaluationService(database.db, bus);
-  evaluation.useIdentityStore(
-    new IdentitiesService(new IdentitiesRepository(database.db), changes, {
-      maxIdentities: config.maxIdentitiesPerEnvironment,
-      maxTraits: config.maxTraitsPerEnvironment,
-    }),
+  const identities = new IdentitiesService(new IdentitiesRepository(database.db), changes, {
+    maxIdentities: config.maxIdentitiesPerEnvironment,
+    maxTraits: config.maxTraitsPerEnvironment,
+  });
+  evaluation.useIdentityStore(identities);
+  // Change requests and scheduled changes apply through the same services as the direct routes.
+  const changeSets = new ChangeSetService(database.db, {
+    states: new FeatureStatesService(new FeatureStatesRepository(database.db), changes),
+    overrides: new SegmentOverridesService(new SegmentOverridesRepository(database.db), changes),
+    identities,
+  });
+  const changeRequests = new ChangeRequestsService(
+    new ChangeRequestsRepository(database.db),
+    changeSets,
+    changes,
+  );
+  const scheduledChanges = new ScheduledChangesService(
+    new ScheduledChangesRepository(database.db),
+    changeSets,
+    changes,
   );
   const context: AppContext = {
     config,
@@ -115,6 +142,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       maxConnections: config.maxStreams,
     }),
     flagAnalytics: new FlagAnalytics(database.db),
+    changeRequests,
+    scheduledChanges,
+    scheduler: new Scheduler([scheduledChanges, changeRequests], app.log),
   };
 
   if (options.workerId !== undefined) {
@@ -152,6 +182,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       await admin.register(experimentResultsRoutes(context));
       await admin.register(auditRoutes(context));
       await admin.register(webhooksRoutes(context));
+      await admin.register(changeRequestsRoutes(context));
+      await admin.register(scheduledChangesRoutes(context));
     },
     { prefix: '/api/admin/v1' },
   );
@@ -170,8 +202,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // Last: its page fallback answers only addresses no route above claims.
   await app.register(consoleRoutes(config.consoleDir));
 
-  // Streams end first, or graceful close would wait on them forever.
-  app.addHook('preClose', async () => context.sse.close());
+  // Streams end first, or graceful close would wait on them forever. The scheduler stops
+  // before the database goes: a tick in flight finishes its transaction.
+  app.addHook('preClose', async () => {
+    await context.scheduler.stop();
+    context.sse.close();
+  });
   app.addHook('onClose', async () => {
     keys.close();
     evaluation.close();

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { FlagAnalytics } from './analytics/flag-analytics.service.js';
 import type { EnvironmentKeys } from './auth/environment-keys.js';
+import type { ChangeRequestsService } from './change-requests/change-requests.service.js';
 import type { Config } from './config.js';
 import type { EvaluationService } from './evaluation/evaluation.service.js';
 import type { SdkGuard } from './evaluation/sdk-guard.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import type { SseHub } from './realtime/sse-hub.js';
+import type { ScheduledChangesService } from './scheduled-changes/scheduled-changes.service.js';
+import type { Scheduler } from './scheduled-changes/scheduler.js';
 import type { ChangeRecorder } from './shared/changes.js';
 import type { Database } from './storage/database.js';
 import type { Tables } from './storage/tables.js';
@@ -26,4 +29,8 @@ export interface AppContext {
   evaluation: EvaluationService;
   sse: SseHub;
   flagAnalytics: FlagAnalytics;
+  changeRequests: ChangeRequestsService;
+  scheduledChanges: ScheduledChangesService;
+  /** Applies scheduled work when due; `pennon serve` starts it (server.ts), tests tick it. */
+  scheduler: Scheduler;
 }

@@ -57,7 +57,7 @@ export async function startServer(
       log: { info: (...a) => log?.info(...a), warn: (...a) => log?.warn(...a) },
       primary: worker?.primary,
     });
-    const { app } = await buildApp({
+    const { app, context } = await buildApp({
       config,
       database,
       bus,
@@ -66,6 +66,9 @@ export async function startServer(
     });
     log = app.log;
     const url = await app.listen({ port: config.port, host: config.host });
+    // Scheduled changes live in the database; polling it finds what fell due while no server
+    // ran. Every worker polls: each item is claimed under a row lock and applied once.
+    context.scheduler.start(SCHEDULER_INTERVAL_MS);
     app.log.info(
       { database: database.location, dialect: database.dialect, worker: worker?.id },
       'pennon listening',
@@ -114,6 +117,9 @@ export async function prepareDatabaseOnce(config: Config): Promise<Bootstrap | u
 }
 
 type AppLogger = boolean | { level: string };
+
+/** How often `pennon serve` looks for scheduled changes that came due: about when they are due. */
+const SCHEDULER_INTERVAL_MS = 1000;
 
 async function closeQuietly(database: Database): Promise<void> {
   await database.close().catch(() => {});

@@ -85,3 +85,16 @@ function serialise(value: unknown): string | null {
     SECRET_FIELDS.has(field) && typeof inner === 'string' ? maskKey(inner) : inner,
   );
 }
+
+/**
+ * The organisation of a project, for changes applied where only the environment is at hand
+ * (change requests, scheduled changes): the record must name its organisation whoever applies it.
+ */
+export async function organisationOfProject(trx: Executor, projectId: string): Promise<string> {
+  const row = await trx
+    .selectFrom('projects')
+    .select('organisation_id')
+    .where('id', '=', projectId)
+    .executeTakeFirstOrThrow();
+  return row.organisation_id;
+}

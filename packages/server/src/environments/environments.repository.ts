@@ -55,7 +55,12 @@ export class EnvironmentsRepository {
     changes: Partial<
       Pick<
         EnvironmentRow,
-        'name' | 'hide_disabled_flags' | 'hide_sensitive_data' | 'allow_client_traits' | 'client_key'
+        | 'name'
+        | 'hide_disabled_flags'
+        | 'hide_sensitive_data'
+        | 'allow_client_traits'
+        | 'client_key'
+        | 'requires_approval'
       >
     >,
   ) {

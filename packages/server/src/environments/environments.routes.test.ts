@@ -82,6 +82,7 @@ describeEachDialect('environments routes', (getDatabase) => {
         hide_disabled_flags: false,
         hide_sensitive_data: true,
         allow_client_traits: true,
+        requires_approval: null,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

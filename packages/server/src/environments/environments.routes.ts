@@ -68,7 +68,10 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Rename an environment or change its settings',
-          description: '`hide_disabled_flags`: SDKs are not sent the flags that are off in this environment.',
+          description:
+            '`hide_disabled_flags`: SDKs are not sent the flags that are off in this environment. ' +
+            '`requires_approval`: N protects it, so its flag changes go through change requests with N ' +
+            'approvals (`POST /environments/{id}/change-requests`); null lifts the protection.',
           params: RefParams,
           body: withExample(UpdateEnvironment, { name: 'Production (EU)', hide_disabled_flags: true }),
           response: {

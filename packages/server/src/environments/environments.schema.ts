@@ -14,6 +14,8 @@ export const Environment = Type.Object(
     hide_sensitive_data: Type.Boolean(),
     /** Client keys may store traits; otherwise their traits count for the evaluation only. */
     allow_client_traits: Type.Boolean(),
+    /** Approvals a change request needs here; null: changes go straight in. */
+    requires_approval: Type.Union([Type.Integer(), Type.Null()]),
     created_at: Type.String(),
     updated_at: Type.String(),
   },
@@ -24,6 +26,17 @@ export type Environment = Static<typeof Environment>;
 /** Machine key, e.g. `production`. Fixed at creation: identity keys default to `<key>_<identifier>`. */
 const EnvironmentKey = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' });
 const EnvironmentName = Type.String({ minLength: 1, maxLength: 200 });
+
+/** Protection: how many other people must approve a change request before it can be committed. */
+export const MAX_REQUIRED_APPROVALS = 20;
+const RequiresApproval = Type.Union(
+  [Type.Integer({ minimum: 1, maximum: MAX_REQUIRED_APPROVALS }), Type.Null()],
+  {
+    description:
+      'Protects the environment: its feature states, segment overrides and identity overrides change only ' +
+      'through change requests with this many approvals (by others than the author). Null: unprotected.',
+  },
+);
 
 export const CreateEnvironment = Type.Object(
   {
@@ -43,6 +56,7 @@ export const UpdateEnvironment = Type.Object(
     hide_disabled_flags: Type.Optional(Type.Boolean()),
     hide_sensitive_data: Type.Optional(Type.Boolean()),
     allow_client_traits: Type.Optional(Type.Boolean()),
+    requires_approval: Type.Optional(RequiresApproval),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit.record.js';
 import { conflict } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
+import type { ConfigChange } from '../realtime/change-bus.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import { newClientKey } from '../shared/keys.js';
@@ -48,6 +49,7 @@ export class EnvironmentsService {
       hide_disabled_flags: input.hide_disabled_flags ? 1 : 0,
       hide_sensitive_data: input.hide_sensitive_data === false ? 0 : 1,
       allow_client_traits: input.allow_client_traits === false ? 0 : 1,
+      requires_approval: null,
       created_at: now,
       updated_at: now,
     };
@@ -83,13 +85,25 @@ export class EnvironmentsService {
         const wanted = input[setting] === undefined ? undefined : input[setting] ? 1 : 0;
         if (wanted !== undefined && wanted !== current[setting]) changes[setting] = wanted;
       }
-      if (Object.keys(changes).length === 0) return { row: current, change: undefined };
-      await repository.update(current.id, changes);
-      const change = await this.changes.touch(trx, {
-        projectId: current.project_id,
-        environmentId: current.id,
-      });
-      const row = { ...current, ...changes, updated_at: change.at };
+      // Protection decides who may change the environment, not what SDKs evaluate: no change recorded.
+      const protection =
+        input.requires_approval !== undefined && input.requires_approval !== current.requires_approval
+          ? { requires_approval: input.requires_approval }
+          : {};
+      if (Object.keys(protection).length > 0) await repository.update(current.id, protection);
+      const protectionChanged = Object.keys(protection).length > 0;
+      if (Object.keys(changes).length === 0 && !protectionChanged) return { row: current, change: undefined };
+      let change: ConfigChange | undefined;
+      let row: EnvironmentRow = { ...current, ...protection };
+      if (Object.keys(changes).length > 0) {
+        await repository.update(current.id, changes);
+        change = await this.changes.touch(trx, {
+          projectId: current.project_id,
+          environmentId: current.id,
+        });
+        row = { ...row, ...changes, updated_at: change.at };
+      }
+      // Lifting protection is the change an audit must show above all: recorded like any other.
       await recordAudit(trx, {
         ...auditScope(organisationId, current),
         action: 'update',

@@ -1,12 +1,15 @@
-import { recordAudit } from '../audit/audit.record.js';
+import type { Transaction } from 'kysely';
+import { organisationOfProject, recordAudit } from '../audit/audit.record.js';
+import { refuseDirectChange } from '../environments/protection.js';
 import { notFound } from '../errors.js';
 import { guardVariantEdit } from '../experiments/variant-guard.js';
 import type { PageResult } from '../http/schemas.js';
+import type { ConfigChange } from '../realtime/change-bus.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { changedFields, nothingChanged } from '../shared/patch.js';
 import type { PageRequest } from '../storage/paging.js';
-import type { EnvironmentRow } from '../storage/tables.js';
-import type { FeatureStatesRepository, FeatureStateWithFeature } from './feature-states.repository.js';
+import type { EnvironmentRow, Tables } from '../storage/tables.js';
+import { FeatureStatesRepository, type FeatureStateWithFeature } from './feature-states.repository.js';
 import type { FeatureState } from './feature-states.schema.js';
 import { requireEnvironment } from './scope.js';
 import { type StateInput, stateChanges, stateFields } from './state-values.js';
@@ -33,6 +36,7 @@ export class FeatureStatesService {
     return toFeatureState(await requireState(this.states, environment, featureId));
   }
 
+  /** Refused with `change_request_required` on a protected environment (environments/protection.ts). */
   async update(
     organisationId: string,
     environmentId: string,
@@ -42,39 +46,55 @@ export class FeatureStatesService {
   ): Promise<FeatureState> {
     const { row, change } = await this.states.transaction(async (repository, trx) => {
       const environment = await requireEnvironment(repository, organisationId, environmentId);
-      const current = await requireState(repository, environment, featureId);
-      const columns = changedFields(current, stateChanges(current.feature_type, current, input));
-      if (nothingChanged(columns)) return { row: current, change: undefined };
-      const change = await this.changes.touch(trx, {
-        projectId: environment.project_id,
-        environmentId: environment.id,
-      });
-      await guardVariantEdit(trx, {
-        environmentId: environment.id,
-        featureId: current.feature_id,
-        where: 'feature_state',
-        stored: current.variants,
-        edited: columns.variants,
-        force: options.force === true,
-        at: change.at,
-      });
-      const changes = { ...columns, updated_at: change.at };
-      await repository.update(current.id, changes);
-      const row = { ...current, ...changes };
-      await recordAudit(trx, {
-        organisation_id: organisationId,
-        resource_type: 'feature_state',
-        resource_id: current.id,
-        action: 'update',
-        project_id: environment.project_id,
-        environment_id: environment.id,
-        before: toFeatureState(current),
-        after: toFeatureState(row),
-      });
-      return { row, change };
+      refuseDirectChange(environment);
+      return this.updateIn(trx, environment, featureId, input, options);
     });
     if (change) await this.changes.publish(change);
     return toFeatureState(row);
+  }
+
+  /**
+   * The update inside the caller's transaction, for change requests and scheduled changes:
+   * no protection check, and nothing published; the caller publishes `change` after commit.
+   */
+  async updateIn(
+    trx: Transaction<Tables>,
+    environment: EnvironmentRow,
+    featureRef: string,
+    input: StateInput,
+    options: { force?: boolean } = {},
+  ): Promise<{ row: FeatureStateWithFeature; change?: ConfigChange }> {
+    const repository = new FeatureStatesRepository(trx);
+    const current = await requireState(repository, environment, featureRef);
+    const columns = changedFields(current, stateChanges(current.feature_type, current, input));
+    if (nothingChanged(columns)) return { row: current, change: undefined };
+    const change = await this.changes.touch(trx, {
+      projectId: environment.project_id,
+      environmentId: environment.id,
+    });
+    await guardVariantEdit(trx, {
+      environmentId: environment.id,
+      featureId: current.feature_id,
+      where: 'feature_state',
+      stored: current.variants,
+      edited: columns.variants,
+      force: options.force === true,
+      at: change.at,
+    });
+    const changes = { ...columns, updated_at: change.at };
+    await repository.update(current.id, changes);
+    const row = { ...current, ...changes };
+    await recordAudit(trx, {
+      organisation_id: await organisationOfProject(trx, environment.project_id),
+      resource_type: 'feature_state',
+      resource_id: current.id,
+      action: 'update',
+      project_id: environment.project_id,
+      environment_id: environment.id,
+      before: toFeatureState(current),
+      after: toFeatureState(row),
+    });
+    return { row, change };
   }
 }
 
@@ -90,7 +110,7 @@ async function requireState(
   return row;
 }
 
-function toFeatureState(row: FeatureStateWithFeature): FeatureState {
+export function toFeatureState(row: FeatureStateWithFeature): FeatureState {
   return {
     id: row.id,
     environment_id: row.environment_id,

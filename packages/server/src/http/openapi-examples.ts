@@ -54,6 +54,7 @@ export const environmentExample = {
   hide_disabled_flags: false,
   hide_sensitive_data: true,
   allow_client_traits: true,
+  requires_approval: null,
   created_at: at,
   updated_at: later,
 };

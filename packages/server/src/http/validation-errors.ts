@@ -12,6 +12,8 @@ export interface SchemaError {
   params: Record<string, unknown>;
   message?: string;
   data?: unknown;
+  /** With `verbose`: the schema holding the failed keyword. */
+  parentSchema?: unknown;
 }
 
 export interface ValidationProblem {
@@ -59,6 +61,16 @@ function describeError(
     case 'anyOf':
     case 'oneOf':
       return describeUnion(location, error, all);
+    case 'discriminator': {
+      // A tagged union (`kind`): the tag is missing from the accepted ones, or not a string.
+      const tag = String(error.params.tag);
+      const allowed = tagValues(error, tag);
+      const got = error.params.tagValue === undefined ? '' : ` (got ${shortJson(error.params.tagValue)})`;
+      return {
+        message: `${where}/${tag} must be one of: ${allowed.join(', ')}${got}.`,
+        problem: { ...problem, path: `${error.instancePath}/${tag}`, allowed_values: allowed },
+      };
+    }
     case 'additionalProperties': {
       const property = String(error.params.additionalProperty);
       return {
@@ -139,6 +151,14 @@ function describeUnion(
     message: `${location}${union.instancePath} must be ${expected}${received ? ` (got ${received})` : ''}.`,
     problem: { location, path: union.instancePath, expected, ...(received ? { received } : {}) },
   };
+}
+
+/** The tag values a discriminated union accepts, read from its branches (`verbose` gives the schema). */
+function tagValues(error: SchemaError, tag: string): unknown[] {
+  const branches = ((error.parentSchema as { oneOf?: unknown[] } | undefined)?.oneOf ?? []) as {
+    properties?: Record<string, { const?: unknown }>;
+  }[];
+  return branches.map((branch) => branch.properties?.[tag]?.const).filter((value) => value !== undefined);
 }
 
 /** What the schema wanted, as the end of "must …". */

@@ -16,6 +16,9 @@ export function registerValidation(app: FastifyInstance): void {
     allErrors: false,
     // Errors carry the offending value, so messages can say what arrived (http/validation-errors.ts).
     verbose: true,
+    // Unions tagged by a property (a change's `kind`) check the tagged shape only, so errors
+    // speak of the shape the caller meant.
+    discriminator: true,
   });
   const coercing = new Ajv({
     coerceTypes: 'array',

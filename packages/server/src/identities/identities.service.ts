@@ -1,14 +1,16 @@
 import type { Transaction } from 'kysely';
-import { recordAudit } from '../audit/audit.record.js';
+import { organisationOfProject, recordAudit } from '../audit/audit.record.js';
+import { refuseDirectChange } from '../environments/protection.js';
 import { conflict, notFound, PennonError } from '../errors.js';
 import { checkValue } from '../features/feature-values.js';
 import type { PageResult } from '../http/schemas.js';
+import type { ConfigChange } from '../realtime/change-bus.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { EnvironmentRow, IdentityRow, Tables } from '../storage/tables.js';
 import { adjustUsage, type IdentityQuotas, UNLIMITED } from './environment-usage.js';
-import type { IdentitiesRepository, StoredOverride } from './identities.repository.js';
+import { IdentitiesRepository, type StoredOverride } from './identities.repository.js';
 import type {
   CreateIdentity,
   Identity,
@@ -234,7 +236,8 @@ export class IdentitiesService {
   /**
    * Creates or replaces the identity's override of a feature of the environment's project
    * (`feature_not_found` otherwise); the value must fit the feature's type, as for feature states
-   * (`invalid_value`, `value_too_large`; null always fits).
+   * (`invalid_value`, `value_too_large`; null always fits). Refused with `change_request_required`
+   * on a protected environment, as is `deleteOverride`.
    */
   async putOverride(
     organisationId: string,
@@ -244,32 +247,53 @@ export class IdentitiesService {
     input: PutOverride,
   ): Promise<{ override: StoredOverride; created: boolean }> {
     const { environment, identity } = await this.identity(organisationId, environmentId, id);
-    const feature = await this.identities.findFeature(environment.project_id, featureId);
+    refuseDirectChange(environment);
+    const { result, change } = await this.identities.transaction((_repo, trx) =>
+      this.putOverrideIn(trx, environment, identity.id, featureId, input),
+    );
+    await this.changes.publish(change);
+    return result;
+  }
+
+  /**
+   * `putOverride` inside the caller's transaction (change requests, scheduled changes): no
+   * protection check, nothing published; the caller publishes `change` after commit.
+   */
+  async putOverrideIn(
+    trx: Transaction<Tables>,
+    environment: EnvironmentRow,
+    identityRef: string,
+    featureRef: string,
+    input: PutOverride,
+  ): Promise<{ result: { override: StoredOverride; created: boolean }; change: ConfigChange }> {
+    const repo = new IdentitiesRepository(trx);
+    const identity = await repo.find(environment, identityRef);
+    const feature = await repo.findFeature(environment.project_id, featureRef);
     const value = input.value ?? null;
     checkValue(feature.type, value, 'value');
-    const now = new Date().toISOString();
-    const { result, change } = await this.identities.transaction(async (repo, trx) => {
-      const before = await repo.findOverride(identity.id, feature.id);
-      const result = await repo.upsertOverride({
-        id: newId(),
-        identity_id: identity.id,
-        feature_id: feature.id,
-        enabled: input.enabled,
-        value,
-        hash_key: newId(),
-        updated_at: now,
-      });
-      await recordAudit(trx, {
-        ...auditScope(organisationId, environment, result.override.id),
-        resource_type: 'identity_override',
-        action: before ? 'update' : 'create',
-        before: before ?? null,
-        after: { ...result.override, feature_key: feature.key },
-      });
-      return { result, change: await this.changes.touch(trx, scopeOf(environment)) };
+    const before = await repo.findOverride(identity.id, feature.id);
+    const stored = await repo.upsertOverride({
+      id: newId(),
+      identity_id: identity.id,
+      feature_id: feature.id,
+      enabled: input.enabled,
+      value,
+      hash_key: newId(),
+      updated_at: new Date().toISOString(),
     });
-    await this.changes.publish(change);
-    return { override: { ...result.override, feature_key: feature.key }, created: result.created };
+    const organisationId = await organisationOfProject(trx, environment.project_id);
+    await recordAudit(trx, {
+      ...auditScope(organisationId, environment, stored.override.id),
+      resource_type: 'identity_override',
+      action: before ? 'update' : 'create',
+      before: before ?? null,
+      after: { ...stored.override, feature_key: feature.key },
+    });
+    const change = await this.changes.touch(trx, scopeOf(environment));
+    return {
+      result: { override: { ...stored.override, feature_key: feature.key }, created: stored.created },
+      change,
+    };
   }
 
   async deleteOverride(
@@ -279,26 +303,39 @@ export class IdentitiesService {
     featureId: string,
   ): Promise<void> {
     const { environment, identity } = await this.identity(organisationId, environmentId, id);
-    const feature = await this.identities.findFeature(environment.project_id, featureId);
-    const change = await this.identities.transaction(async (repo, trx) => {
-      const before = await repo.findOverride(identity.id, feature.id);
-      const deleted = await repo.deleteOverride(identity.id, feature.id);
-      if (!before || deleted === 0) {
-        throw new PennonError(
-          'not_found',
-          'identity_override_not_found',
-          `Identity '${identity.identifier}' has no override of feature '${feature.key}'.`,
-        );
-      }
-      await recordAudit(trx, {
-        ...auditScope(organisationId, environment, before.id),
-        resource_type: 'identity_override',
-        action: 'delete',
-        before,
-      });
-      return this.changes.touch(trx, scopeOf(environment));
-    });
+    refuseDirectChange(environment);
+    const change = await this.identities.transaction((_repo, trx) =>
+      this.deleteOverrideIn(trx, environment, identity.id, featureId),
+    );
     await this.changes.publish(change);
+  }
+
+  /** `deleteOverride` inside the caller's transaction, as `putOverrideIn`. */
+  async deleteOverrideIn(
+    trx: Transaction<Tables>,
+    environment: EnvironmentRow,
+    identityRef: string,
+    featureRef: string,
+  ): Promise<ConfigChange> {
+    const repo = new IdentitiesRepository(trx);
+    const identity = await repo.find(environment, identityRef);
+    const feature = await repo.findFeature(environment.project_id, featureRef);
+    const before = await repo.findOverride(identity.id, feature.id);
+    const deleted = await repo.deleteOverride(identity.id, feature.id);
+    if (!before || deleted === 0) {
+      throw new PennonError(
+        'not_found',
+        'identity_override_not_found',
+        `Identity '${identity.identifier}' has no override of feature '${feature.key}'.`,
+      );
+    }
+    await recordAudit(trx, {
+      ...auditScope(await organisationOfProject(trx, environment.project_id), environment, before.id),
+      resource_type: 'identity_override',
+      action: 'delete',
+      before,
+    });
+    return this.changes.touch(trx, scopeOf(environment));
   }
 
   /** By id or key; throws `environment_not_found` or `environment_ambiguous`. */

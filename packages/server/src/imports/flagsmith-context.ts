@@ -79,6 +79,7 @@ function flagsmithLoadedEnvironment(document: FlagsmithEnvironmentDocument): Loa
       hide_disabled_flags: document.project.hide_disabled_flags ? 1 : 0,
       hide_sensitive_data: document.hide_sensitive_data === false ? 0 : 1,
       allow_client_traits: document.allow_client_traits === false ? 0 : 1,
+      requires_approval: null,
       created_at: EPOCH,
       updated_at: EPOCH,
     },

@@ -23,6 +23,9 @@ export interface Tables {
   experiments: ExperimentRow;
   experiment_metrics: ExperimentMetricRow;
   experiment_changes: ExperimentChangeRow;
+  change_requests: ChangeRequestRow;
+  change_request_approvals: ChangeRequestApprovalRow;
+  scheduled_changes: ScheduledChangeRow;
   audit_log: AuditLogRow;
   webhooks: WebhookRow;
   webhook_deliveries: WebhookDeliveryRow;
@@ -56,6 +59,8 @@ export interface EnvironmentRow {
   hide_sensitive_data: number;
   /** 1: client keys may store traits; 0: client-sent traits are used for the evaluation only. */
   allow_client_traits: number;
+  /** Approvals a change request needs; null: unprotected, changes go straight in. */
+  requires_approval: number | null;
   created_at: string;
   /** Bumped on every change that affects evaluation in this environment. */
   updated_at: string;
@@ -343,4 +348,61 @@ export interface WebhookDeliveryRow {
   error: string | null;
   created_at: string;
   completed_at: string | null;
+}
+
+export type ChangeRequestStatus = 'open' | 'approved' | 'committed' | 'rejected' | 'cancelled' | 'failed';
+
+/** A set of changes to one environment waiting for approvals (change-requests/). */
+export interface ChangeRequestRow {
+  id: string;
+  environment_id: string;
+  title: string;
+  description: string;
+  status: ChangeRequestStatus;
+  /** JSON Actor (auth/actor.ts) who proposed it. */
+  author: string;
+  /** Grows with every new version of the changes; approvals count for the current one only. */
+  revision: number;
+  /** JSON array of planned changes (change-sets/change-set.schema.ts `PlannedChange`). */
+  changes: string;
+  /** Applied at this time once approved; null: when someone commits it. */
+  scheduled_at: string | null;
+  /** JSON Actor who committed, rejected or cancelled it. */
+  closed_by: string | null;
+  closed_at: string | null;
+  /** Which scheduler applied it, when one did. */
+  claimed_by: string | null;
+  /** JSON `{code, message}` when a scheduled commit failed. */
+  failure: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChangeRequestApprovalRow {
+  change_request_id: string;
+  /** `<kind>:<id>` of the actor. */
+  actor_key: string;
+  /** JSON Actor. */
+  actor: string;
+  approved_at: string;
+}
+
+export type ScheduledChangeStatus = 'pending' | 'applied' | 'failed' | 'cancelled';
+
+/** Changes to an unprotected environment applied at a set time (scheduled-changes/). */
+export interface ScheduledChangeRow {
+  id: string;
+  environment_id: string;
+  status: ScheduledChangeStatus;
+  /** JSON Actor; the scheduler applies the changes as this actor. */
+  author: string;
+  /** JSON array of planned changes, as on change requests. */
+  changes: string;
+  scheduled_at: string;
+  applied_at: string | null;
+  claimed_by: string | null;
+  /** JSON `{code, message}` when applying failed. */
+  failure: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -141,6 +141,28 @@ export async function snapshotTables(db: Kysely<Tables>): Promise<Record<string,
   return snapshot;
 }
 
+/**
+ * Every row that change requests and scheduled changes write, or change through others, in
+ * a stable order: equal snapshots before and after a refused request show it changed nothing.
+ */
+export async function changeTablesSnapshot(db: Kysely<Tables>): Promise<string> {
+  const tables = [
+    'environments',
+    'feature_states',
+    'segment_overrides',
+    'identity_overrides',
+    'change_requests',
+    'change_request_approvals',
+    'scheduled_changes',
+  ] as const;
+  const rows: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    const list: unknown[] = await db.selectFrom(table).selectAll().execute();
+    rows[table] = list.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  }
+  return JSON.stringify(rows);
+}
+
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type AdminCall = (method: Method, url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
 

@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import type { RateLimitOptions } from '../http/rate-limit.js';
 import { bootstrap } from '../organisations/bootstrap.js';
 import { InProcessChangeBus } from '../realtime/change-bus.js';
+import type { Database } from '../storage/database.js';
 import type { TestDatabase } from './databases.js';
 
 export const TEST_ADMIN_TOKEN = 'pat_test-admin-token-0123456789abcdef';
@@ -45,6 +46,28 @@ export async function createTestApp(
     projectId: boot.projectId,
     environments: boot.environments,
     admin: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    close: async () => {
+      await app.close();
+      await bus.close();
+    },
+  };
+}
+
+/**
+ * Another server over a database a `createTestApp` already bootstrapped, as a second replica
+ * or a restart would be: its own app, caches, bus and scheduler. With PostgreSQL, pass a
+ * second connection pool (`openSecondConnection`) to make it a replica in all but the process.
+ */
+export async function joinTestApp(
+  database: Database,
+): Promise<{ app: FastifyInstance; context: AppContext; close(): Promise<void> }> {
+  const config = loadConfig({}, { logLevel: 'silent', dataDir: '.pennon-test-unused' });
+  const bus = new InProcessChangeBus();
+  const { app, context } = await buildApp({ config, database, bus, logger: false });
+  await app.ready();
+  return {
+    app,
+    context,
     close: async () => {
       await app.close();
       await bus.close();

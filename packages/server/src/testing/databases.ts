@@ -85,6 +85,16 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   };
 }
 
+/**
+ * A second way into the same test database, as another server process would have: on
+ * PostgreSQL its own connection pool (so two servers really contend for rows); on SQLite the
+ * same connection, since one SQLite database is served by one process. Close it on its own.
+ */
+export function openSecondConnection(database: TestDatabase): Database {
+  if (database.dialect === 'postgres') return openPostgres(TEST_POSTGRES_URL, database.pgSchema);
+  return { ...database, close: async () => {} };
+}
+
 const pgSkipReason = await postgresUnavailableReason();
 if (pgSkipReason) {
   if (process.env.CI) throw new Error(`CI must have PostgreSQL: ${pgSkipReason}`);

@@ -7,6 +7,7 @@ import * as rollouts from './0005-rollouts.js';
 import * as experiments from './0006-experiments.js';
 import * as clientPrivacy from './0007-client-privacy.js';
 import * as auditWebhooks from './0009-audit-webhooks.js';
+import * as changeRequests from './0011-change-requests.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-experiments': experiments,
   '0007-client-privacy': clientPrivacy,
   '0009-audit-webhooks': auditWebhooks,
+  '0011-change-requests': changeRequests,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,142 @@
+import { type Actor, currentActor, runAs } from '../auth/actor.js';
+import type { PlannedChange } from '../change-sets/change-set.schema.js';
+import type { ChangeSetService } from '../change-sets/change-set.service.js';
+import { changeRequestRequired } from '../environments/protection.js';
+import { conflict, notFound } from '../errors.js';
+import type { PageResult } from '../http/schemas.js';
+import type { ChangeRecorder } from '../shared/changes.js';
+import { newId } from '../shared/ids.js';
+import type { ScheduledChangeRow } from '../storage/tables.js';
+import type { ScheduledChangesRepository } from './scheduled-changes.repository.js';
+import type {
+  CreateScheduledChange,
+  ScheduledChange,
+  ScheduledChangeDetail,
+  ScheduledChangesQuery,
+} from './scheduled-changes.schema.js';
+import { type DueWork, failureOf, isTransient } from './scheduler.js';
+
+/** Due changes one tick applies; the rest wait for the next tick. */
+const DUE_BATCH = 20;
+
+/**
+ * Changes to an unprotected environment that apply at a set time, as their author, exactly
+ * once however many servers run. They are checked when scheduled, as the direct routes would
+ * check them; at their time they apply what they say (absent fields stay as they are then),
+ * and one that cannot apply (its feature deleted, a running experiment refusing the variants)
+ * is marked failed with the reason, not retried. Protected environments schedule through
+ * change requests (`scheduled_at`), which approvers see first.
+ */
+export class ScheduledChangesService implements DueWork {
+  constructor(
+    private readonly scheduled: ScheduledChangesRepository,
+    private readonly changeSets: ChangeSetService,
+    private readonly changes: ChangeRecorder,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async list(
+    organisationId: string,
+    environmentRef: string,
+    query: ScheduledChangesQuery,
+  ): Promise<PageResult<ScheduledChange>> {
+    const environment = await this.scheduled.findEnvironment(organisationId, environmentRef);
+    const page = await this.scheduled.list(environment.id, query);
+    return { items: page.items.map(toScheduledChange), next_cursor: page.next_cursor };
+  }
+
+  async get(organisationId: string, environmentRef: string, id: string): Promise<ScheduledChangeDetail> {
+    const environment = await this.scheduled.findEnvironment(organisationId, environmentRef);
+    const row = await this.scheduled.find(environment.id, id);
+    if (!row) throw notFound('scheduled_change', id);
+    return { ...toScheduledChange(row), diff: await this.changeSets.diff(environment, parseChanges(row)) };
+  }
+
+  async create(
+    organisationId: string,
+    environmentRef: string,
+    input: CreateScheduledChange,
+  ): Promise<ScheduledChange> {
+    const environment = await this.scheduled.findEnvironment(organisationId, environmentRef);
+    if (environment.requires_approval !== null) throw changeRequestRequired(environment);
+    const planned = await this.changeSets.plan(environment, input.changes);
+    const now = this.clock().toISOString();
+    const actor = currentActor();
+    const row: ScheduledChangeRow = {
+      id: newId(),
+      environment_id: environment.id,
+      status: 'pending',
+      author: JSON.stringify(actor.kind === 'system' ? { kind: actor.kind, id: actor.id } : actor),
+      changes: JSON.stringify(planned),
+      scheduled_at: new Date(input.scheduled_at).toISOString(),
+      applied_at: null,
+      claimed_by: null,
+      failure: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.scheduled.insert(row);
+    return toScheduledChange(row);
+  }
+
+  /** Cancels a pending change; one already applied, failed or cancelled is 409. */
+  async cancel(organisationId: string, environmentRef: string, id: string): Promise<void> {
+    const environment = await this.scheduled.findEnvironment(organisationId, environmentRef);
+    const row = await this.scheduled.find(environment.id, id);
+    if (!row) throw notFound('scheduled_change', id);
+    if (await this.scheduled.cancel(environment.id, id, this.clock().toISOString())) return;
+    const now = await this.scheduled.find(environment.id, id);
+    throw conflict(
+      'scheduled_change_closed',
+      `This scheduled change is ${now?.status ?? row.status}; only a pending one can be cancelled.`,
+    );
+  }
+
+  /** Applies the pending changes due at `now`, each claimed and applied in one transaction. */
+  async applyDue(now: Date, owner: string): Promise<string[]> {
+    const at = now.toISOString();
+    const applied: string[] = [];
+    for (const id of await this.scheduled.dueIds(at, DUE_BATCH)) {
+      try {
+        const result = await this.scheduled.transaction(async (repository, trx) => {
+          const claimed = await repository.claimDue(id, at, owner);
+          if (!claimed) return undefined;
+          const environment = await repository.environmentById(claimed.environment_id);
+          const author = JSON.parse(claimed.author) as Actor;
+          const change = await runAs(author, () =>
+            this.changeSets.apply(trx, environment, parseChanges(claimed), { checkVersions: false }),
+          );
+          return { change };
+        });
+        if (!result) continue;
+        applied.push(id);
+        // Applied is applied: a bus hiccup now must not turn it into a failure.
+        if (result.change) await this.changes.publish(result.change).catch(() => {});
+      } catch (error) {
+        if (isTransient(error)) continue;
+        await this.scheduled.markFailed(id, JSON.stringify(failureOf(error)), at, owner);
+      }
+    }
+    return applied;
+  }
+}
+
+function parseChanges(row: ScheduledChangeRow): PlannedChange[] {
+  return JSON.parse(row.changes) as PlannedChange[];
+}
+
+function toScheduledChange(row: ScheduledChangeRow): ScheduledChange {
+  const author = JSON.parse(row.author) as Actor;
+  return {
+    id: row.id,
+    environment_id: row.environment_id,
+    status: row.status,
+    author: { kind: author.kind, id: author.id },
+    changes: parseChanges(row).map((planned) => planned.change),
+    scheduled_at: row.scheduled_at,
+    applied_at: row.applied_at,
+    failure: row.failure === null ? null : (JSON.parse(row.failure) as { code: string; message: string }),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
