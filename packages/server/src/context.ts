@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FlagAnalytics } from './analytics/flag-analytics.service.js';
+import type { DeclaredRoute } from './auth/access.js';
 import type { EnvironmentKeys } from './auth/environment-keys.js';
 import type { Config } from './config.js';
 import type { EvaluationService } from './evaluation/evaluation.service.js';
@@ -26,4 +27,6 @@ export interface AppContext {
   evaluation: EvaluationService;
   sse: SseHub;
   flagAnalytics: FlagAnalytics;
+  /** Every admin route with the access it declares, filled as routes register (auth/access.ts). */
+  adminRoutes: DeclaredRoute[];
 }
