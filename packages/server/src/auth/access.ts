@@ -123,6 +123,10 @@ async function resolveScope(
   } else {
     return {};
   }
-  const project = await db.selectFrom('projects').select(['id', 'name']).where('id', '=', projectId).executeTakeFirst();
+  const project = await db
+    .selectFrom('projects')
+    .select(['id', 'name'])
+    .where('id', '=', projectId)
+    .executeTakeFirst();
   return { project: project ?? { id: projectId, name: projectId }, environment };
 }

@@ -82,7 +82,8 @@ export function adminAuthHook(db: Kysely<Tables>, options: AdminAuthOptions = {}
     const cookie = request.headers.authorization === undefined ? sessionToken(request) : undefined;
     if (cookie) {
       const session = await sessions.authenticate(cookie);
-      if (!session) throw fail('session', 'The session has ended (signed out, expired or revoked): sign in again.');
+      if (!session)
+        throw fail('session', 'The session has ended (signed out, expired or revoked): sign in again.');
       if (changesState(request)) {
         checkOrigin(request, options.publicUrl, allowedOrigins);
         checkCsrfToken(request, session.csrfToken);

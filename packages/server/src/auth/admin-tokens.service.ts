@@ -26,7 +26,11 @@ export class AdminTokensService {
   }
 
   /** The role defaults to the creator's, and may not be above it. */
-  async create(organisationId: string, input: CreateAdminToken, by: TokenChanger): Promise<CreatedAdminToken> {
+  async create(
+    organisationId: string,
+    input: CreateAdminToken,
+    by: TokenChanger,
+  ): Promise<CreatedAdminToken> {
     const role = input.role ?? (by.role === 'owner' ? 'owner' : 'admin');
     if (!atLeast(by.role, role)) {
       throw forbidden(`A token may not have more rights than its creator: you are ${by.role}, not ${role}.`);

@@ -34,7 +34,8 @@ export class MeService {
     const projects = [...grants].map(([projectId, grant]) => {
       const access: Record<string, EnvironmentAccess> = {};
       for (const environment of environments) {
-        if (environment.project_id === projectId) access[environment.id] = environmentAccess(grant, environment.id);
+        if (environment.project_id === projectId)
+          access[environment.id] = environmentAccess(grant, environment.id);
       }
       return { project_id: projectId, role: grant.role, environments: access };
     });

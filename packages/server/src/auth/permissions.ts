@@ -174,7 +174,8 @@ export function decide(grants: Grants, permission: Permission, scope: Scope): Re
   const inProject = project ? ` in project '${project.name}'` : '';
   const wanted = `the project role ${rolesFrom(rule.project)}${inProject}`;
   if (!grant) return needs(`${wanted} (you have no role there)`);
-  if (PROJECT_RANK[grant.role] < PROJECT_RANK[rule.project]) return needs(`${wanted} (you are ${grant.role})`);
+  if (PROJECT_RANK[grant.role] < PROJECT_RANK[rule.project])
+    return needs(`${wanted} (you are ${grant.role})`);
   if (rule.level !== 'environment' || !rule.environment || !scope.environment) return undefined;
   const access = environmentAccess(grant, scope.environment.id);
   if (ACCESS_RANK[access] >= ACCESS_RANK[rule.environment]) return undefined;

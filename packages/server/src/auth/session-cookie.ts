@@ -31,7 +31,13 @@ export function setSessionCookie(
 ): void {
   reply.header(
     'set-cookie',
-    serialize(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: maxAgeSeconds }),
+    serialize(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure,
+      maxAge: maxAgeSeconds,
+    }),
   );
 }
 

@@ -55,6 +55,10 @@ export class SessionsRepository {
 
   /** Expired sessions of a person go when they sign in again, so the table does not grow. */
   async deleteExpired(userId: string, now: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<=', now).execute();
+    await this.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where('expires_at', '<=', now)
+      .execute();
   }
 }

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { conflict, isPennonError } from '../errors.js';
-import { ErrorResponse, IdParams, adminErrors } from '../http/schemas.js';
 import { security } from '../http/openapi.js';
+import { adminErrors, ErrorResponse, IdParams } from '../http/schemas.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { normaliseEmail } from '../users/users.service.js';
 import { access } from './access.js';
@@ -14,7 +14,7 @@ import { clearSessionCookie, isSecure, setSessionCookie } from './session-cookie
 import { SessionsRepository } from './sessions.repository.js';
 import { Me, Session, SignedIn, SignIn } from './sessions.schema.js';
 import { SESSION_SECONDS, SessionsService, type StartedSession } from './sessions.service.js';
-import { SignInLimits, type SignInLimitOptions } from './sign-in-limits.js';
+import { type SignInLimitOptions, SignInLimits } from './sign-in-limits.js';
 
 const noSession = () =>
   conflict(

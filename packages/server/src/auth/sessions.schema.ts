@@ -21,8 +21,16 @@ export const SignedIn = Type.Object(
 );
 export type SignedIn = Static<typeof SignedIn>;
 
-export const ProjectRoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
-export const EnvironmentAccessSchema = Type.Union([Type.Literal('edit'), Type.Literal('propose'), Type.Literal('view')]);
+export const ProjectRoleSchema = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('editor'),
+  Type.Literal('viewer'),
+]);
+export const EnvironmentAccessSchema = Type.Union([
+  Type.Literal('edit'),
+  Type.Literal('propose'),
+  Type.Literal('view'),
+]);
 
 export const Me = Type.Object(
   {

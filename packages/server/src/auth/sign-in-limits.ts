@@ -42,9 +42,14 @@ export class SignInLimits {
     if (wait === 0) return;
     reply.header('Retry-After', String(wait));
     const what = account > 0 ? 'for this account' : 'from this address';
-    throw new PennonError('rate_limited', 'rate_limited', `Too many failed sign-ins ${what}; retry in ${wait} s.`, {
-      details: { retry_after_seconds: wait },
-    });
+    throw new PennonError(
+      'rate_limited',
+      'rate_limited',
+      `Too many failed sign-ins ${what}; retry in ${wait} s.`,
+      {
+        details: { retry_after_seconds: wait },
+      },
+    );
   }
 
   failed(email: string, address: string): void {

@@ -15,10 +15,19 @@ export function tokenCommand(): Command {
   const create = new Command('create')
     .description('create an admin token and print it once (stdout: the token alone)')
     .addOption(new Option('--name <name>', 'what the token is for, shown in token listings').default('cli'))
-    .addOption(new Option('--role <role>', "the token's organisation role").choices(['owner', 'admin']).default('owner'));
+    .addOption(
+      new Option('--role <role>', "the token's organisation role")
+        .choices(['owner', 'admin'])
+        .default('owner'),
+    );
   for (const option of databaseOptions) create.addOption(option);
   create.action(async (flags: CliFlags & { name: string; role: 'owner' | 'admin' }) => {
-    const input = checkSchema(CreateAdminToken, { name: flags.name, role: flags.role }, 'invalid_token_name', '--name');
+    const input = checkSchema(
+      CreateAdminToken,
+      { name: flags.name, role: flags.role },
+      'invalid_token_name',
+      '--name',
+    );
     // Whoever can reach the database can do anything already: the command acts as an owner.
     const created = await withExistingInstallation(flags, ({ database, organisationId }) =>
       new AdminTokensService(new AdminTokensRepository(database.db)).create(organisationId, input, {

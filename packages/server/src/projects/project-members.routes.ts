@@ -42,7 +42,7 @@ export function projectMembersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
           tags,
           summary: 'Give a person a role in a project',
           description:
-            "admin: manage the project; editor: change flags, segments and experiments (limit an editor per " +
+            'admin: manage the project; editor: change flags, segments and experiments (limit an editor per ' +
             "environment with `environments`: 'edit' | 'propose' | 'view'); viewer: read only.",
           params: MembersParams,
           body: AddProjectMember,
@@ -86,7 +86,11 @@ export function projectMembersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
         },
       },
       async (request, reply) => {
-        await service.remove(principal(request).organisationId, request.params.projectId, request.params.userId);
+        await service.remove(
+          principal(request).organisationId,
+          request.params.projectId,
+          request.params.userId,
+        );
         return reply.status(204).send(null);
       },
     );

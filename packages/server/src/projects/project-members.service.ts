@@ -71,7 +71,10 @@ export class ProjectMembersService {
       );
     }
     if (await this.members.find(project.id, user.id)) {
-      throw conflict('already_member', 'That person is a member of this project already; change their role with PATCH.');
+      throw conflict(
+        'already_member',
+        'That person is a member of this project already; change their role with PATCH.',
+      );
     }
     const environments = await checkProjectRole(this.db, project.id, input.role, input.environments);
     const now = new Date().toISOString();

@@ -22,7 +22,11 @@ export class InvitationsRepository {
   }
 
   findByTokenHash(tokenHash: string) {
-    return this.db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return this.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
   }
 
   find(organisationId: string, id: string) {

@@ -24,7 +24,9 @@ export const CreatedInvitation = Type.Object(
   {
     id: Type.String(),
     email: Type.String(),
-    url: Type.String({ description: 'The link to send; the token travels in its fragment, never to a server log.' }),
+    url: Type.String({
+      description: 'The link to send; the token travels in its fragment, never to a server log.',
+    }),
     token: Type.String(),
     expires_at: Type.String(),
   },

@@ -9,7 +9,12 @@ import { newId, newSecret } from '../shared/ids.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { Tables } from '../storage/tables.js';
 import type { InvitationsRepository } from './invitations.repository.js';
-import type { AcceptInvitation, CreatedInvitation, CreateInvitation, Invitation } from './invitations.schema.js';
+import type {
+  AcceptInvitation,
+  CreatedInvitation,
+  CreateInvitation,
+  Invitation,
+} from './invitations.schema.js';
 import type { UserSummary } from './users.schema.js';
 import { type Changer, emailTaken, normaliseEmail } from './users.service.js';
 

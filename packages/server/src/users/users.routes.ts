@@ -59,7 +59,7 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: access('users.manage'),
         schema: {
           tags,
-          summary: "Rename a person, change their role or set their password",
+          summary: 'Rename a person, change their role or set their password',
           description:
             'Only an owner can change an owner or make someone owner; the last owner cannot stop being ' +
             'one (409 `last_owner`). A new password signs the person out everywhere.',
@@ -80,7 +80,8 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Remove a person',
-          description: 'Their sessions end at once. Only an owner can remove an owner, and never the last one.',
+          description:
+            'Their sessions end at once. Only an owner can remove an owner, and never the last one.',
           params: IdParams,
           response: { 204: Type.Null(), ...adminErrors },
         },

@@ -17,9 +17,12 @@ export const Password = Type.String({
 
 export const PersonName = Type.String({ minLength: 1, maxLength: 200 });
 
-export const OrganisationRole = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')], {
-  description: 'owner: everything; admin: everything but owners; member: only their projects.',
-});
+export const OrganisationRole = Type.Union(
+  [Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')],
+  {
+    description: 'owner: everything; admin: everything but owners; member: only their projects.',
+  },
+);
 
 /** What a person is shown as; never the password hash. */
 export const UserSummary = Type.Object(

@@ -73,7 +73,8 @@ export class UsersService {
       const current = await users.find(organisationId, id);
       if (!current) throw notFound('user', id);
       const role = input.role ?? current.role;
-      if (current.role === 'owner' || role === 'owner') onlyOwners(by, 'change an owner or make someone owner');
+      if (current.role === 'owner' || role === 'owner')
+        onlyOwners(by, 'change an owner or make someone owner');
       if (current.role === 'owner' && role !== 'owner') await assertNotLastOwner(users, organisationId);
       const changes = {
         ...(input.name === undefined ? {} : { name: input.name }),
