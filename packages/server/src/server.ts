@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { type Bootstrap, bootstrap } from './organisations/bootstrap.js';
+import { type Bootstrap, bootstrap, FIRST_OWNER_EMAIL } from './organisations/bootstrap.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import { openChangeBus } from './realtime/open-change-bus.js';
 import type { BusLog } from './realtime/postgres-change-bus.js';
@@ -28,7 +28,10 @@ export async function startServer(config: Config, logger?: AppLogger): Promise<R
   let bus: ChangeBus | undefined;
   try {
     await migrateToLatest(database);
-    const boot = await bootstrap(database.db, { adminToken: config.adminToken });
+    const boot = await bootstrap(database.db, {
+      adminToken: config.adminToken,
+      ownerEmail: FIRST_OWNER_EMAIL,
+    });
     // The bus reports its connection state to the app's log, which exists only after the app.
     let log: BusLog | undefined;
     bus = await openChangeBus(database, { info: (...a) => log?.info(...a), warn: (...a) => log?.warn(...a) });
