@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { describeEachDialect } from '../testing/databases.js';
 import { type Browser, createPerson, grant, signIn, TEST_PASSWORD } from '../testing/people.js';
+import { SIGN_IN_LIMITS } from './sign-in-limits.js';
 
 const PREFIX = '/api/admin/v1';
 
@@ -218,7 +219,12 @@ describeEachDialect('signing in, sessions and CSRF', (getDatabase) => {
 describeEachDialect('sign-in limits', (getDatabase) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(getDatabase());
+    // The real limits on a stopped clock: nothing refills while the test runs, however slowly.
+    const stopped = () => 0;
+    t = await createTestApp(getDatabase(), {}, undefined, {
+      perAccount: { ...SIGN_IN_LIMITS.perAccount, now: stopped },
+      perAddress: { ...SIGN_IN_LIMITS.perAddress, now: stopped },
+    });
     await createPerson(getDatabase().db, t.organisationId, 'limited@example.com', 'member');
   });
   afterAll(() => t?.close());

@@ -3,7 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { conflict, isPennonError } from '../errors.js';
-import { security } from '../http/openapi.js';
+import { security, withExample } from '../http/openapi.js';
+import {
+  meExample,
+  sessionExample,
+  signedInExample,
+  signInExample,
+} from '../http/openapi-people-examples.js';
 import { adminErrors, ErrorResponse, IdParams } from '../http/schemas.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { normaliseEmail } from '../users/users.service.js';
@@ -52,8 +58,8 @@ export function sessionsRoutes(ctx: AppContext, limits?: SignInLimitOptions): Fa
             'and a wrong password get the same 401 `invalid_credentials`; failed attempts are limited ' +
             'per account and per address (429 with Retry-After).',
           security: security.none,
-          body: SignIn,
-          response: { 200: SignedIn, ...adminErrors, 429: ErrorResponse },
+          body: withExample(SignIn, signInExample),
+          response: { 200: withExample(SignedIn, signedInExample), ...adminErrors, 429: ErrorResponse },
         },
       },
       async (request, reply) => {
@@ -103,7 +109,7 @@ export function sessionsRoutes(ctx: AppContext, limits?: SignInLimitOptions): Fa
           description:
             'The person (null for an admin token), the CSRF token to send on changes, the organisation ' +
             'role and each project role with the access per environment.',
-          response: { 200: Me, ...adminErrors },
+          response: { 200: withExample(Me, meExample), ...adminErrors },
         },
       },
       (request) => me.describe(principal(request)),
@@ -116,7 +122,10 @@ export function sessionsRoutes(ctx: AppContext, limits?: SignInLimitOptions): Fa
           tags,
           summary: 'List my sessions',
           description: 'The signed-in browsers of the calling person, this one marked `current`.',
-          response: { 200: Type.Object({ items: Type.Array(Session) }), ...adminErrors },
+          response: {
+            200: withExample(Type.Object({ items: Type.Array(Session) }), { items: [sessionExample] }),
+            ...adminErrors,
+          },
         },
       },
       async (request) => {

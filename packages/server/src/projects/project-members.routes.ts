@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { projectMemberExample } from '../http/openapi-people-examples.js';
 import { adminErrors } from '../http/schemas.js';
 import { ProjectMembersRepository } from './project-members.repository.js';
 import {
@@ -29,7 +31,12 @@ export function projectMembersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
           summary: 'List the members of a project',
           description: 'Organisation owners and admins are not listed: they administer every project.',
           params: MembersParams,
-          response: { 200: Type.Object({ items: Type.Array(ProjectMember) }), ...adminErrors },
+          response: {
+            200: withExample(Type.Object({ items: Type.Array(ProjectMember) }), {
+              items: [projectMemberExample],
+            }),
+            ...adminErrors,
+          },
         },
       },
       (request) => service.list(principal(request).organisationId, request.params.projectId),
@@ -45,8 +52,12 @@ export function projectMembersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
             'admin: manage the project; editor: change flags, segments and experiments (limit an editor per ' +
             "environment with `environments`: 'edit' | 'propose' | 'view'); viewer: read only.",
           params: MembersParams,
-          body: AddProjectMember,
-          response: { 201: ProjectMember, ...adminErrors },
+          body: withExample(AddProjectMember, {
+            user_id: projectMemberExample.user_id,
+            role: 'editor',
+            environments: projectMemberExample.environments,
+          }),
+          response: { 201: withExample(ProjectMember, projectMemberExample), ...adminErrors },
         },
       },
       async (request, reply) =>
@@ -62,8 +73,11 @@ export function projectMembersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
           tags,
           summary: "Change a person's role in a project",
           params: MemberParams,
-          body: UpdateProjectMember,
-          response: { 200: ProjectMember, ...adminErrors },
+          body: withExample(UpdateProjectMember, { role: 'viewer' }),
+          response: {
+            200: withExample(ProjectMember, { ...projectMemberExample, role: 'viewer', environments: {} }),
+            ...adminErrors,
+          },
         },
       },
       (request) =>

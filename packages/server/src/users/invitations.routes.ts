@@ -7,7 +7,14 @@ import { signedIn } from '../auth/sessions.routes.js';
 import { SignedIn } from '../auth/sessions.schema.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import type { AppContext } from '../context.js';
-import { security } from '../http/openapi.js';
+import { security, withExample } from '../http/openapi.js';
+import {
+  acceptInvitationExample,
+  createdInvitationExample,
+  createInvitationExample,
+  invitationExample,
+  signedInExample,
+} from '../http/openapi-people-examples.js';
 import { publicOrigin } from '../http/public-url.js';
 import { adminErrors, IdParams } from '../http/schemas.js';
 import { InvitationsRepository } from './invitations.repository.js';
@@ -31,8 +38,8 @@ export function invitationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             `The answer carries the link (\`url\`) and its token, shown only now; it works for ${INVITATION_DAYS} days. ` +
             'Only an owner can invite an owner.',
-          body: CreateInvitation,
-          response: { 201: CreatedInvitation, ...adminErrors },
+          body: withExample(CreateInvitation, createInvitationExample),
+          response: { 201: withExample(CreatedInvitation, createdInvitationExample), ...adminErrors },
         },
       },
       async (request, reply) => {
@@ -48,7 +55,10 @@ export function invitationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'List pending invitations',
-          response: { 200: Type.Object({ items: Type.Array(Invitation) }), ...adminErrors },
+          response: {
+            200: withExample(Type.Object({ items: Type.Array(Invitation) }), { items: [invitationExample] }),
+            ...adminErrors,
+          },
         },
       },
       (request) => service.pending(principal(request).organisationId),
@@ -82,8 +92,8 @@ export function invitationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'Takes the token from the invitation link, a name and a password; creates the person with ' +
             'the invited roles and signs them in, as sign-in does.',
           security: security.none,
-          body: AcceptInvitation,
-          response: { 200: SignedIn, ...adminErrors },
+          body: withExample(AcceptInvitation, acceptInvitationExample),
+          response: { 200: withExample(SignedIn, signedInExample), ...adminErrors },
         },
       },
       async (request, reply) => {

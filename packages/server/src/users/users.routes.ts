@@ -3,6 +3,9 @@ import { Type } from 'typebox';
 import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
+import { withExample } from '../http/openapi.js';
+import { pageExample } from '../http/openapi-examples.js';
+import { signInExample, userExample } from '../http/openapi-people-examples.js';
 import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
 import { UsersRepository } from './users.repository.js';
 import { CreateUser, UpdateUser, User } from './users.schema.js';
@@ -21,7 +24,7 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'List people',
           querystring: PageQuery,
-          response: { 200: Page(User), ...adminErrors },
+          response: { 200: withExample(Page(User), pageExample(userExample)), ...adminErrors },
         },
       },
       (request) => service.list(principal(request).organisationId, request.query),
@@ -36,8 +39,8 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             'For automation; people are usually invited (POST /invitations). `role` defaults to member; ' +
             'only an owner can create an owner.',
-          body: CreateUser,
-          response: { 201: User, ...adminErrors },
+          body: withExample(CreateUser, { ...signInExample, name: 'Grace Hopper', role: 'member' }),
+          response: { 201: withExample(User, userExample), ...adminErrors },
         },
       },
       async (request, reply) => {
@@ -49,7 +52,12 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/users/:id',
       {
         config: access('users.read'),
-        schema: { tags, summary: 'Get a person', params: IdParams, response: { 200: User, ...adminErrors } },
+        schema: {
+          tags,
+          summary: 'Get a person',
+          params: IdParams,
+          response: { 200: withExample(User, userExample), ...adminErrors },
+        },
       },
       (request) => service.get(principal(request).organisationId, request.params.id),
     );
@@ -64,8 +72,8 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'Only an owner can change an owner or make someone owner; the last owner cannot stop being ' +
             'one (409 `last_owner`). A new password signs the person out everywhere.',
           params: IdParams,
-          body: UpdateUser,
-          response: { 200: User, ...adminErrors },
+          body: withExample(UpdateUser, { role: 'admin' }),
+          response: { 200: withExample(User, { ...userExample, role: 'admin' }), ...adminErrors },
         },
       },
       (request) => {
