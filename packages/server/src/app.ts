@@ -2,10 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { FlagAnalytics } from './analytics/flag-analytics.service.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { authorizeHook, requireDeclaredAccess } from './auth/access.js';
 import { handleAsActor } from './auth/actor.js';
 import { adminAuthHook } from './auth/admin-auth.js';
 import { adminTokensRoutes } from './auth/admin-tokens.routes.js';
 import { EnvironmentKeys } from './auth/environment-keys.js';
+import { sessionsRoutes } from './auth/sessions.routes.js';
+import type { SignInLimitOptions } from './auth/sign-in-limits.js';
 import { ChangeRequestsRepository } from './change-requests/change-requests.repository.js';
 import { changeRequestsRoutes } from './change-requests/change-requests.routes.js';
 import { ChangeRequestsService } from './change-requests/change-requests.service.js';
@@ -44,6 +47,7 @@ import { IdentitiesService } from './identities/identities.service.js';
 import { flagsmithImportRoutes } from './imports/flagsmith-import.routes.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { organisationsRoutes } from './organisations/organisations.routes.js';
+import { projectMembersRoutes } from './projects/project-members.routes.js';
 import { projectsRoutes } from './projects/projects.routes.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import { SseHub } from './realtime/sse-hub.js';
@@ -57,6 +61,8 @@ import { SegmentOverridesService } from './segments/segment-overrides.service.js
 import { segmentsRoutes } from './segments/segments.routes.js';
 import { ChangeRecorder } from './shared/changes.js';
 import type { Database } from './storage/database.js';
+import { invitationsRoutes } from './users/invitations.routes.js';
+import { usersRoutes } from './users/users.routes.js';
 import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 
 /** Bodies above this are refused with 413 before parsing; SDK and admin payloads are small. */
@@ -66,8 +72,8 @@ export interface AppOptions {
   config: Config;
   database: Database;
   bus: ChangeBus;
-  /** Pino logger options or false; tests pass false. */
-  logger?: boolean | { level: string };
+  /** Pino logger options or false; tests pass false, or a stream to read what is logged. */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** Failed admin authentications per peer address; route tests that fail on purpose raise it. */
   adminFailureLimit?: RateLimitOptions;
   /**
@@ -75,6 +81,8 @@ export interface AppOptions {
    * it (`x-pennon-worker`), for operators and the tests that prove every worker hears changes.
    */
   workerId?: number;
+  /** Failed sign-ins per account and per address (auth/sign-in-limits.ts). */
+  signInLimits?: SignInLimitOptions;
 }
 
 /** Builds the HTTP application with every route family registered explicitly. */
@@ -145,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     changeRequests,
     scheduledChanges,
     scheduler: new Scheduler([scheduledChanges, changeRequests], app.log),
+    adminRoutes: [],
   };
 
   if (options.workerId !== undefined) {
@@ -164,9 +173,23 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', adminAuthHook(database.db, options.adminFailureLimit));
+      // Every admin route declares what it needs (auth/permissions.ts); one hook checks it.
+      requireDeclaredAccess(admin, context.adminRoutes);
+      admin.addHook(
+        'onRequest',
+        adminAuthHook(database.db, {
+          failureLimit: options.adminFailureLimit,
+          publicUrl: config.publicUrl,
+          allowedOrigins: config.adminCorsOrigins,
+        }),
+      );
+      admin.addHook('onRequest', authorizeHook(database.db));
       handleAsActor(admin);
       documentSecurity(admin, security.admin);
+      await admin.register(sessionsRoutes(context, options.signInLimits));
+      await admin.register(usersRoutes(context));
+      await admin.register(invitationsRoutes(context));
+      await admin.register(projectMembersRoutes(context));
       await admin.register(organisationsRoutes(context));
       await admin.register(adminTokensRoutes(context));
       await admin.register(projectsRoutes(context));

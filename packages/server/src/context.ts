@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FlagAnalytics } from './analytics/flag-analytics.service.js';
+import type { DeclaredRoute } from './auth/access.js';
 import type { EnvironmentKeys } from './auth/environment-keys.js';
 import type { ChangeRequestsService } from './change-requests/change-requests.service.js';
 import type { Config } from './config.js';
@@ -33,4 +34,6 @@ export interface AppContext {
   scheduledChanges: ScheduledChangesService;
   /** Applies scheduled work when due; `pennon serve` starts it (server.ts), tests tick it. */
   scheduler: Scheduler;
+  /** Every admin route with the access it declares, filled as routes register (auth/access.ts). */
+  adminRoutes: DeclaredRoute[];
 }

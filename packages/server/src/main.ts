@@ -7,6 +7,7 @@ import { keysCommand } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
 import { serveCommand } from './cli/serve.command.js';
 import { tokenCommand } from './cli/token.command.js';
+import { userCommand } from './cli/user.command.js';
 import { ConfigError } from './config.js';
 import { isPennonError } from './errors.js';
 
@@ -17,6 +18,7 @@ const program = new Command('pennon')
   .addCommand(migrateCommand())
   .addCommand(keysCommand())
   .addCommand(tokenCommand())
+  .addCommand(userCommand())
   .addCommand(evalCommand())
   .addCommand(importCommand())
   .addCommand(codegenCommand());

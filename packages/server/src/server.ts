@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { type Bootstrap, bootstrap } from './organisations/bootstrap.js';
+import { type Bootstrap, bootstrap, FIRST_OWNER_EMAIL } from './organisations/bootstrap.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import type { ClusterEndpoint } from './realtime/cluster-messages.js';
 import { openChangeBus } from './realtime/open-change-bus.js';
@@ -103,7 +103,7 @@ export async function startServer(
  */
 export async function prepareDatabase(database: Database, config: Config): Promise<Bootstrap | undefined> {
   await migrateToLatest(database);
-  return bootstrap(database.db, { adminToken: config.adminToken });
+  return bootstrap(database.db, { adminToken: config.adminToken, ownerEmail: FIRST_OWNER_EMAIL });
 }
 
 /** `prepareDatabase` on a connection of its own, for the primary of `--workers N`. */

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -32,6 +33,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/audit-log',
       {
+        config: access('audit.read'),
         schema: {
           tags,
           summary: 'Read the audit log',
@@ -48,6 +50,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/audit-log/:id',
       {
+        config: access('audit.read'),
         schema: {
           tags,
           summary: 'Get one audit record',

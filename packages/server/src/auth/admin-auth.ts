@@ -2,14 +2,29 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { unauthorized } from '../errors.js';
 import { RateLimiter, type RateLimitOptions, rateLimited } from '../http/rate-limit.js';
+import { ProjectMembersRepository } from '../projects/project-members.repository.js';
 import { ADMIN_TOKEN_PREFIX, SERVER_KEY_PREFIX } from '../shared/keys.js';
 import type { Tables } from '../storage/tables.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { Grants, OrganisationRole } from './permissions.js';
+import { changesState, checkCsrfToken, checkOrigin, sessionToken } from './session-cookie.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
 import { bearerToken, hashToken } from './tokens.js';
 
-/** Who is calling the admin API: a token of one organisation. */
-export interface AdminPrincipal {
+/**
+ * Who is calling the admin API: an admin token or a signed-in person of one organisation,
+ * with their organisation role and, for members, their project roles (`Grants`).
+ */
+export interface AdminPrincipal extends Grants {
   organisationId: string;
-  tokenId: string;
+  /** Set when an admin token authenticated the request. */
+  tokenId?: string;
+  /** Set when a session cookie did. */
+  userId?: string;
+  sessionId?: string;
+  /** The session's CSRF token, for `GET /auth/me`. */
+  csrfToken?: string;
 }
 
 declare module 'fastify' {
@@ -21,16 +36,35 @@ declare module 'fastify' {
 /** Failed authentications one peer address may make: ten at once, then one a second. */
 export const ADMIN_FAILURE_LIMIT: RateLimitOptions = { perSecond: 1, burst: 10 };
 
+export interface AdminAuthOptions {
+  failureLimit?: RateLimitOptions;
+  /** PENNON_PUBLIC_URL: its origin is this server's, for the Origin check. */
+  publicUrl?: string;
+  /** PENNON_ADMIN_CORS_ORIGINS: other origins whose pages may use the session. */
+  allowedOrigins?: readonly string[];
+}
+
 /**
- * Resolves `Authorization: Bearer <admin token>`. Tokens are looked up by digest, so a
- * timing side channel on the comparison reveals nothing about a stored token. Failures are
- * logged (never the token) and limited per peer address: once an address has used up its
- * failures, every attempt from it gets 429 before any token is looked up, so guessing
- * proceeds at one token a second, not thousands.
+ * Resolves `Authorization: Bearer <admin token>`, or else the `pennon_session` cookie of a
+ * signed-in person. Tokens and session tokens are looked up by digest, so a timing side
+ * channel on the comparison reveals nothing about a stored one. Failures are logged (never
+ * the credential) and limited per peer address: once an address has used up its failures,
+ * every attempt from it gets 429 before anything is looked up, so guessing proceeds at one
+ * try a second, not thousands. Cookie-authenticated requests that change state must pass the
+ * Origin and CSRF token checks (session-cookie.ts); a bearer token cannot be sent by another
+ * site's page, so it needs neither. Routes declared `public` (sign-in, accepting an
+ * invitation) skip authentication but not the Origin check.
  */
-export function adminAuthHook(db: Kysely<Tables>, failureLimit: RateLimitOptions = ADMIN_FAILURE_LIMIT) {
-  const failures = new RateLimiter(failureLimit);
+export function adminAuthHook(db: Kysely<Tables>, options: AdminAuthOptions = {}) {
+  const failures = new RateLimiter(options.failureLimit ?? ADMIN_FAILURE_LIMIT);
+  const sessions = new SessionsService(new SessionsRepository(db), new UsersRepository(db));
+  const members = new ProjectMembersRepository(db);
+  const allowedOrigins = options.allowedOrigins ?? [];
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (request.routeOptions.config.access?.permission === 'public') {
+      if (changesState(request)) checkOrigin(request, options.publicUrl, allowedOrigins);
+      return;
+    }
     const wait = failures.wait(request.ip);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
@@ -45,14 +79,40 @@ export function adminAuthHook(db: Kysely<Tables>, failureLimit: RateLimitOptions
       return unauthorized(message);
     };
     const token = bearerToken(request.headers.authorization);
+    const cookie = request.headers.authorization === undefined ? sessionToken(request) : undefined;
+    if (cookie) {
+      const session = await sessions.authenticate(cookie);
+      if (!session)
+        throw fail('session', 'The session has ended (signed out, expired or revoked): sign in again.');
+      if (changesState(request)) {
+        checkOrigin(request, options.publicUrl, allowedOrigins);
+        checkCsrfToken(request, session.csrfToken);
+      }
+      const projects = session.role === 'member' ? await members.grantsOf(session.userId) : new Map();
+      request.admin = {
+        organisationId: session.organisationId,
+        role: session.role,
+        projects,
+        userId: session.userId,
+        sessionId: session.id,
+        csrfToken: session.csrfToken,
+      };
+      request.actor = { kind: 'user', id: session.userId, organisationId: session.organisationId };
+      return;
+    }
     if (!token) throw fail('missing', missingTokenMessage(request));
     const row = await db
       .selectFrom('admin_tokens')
-      .select(['id', 'organisation_id'])
+      .select(['id', 'organisation_id', 'role'])
       .where('token_hash', '=', hashToken(token))
       .executeTakeFirst();
     if (!row) throw fail('unknown', await invalidTokenMessage(db, token));
-    request.admin = { organisationId: row.organisation_id, tokenId: row.id };
+    request.admin = {
+      organisationId: row.organisation_id,
+      role: row.role as OrganisationRole,
+      projects: new Map(),
+      tokenId: row.id,
+    };
     request.actor = { kind: 'token', id: row.id, organisationId: row.organisation_id };
   };
 }
@@ -67,7 +127,7 @@ function missingTokenMessage(request: FastifyRequest): string {
   }
   const scheme = request.headers.authorization?.split(/\s+/)[0];
   if (scheme) return `An Authorization header with scheme '${scheme}' arrived; ${SEND_ADMIN_TOKEN}.`;
-  return `No credentials arrived; ${SEND_ADMIN_TOKEN}.`;
+  return `No credentials arrived; ${SEND_ADMIN_TOKEN}, or a signed-in session's cookie.`;
 }
 
 /**

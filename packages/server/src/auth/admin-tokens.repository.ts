@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { AdminTokenRow, Tables } from '../storage/tables.js';
 
@@ -16,7 +16,7 @@ export class AdminTokensRepository {
     return paginate(
       this.db
         .selectFrom('admin_tokens')
-        .select(['id', 'name', 'created_at'])
+        .select(['id', 'name', 'role', 'created_at'])
         .where('organisation_id', '=', organisationId),
       'id',
       page,
@@ -26,7 +26,7 @@ export class AdminTokensRepository {
   find(organisationId: string, id: string) {
     return this.db
       .selectFrom('admin_tokens')
-      .select(['id', 'name', 'created_at'])
+      .select(['id', 'name', 'role', 'created_at'])
       .where('organisation_id', '=', organisationId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -54,7 +54,7 @@ export class AdminTokensRepository {
       .execute();
   }
 
-  async insert(row: AdminTokenRow): Promise<void> {
+  async insert(row: Insertable<AdminTokenRow>): Promise<void> {
     await this.db.insertInto('admin_tokens').values(row).execute();
   }
 

@@ -60,6 +60,7 @@ describeEachDialect('admin token routes', (getDatabase) => {
       expect(token).toEqual({
         id: expect.any(String),
         name: 'ci',
+        role: 'owner',
         created_at: expect.any(String),
         token: expect.stringMatching(/^pat_/),
       });
@@ -70,9 +71,14 @@ describeEachDialect('admin token routes', (getDatabase) => {
       const list = await call('GET', '/admin-tokens');
       expect(list.body).not.toContain(token.token);
       expect(list.body).not.toContain(hashToken(token.token));
-      expect(list.json().items).toContainEqual({ id: token.id, name: 'ci', created_at: token.created_at });
+      expect(list.json().items).toContainEqual({
+        id: token.id,
+        name: 'ci',
+        role: 'owner',
+        created_at: token.created_at,
+      });
       for (const item of list.json().items)
-        expect(Object.keys(item).sort()).toEqual(['created_at', 'id', 'name']);
+        expect(Object.keys(item).sort()).toEqual(['created_at', 'id', 'name', 'role']);
     });
 
     it('revokes a deleted token at once', async () => {
@@ -130,7 +136,7 @@ describeEachDialect('admin token routes', (getDatabase) => {
       const mine = (await call('POST', '/admin-tokens', { name: 'mine' })).json();
       const theirs = (await call('GET', '/admin-tokens', undefined, other.headers)).json();
       expect(theirs).toEqual({
-        items: [{ id: other.tokenId, name: 'other', created_at: expect.any(String) }],
+        items: [{ id: other.tokenId, name: 'other', role: 'owner', created_at: expect.any(String) }],
         next_cursor: null,
       });
       const before = await tokenRows(getDatabase().db);

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
 import { adminTokenExample, exampleKeys, pageExample } from '../http/openapi-examples.js';
 import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { access } from './access.js';
 import { principal } from './admin-auth.js';
 import { AdminTokensRepository } from './admin-tokens.repository.js';
 import { AdminToken, CreateAdminToken, CreatedAdminToken } from './admin-tokens.schema.js';
@@ -17,6 +18,7 @@ export function adminTokensRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/admin-tokens',
       {
+        config: access('tokens.manage'),
         schema: {
           tags,
           summary: "List the organisation's admin tokens",
@@ -30,12 +32,13 @@ export function adminTokensRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/admin-tokens',
       {
+        config: access('tokens.manage'),
         schema: {
           tags,
           summary: 'Create an admin token',
           description:
             'The answer carries the token itself, the only time it is shown; the server keeps its ' +
-            'digest. The token has the same rights as the one that created it.',
+            "digest. Its `role` (owner or admin) defaults to the creator's and may not be above it.",
           body: withExample(CreateAdminToken, { name: 'ci-deploy' }),
           response: {
             201: withExample(CreatedAdminToken, { ...adminTokenExample, token: exampleKeys.adminToken }),
@@ -43,23 +46,28 @@ export function adminTokensRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request, reply) =>
-        reply.status(201).send(await service.create(principal(request).organisationId, request.body)),
+      async (request, reply) => {
+        const who = principal(request);
+        return reply.status(201).send(await service.create(who.organisationId, request.body, who));
+      },
     );
     app.delete(
       '/admin-tokens/:id',
       {
+        config: access('tokens.manage'),
         schema: {
           tags,
           summary: 'Revoke an admin token',
           description:
-            'Requests with the token fail from now on. The last token of an organisation cannot go (409).',
+            'Requests with the token fail from now on. The last token of an organisation cannot go (409); ' +
+            "only an owner can revoke an owner's token.",
           params: IdParams,
           response: { 204: Type.Null(), ...adminErrors },
         },
       },
       async (request, reply) => {
-        await service.delete(principal(request).organisationId, request.params.id);
+        const who = principal(request);
+        await service.delete(who.organisationId, request.params.id, who);
         return reply.status(204).send(null);
       },
     );

@@ -28,7 +28,7 @@ describeEachDialect('admin tokens service', (getDatabase) => {
     );
 
   it('stores only the digest of a new token', async () => {
-    const created = await service.create(organisationId, { name: 'ci' });
+    const created = await service.create(organisationId, { name: 'ci' }, { role: 'owner' });
     const row = await getDatabase()
       .db.selectFrom('admin_tokens')
       .selectAll()
@@ -42,15 +42,16 @@ describeEachDialect('admin tokens service', (getDatabase) => {
     // Several rounds: the first may not overlap while the connection pool warms up.
     for (let round = 0; round < 5; round++) {
       const { items } = await service.list(organisationId, { limit: 500 });
-      if (items.length < 2) await service.create(organisationId, { name: `round ${round}` });
+      if (items.length < 2)
+        await service.create(organisationId, { name: `round ${round}` }, { role: 'owner' });
       const [a, b] = (await service.list(organisationId, { limit: 2 })).items;
       if (!a || !b) throw new Error('expected two tokens');
       for (const extra of (await service.list(organisationId, { cursor: b.id })).items) {
-        await service.delete(organisationId, extra.id);
+        await service.delete(organisationId, extra.id, { role: 'owner' });
       }
       const results = await Promise.allSettled([
-        service.delete(organisationId, a.id),
-        service.delete(organisationId, b.id),
+        service.delete(organisationId, a.id, { role: 'owner' }),
+        service.delete(organisationId, b.id, { role: 'owner' }),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.find((r) => r.status === 'rejected')).toMatchObject({

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { EnvironmentParams } from '../features/feature-states.schema.js';
@@ -30,6 +31,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.get(
       collection,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'List the change requests of an environment',
@@ -48,6 +50,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.post(
       collection,
       {
+        config: access('environment.propose', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Propose changes to an environment for approval',
@@ -76,6 +79,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.get(
       item,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Get a change request with its diff',
@@ -92,6 +96,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.patch(
       item,
       {
+        config: access('environment.propose', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Revise a change request (author only)',
@@ -121,6 +126,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.post(
       `${item}/approve`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Approve a change request',
@@ -155,6 +161,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.post(
       `${item}/reject`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Reject a change request',
@@ -172,6 +179,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.post(
       `${item}/cancel`,
       {
+        config: access('environment.propose', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Cancel a change request (author only)',
@@ -188,6 +196,7 @@ export function changeRequestsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     app.post(
       `${item}/commit`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Commit an approved change request',

@@ -27,10 +27,11 @@ describe('pennon CLI', () => {
     // Guards the bin link that a fresh clone's first install makes (CI runs on a fresh clone).
     const { stdout } = await run('npx', ['--no-install', 'pennon', '--help'], { cwd: repoRoot });
     expect(stdout).toContain('Usage: pennon');
-    for (const command of ['serve', 'keys', 'token', 'eval', 'import']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'keys', 'token', 'user', 'eval', 'import'])
+      expect(stdout).toContain(command);
   });
 
-  it.each(['serve', 'migrate', 'keys', 'token create', 'eval'])(
+  it.each(['serve', 'migrate', 'keys', 'token create', 'user create', 'eval'])(
     'explains `%s` with --help',
     async (command) => {
       const { stdout } = await run('node', [main, ...command.split(' '), '--help']);
@@ -159,6 +160,62 @@ describe('pennon CLI', () => {
       expect(firstOutput).toContain('npx pennon token create');
       const token = /pat_[A-Za-z0-9_-]+/.exec(firstOutput)?.[0] as string;
       expect((await api('/api/admin/v1/projects', token)).status).toBe(200);
+    });
+
+    it('prints the first owner’s sign-in once, and it signs in', async () => {
+      const match = /Sign in {6}(\S+) \/ (\S+)/.exec(firstOutput);
+      expect(match?.[1]).toBe('admin@localhost');
+      const signedIn = await fetch(`http://127.0.0.1:${port}/api/admin/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: match?.[1], password: match?.[2] }),
+      });
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers.get('set-cookie')).toMatch(/^pennon_session=/);
+    });
+
+    it('creates a person with `user create --password-stdin` who then signs in to the running server', async () => {
+      const created = await runWithInput(
+        [
+          main,
+          'user',
+          'create',
+          '--email',
+          'ops@example.com',
+          '--role',
+          'admin',
+          '--password-stdin',
+          '--data-dir',
+          dataDir,
+        ],
+        'a password from stdin\n',
+      );
+      expect(created.code, created.stderr).toBe(0);
+      expect(created.stdout.trim()).toMatch(/^[0-9a-f]{32}$/);
+      expect(created.stderr).toContain('Created admin ops@example.com');
+      const signedIn = await fetch(`http://127.0.0.1:${port}/api/admin/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ops@example.com', password: 'a password from stdin' }),
+      });
+      expect(signedIn.status).toBe(200);
+      const cookie = String(signedIn.headers.get('set-cookie')).split(';')[0];
+      const me = await (
+        await fetch(`http://127.0.0.1:${port}/api/admin/v1/auth/me`, { headers: { cookie } })
+      ).json();
+      expect(me.organisation_role).toBe('admin');
+    });
+
+    it('refuses `user create` without a password, with a short one, or with an unknown role (exit 2)', async () => {
+      for (const args of [
+        ['--email', 'x@example.com'],
+        ['--email', 'x@example.com', '--password', 'short'],
+        ['--email', 'x@example.com', '--password', 'long enough password', '--role', 'god'],
+      ]) {
+        const result = await runWithInput([main, 'user', 'create', ...args, '--data-dir', dataDir], '');
+        expect(result.code, result.stderr).not.toBe(0);
+        expect(result.stderr).toMatch(/password|role/);
+      }
     });
 
     it('lists environments and client keys with `keys`, as a table and as JSON, never a server key', async () => {
@@ -342,6 +399,26 @@ function freePort(): Promise<number> {
 }
 
 /** Starts `pennon serve` on loopback and collects what it prints. */
+/** Runs the CLI with `input` on its standard input; resolves with its exit code and output. */
+function runWithInput(
+  args: string[],
+  input: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
 function serve(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
   const child = spawn('node', [
     main,

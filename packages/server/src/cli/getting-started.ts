@@ -16,6 +16,7 @@ export function gettingStarted(url: string, boot: Bootstrap): string {
     '',
     `  API docs     ${url}/api/docs`,
     ...adminTokenLines(url, boot.adminToken),
+    ...ownerLines(boot.owner),
     '',
     `  Project "${boot.projectName}" (id ${boot.projectId}), its environments and their client keys`,
     '  (public: for browsers and apps, evaluated flags only):',
@@ -52,12 +53,23 @@ function adminTokenLines(url: string, token: string | undefined): string[] {
   ];
 }
 
+function ownerLines(owner: Bootstrap['owner']): string[] {
+  if (!owner) return [];
+  return [
+    `  Sign in      ${owner.email} / ${owner.password}`,
+    '               an owner, for the console and POST /api/admin/v1/auth/sign-in; the password',
+    '               is shown only this once. Add yourself: `npx pennon user create --email you@example.com',
+    '               --role owner --password-stdin` (same --data-dir / --database-url as the server)',
+  ];
+}
+
 /** Every later start: where to look, and never a secret. */
 export function whereToLook(url: string): string {
   return [
     '',
     `Pennon is running at ${url}. API docs: ${url}/api/docs`,
     '  Environments and client keys: `npx pennon keys`. A new admin token: `npx pennon token create`.',
+    '  A person who signs in: `npx pennon user create --email you@example.com --role owner --password-stdin`.',
     '  (Both take the same --data-dir / --database-url as the server.)',
     '',
     '',

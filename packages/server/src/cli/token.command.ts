@@ -14,16 +14,29 @@ import { type CliFlags, databaseOptions } from './options.js';
 export function tokenCommand(): Command {
   const create = new Command('create')
     .description('create an admin token and print it once (stdout: the token alone)')
-    .addOption(new Option('--name <name>', 'what the token is for, shown in token listings').default('cli'));
+    .addOption(new Option('--name <name>', 'what the token is for, shown in token listings').default('cli'))
+    .addOption(
+      new Option('--role <role>', "the token's organisation role")
+        .choices(['owner', 'admin'])
+        .default('owner'),
+    );
   for (const option of databaseOptions) create.addOption(option);
-  create.action(async (flags: CliFlags & { name: string }) => {
-    const input = checkSchema(CreateAdminToken, { name: flags.name }, 'invalid_token_name', '--name');
+  create.action(async (flags: CliFlags & { name: string; role: 'owner' | 'admin' }) => {
+    const input = checkSchema(
+      CreateAdminToken,
+      { name: flags.name, role: flags.role },
+      'invalid_token_name',
+      '--name',
+    );
+    // Whoever can reach the database can do anything already: the command acts as an owner.
     const created = await withExistingInstallation(flags, ({ database, organisationId }) =>
-      new AdminTokensService(new AdminTokensRepository(database.db)).create(organisationId, input),
+      new AdminTokensService(new AdminTokensRepository(database.db)).create(organisationId, input, {
+        role: 'owner',
+      }),
     );
     // The token alone on stdout, so `TOKEN=$(pennon token create)` works; the rest is for people.
     process.stderr.write(
-      `Created admin token "${created.name}" (id ${created.id}). It is shown only now; ` +
+      `Created ${created.role} admin token "${created.name}" (id ${created.id}). It is shown only now; ` +
         'use it as "Authorization: Bearer <token>" on /api/admin/v1/.\n',
     );
     process.stdout.write(`${created.token}\n`);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -18,6 +19,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/projects/:projectId/environments',
       {
+        config: access('project.read', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'List the environments of a project',
@@ -31,6 +33,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/projects/:projectId/environments',
       {
+        config: access('project.manage', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Create an environment',
@@ -52,6 +55,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/environments/:id',
       {
+        config: access('environment.read', { environment: 'id' }),
         schema: {
           tags,
           summary: 'Get an environment',
@@ -65,6 +69,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/environments/:id',
       {
+        config: access('environment.manage', { environment: 'id' }),
         schema: {
           tags,
           summary: 'Rename an environment or change its settings',
@@ -89,6 +94,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/environments/:id',
       {
+        config: access('environment.manage', { environment: 'id' }),
         schema: {
           tags,
           summary: 'Delete an environment',
@@ -106,6 +112,7 @@ export function environmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/environments/:id/client-key/rotate',
       {
+        config: access('environment.manage', { environment: 'id' }),
         schema: {
           tags,
           summary: 'Rotate the client key',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -17,6 +18,7 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/environments/:id/server-keys',
       {
+        config: access('environment.read', { environment: 'id' }),
         schema: {
           tags,
           summary: "List an environment's server keys",
@@ -37,6 +39,7 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/environments/:id/server-keys',
       {
+        config: access('environment.manage', { environment: 'id' }),
         schema: {
           tags,
           summary: 'Create a server key',
@@ -56,6 +59,7 @@ export function serverKeysRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/environments/:id/server-keys/:keyId',
       {
+        config: access('environment.manage', { environment: 'id' }),
         schema: {
           tags,
           summary: 'Revoke a server key',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -54,6 +55,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       collection,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'List the experiments of an environment',
@@ -67,6 +69,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       collection,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Design an experiment on a multivariate feature',
@@ -101,6 +104,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       item,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Read an experiment by id or key',
@@ -113,6 +117,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       item,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Change an experiment’s design or analysis settings',
@@ -134,6 +139,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       item,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Delete an experiment that is not running',
@@ -149,6 +155,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       `${item}/start`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Start a draft experiment',
@@ -164,6 +171,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       `${item}/stop`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Stop a running experiment',
@@ -184,6 +192,7 @@ export function experimentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       `${item}/changes`,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'What happened to an experiment, oldest first',

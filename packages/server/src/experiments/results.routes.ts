@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -27,6 +28,7 @@ export function experimentResultsRoutes(ctx: AppContext): FastifyPluginAsyncType
     app.get(
       '/environments/:environmentId/experiments/:experiment/results',
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags: ['experiments'],
           summary: 'Which variant wins: results per metric with sound statistics',

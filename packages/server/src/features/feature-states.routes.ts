@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample, withExamples } from '../http/openapi.js';
@@ -21,6 +22,7 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
     app.get(
       '/environments/:environmentId/feature-states',
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'List the state of every feature in one environment',
@@ -39,6 +41,7 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
     app.get(
       '/environments/:environmentId/feature-states/:featureId',
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Get the state of one feature in one environment',
@@ -56,6 +59,7 @@ export function featureStatesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
     app.patch(
       '/environments/:environmentId/feature-states/:featureId',
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Roll out or change a feature in one environment',

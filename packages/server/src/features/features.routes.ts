@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
@@ -18,6 +19,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/projects/:projectId/features',
       {
+        config: access('project.read', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'List the features of a project',
@@ -32,6 +34,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/projects/:projectId/features',
       {
+        config: access('project.edit', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Create a feature',
@@ -60,6 +63,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/features/:id',
       {
+        config: access('project.read', { feature: 'id' }),
         schema: {
           tags,
           summary: 'Get a feature',
@@ -72,6 +76,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/features/:id',
       {
+        config: access('project.edit', { feature: 'id' }),
         schema: {
           tags,
           summary: 'Update a feature',
@@ -99,6 +104,7 @@ export function featuresRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/features/:id',
       {
+        config: access('project.edit', { feature: 'id' }),
         schema: {
           tags,
           summary: 'Delete a feature',

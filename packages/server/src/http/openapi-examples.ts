@@ -158,7 +158,12 @@ export const identityDetailExample = {
   overrides: [identityOverrideExample],
 };
 
-export const adminTokenExample = { id: exampleIds.adminToken, name: 'ci-deploy', created_at: at };
+export const adminTokenExample = {
+  id: exampleIds.adminToken,
+  name: 'ci-deploy',
+  role: 'admin' as const,
+  created_at: at,
+};
 
 export const serverKeyExample = {
   id: exampleIds.serverKey,

@@ -142,20 +142,26 @@ describe('OpenAPI document', () => {
     expect(gaps).toEqual([]);
   });
 
-  it('names only declared security schemes; admin operations take the admin token, SDK ones never', () => {
+  it('names only declared security schemes; admin operations take the admin token or a session, SDK ones never', () => {
     const schemes = document.components.securitySchemes;
     const wrong: string[] = [];
     for (const { name, path, op } of operationsOf(document)) {
       const names = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
       for (const scheme of names) if (!(scheme in schemes)) wrong.push(`${name}: unknown scheme ${scheme}`);
       const admin = path.startsWith('/api/admin/');
-      if (admin && JSON.stringify(op.security) !== JSON.stringify([{ adminToken: [] }])) {
-        wrong.push(`${name}: needs exactly the admin token`);
+      // Signing in and accepting an invitation are how one gets a session: they take nothing.
+      const opensSession = ['/api/admin/v1/auth/sign-in', '/api/admin/v1/auth/accept-invitation'].includes(
+        path,
+      );
+      const expected = opensSession ? [] : [{ adminToken: [] }, { sessionCookie: [] }];
+      if (admin && JSON.stringify(op.security) !== JSON.stringify(expected)) {
+        wrong.push(`${name}: needs exactly the admin token or a session`);
       }
       if (!admin && names.includes('adminToken')) wrong.push(`${name}: an SDK route takes no admin token`);
     }
     expect(wrong).toEqual([]);
     expect(schemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(schemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'pennon_session' });
     expect(schemes.clientKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Environment-Key' });
     expect(schemes.serverKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Environment-Key' });
     expect(document.paths['/health']?.get?.security).toEqual([]);
@@ -209,6 +215,9 @@ describe('OpenAPI document', () => {
     // The page loads the document from its own `./json`: it must be this one, schemes and all.
     const served = (await t.app.inject({ url: '/api/docs/json' })).json();
     expect(served.components.securitySchemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(served.paths['/api/admin/v1/projects'].get.security).toEqual([{ adminToken: [] }]);
+    expect(served.paths['/api/admin/v1/projects'].get.security).toEqual([
+      { adminToken: [] },
+      { sessionCookie: [] },
+    ]);
   });
 });

@@ -17,6 +17,15 @@ const securitySchemes = {
       'An admin token (`pat_…`), printed once on first start (or set with `PENNON_ADMIN_TOKEN`); ' +
       'more with `POST /api/admin/v1/admin-tokens`. Sent as `Authorization: Bearer <token>`.',
   },
+  sessionCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'pennon_session',
+    description:
+      'The session of a signed-in person, set by `POST /api/admin/v1/auth/sign-in` (HttpOnly, ' +
+      'SameSite=Lax). Requests that change something must also send `x-csrf-token` with the ' +
+      "session's `csrf_token`, else 403 `csrf`.",
+  },
   clientKey: {
     type: 'apiKey',
     in: 'header',
@@ -81,7 +90,7 @@ export function anyOf(...schemes: SecurityScheme[]): SecurityRequirements {
 export const security = {
   /** Said explicitly, so that "no credentials" is a decision and not an omission. */
   none: [] as SecurityRequirements,
-  admin: anyOf('adminToken'),
+  admin: anyOf('adminToken', 'sessionCookie'),
   /** `environmentKeyOf`: any key, in `Authorization: Bearer` or `X-Environment-Key`. */
   anyKey: anyOf('clientKey', 'serverKey', 'bearerKey'),
   /** Routes that reveal rules: `ctx.keys.require(…, 'server')`. */

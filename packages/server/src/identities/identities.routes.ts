@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -40,6 +41,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       base,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'List or search the identities of an environment',
@@ -57,6 +59,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       base,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Create an identity with traits',
@@ -85,6 +88,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       `${base}/:id`,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Get an identity with its traits and overrides',
@@ -98,6 +102,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       `${base}/:id`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Delete an identity',
@@ -120,6 +125,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.put(
       `${base}/:id/traits`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: "Replace an identity's traits",
@@ -140,6 +146,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       `${base}/:id/traits`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: "Set or delete some of an identity's traits",
@@ -161,6 +168,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       `${base}/:id/overrides`,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: "List an identity's overrides",
@@ -183,6 +191,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.put(
       `${base}/:id/overrides/:featureId`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Override a feature for one identity',
@@ -214,6 +223,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       `${base}/:id/overrides/:featureId`,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: "Remove an identity's override of a feature",

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -33,6 +34,7 @@ export function flagsmithImportRoutes(ctx: AppContext): FastifyPluginAsyncTypebo
     app.post(
       '/imports/flagsmith',
       {
+        config: access('projects.create'),
         bodyLimit: DOCUMENT_LIMIT_BYTES,
         schema: {
           tags: ['imports'],

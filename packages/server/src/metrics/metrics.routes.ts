@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -43,6 +44,7 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       collection,
       {
+        config: access('project.read', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'List the metric definitions of a project',
@@ -56,6 +58,7 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       collection,
       {
+        config: access('project.edit', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Define a metric over logged events',
@@ -80,6 +83,7 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       item,
       {
+        config: access('project.read', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Read a metric by id or key',
@@ -93,6 +97,7 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       item,
       {
+        config: access('project.edit', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Change a metric definition',
@@ -117,6 +122,7 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       item,
       {
+        config: access('project.edit', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Delete a metric no experiment measures',

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { hashToken } from '../auth/tokens.js';
 import { newId } from '../shared/ids.js';
 import { newAdminToken, newClientKey } from '../shared/keys.js';
@@ -12,7 +13,18 @@ export interface Bootstrap {
   environments: { id: string; key: string; name: string; clientKey: string }[];
   /** Present only when this call created the token; it is never stored in clear. */
   adminToken?: string;
+  /** The first owner to sign in as, when asked for; the password is shown once, never stored. */
+  owner?: { email: string; password: string };
 }
+
+export interface BootstrapOptions {
+  adminToken?: string;
+  /** Create a first person, an owner with a generated password (`pennon serve` asks for one). */
+  ownerEmail?: string;
+}
+
+/** Who the first start lets sign in to the console; `pennon user create` adds real people. */
+export const FIRST_OWNER_EMAIL = 'admin@localhost';
 
 /**
  * First start: with an empty database, create an organisation, a project with `development`
@@ -23,22 +35,32 @@ export interface Bootstrap {
  */
 export async function bootstrap(
   db: Kysely<Tables>,
-  options: { adminToken?: string } = {},
+  options: BootstrapOptions = {},
 ): Promise<Bootstrap | undefined> {
+  // Hashed before the transaction, so it holds no lock for the time of a scrypt; only used
+  // when the database turns out to be empty.
+  const owner = options.ownerEmail ? { email: options.ownerEmail, password: generatePassword() } : undefined;
+  const ownerHash = owner ? await hashPassword(owner.password) : undefined;
+  const first = { ...options, owner: owner && ownerHash ? { ...owner, hash: ownerHash } : undefined };
   try {
-    return await bootstrapOnce(db, options);
+    return await bootstrapOnce(db, first);
   } catch (error) {
     // Replicas starting together on an empty database both try; the fixed organisation id
     // (or the token's digest) lets exactly one win, and the other finds its work done.
     if (!isUniqueViolation(error)) throw error;
-    return bootstrapOnce(db, options);
+    return bootstrapOnce(db, first);
   }
 }
 
 /** The id of the organisation the first start creates; fixed, so concurrent first starts collide. */
 export const FIRST_ORGANISATION_ID = '0'.repeat(32);
 
-function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Promise<Bootstrap | undefined> {
+interface FirstStart {
+  adminToken?: string;
+  owner?: { email: string; password: string; hash: string };
+}
+
+function bootstrapOnce(db: Kysely<Tables>, options: FirstStart): Promise<Bootstrap | undefined> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('organisations').select('id').orderBy('id').executeTakeFirst();
     if (existing) return undefined;
@@ -86,12 +108,28 @@ function bootstrapOnce(db: Kysely<Tables>, options: { adminToken?: string }): Pr
     }
     const adminToken = options.adminToken ?? newAdminToken();
     await ensureToken(trx, organisationId, adminToken);
+    if (options.owner) {
+      await trx
+        .insertInto('users')
+        .values({
+          id: newId(),
+          organisation_id: organisationId,
+          email: options.owner.email,
+          name: 'Admin',
+          password_hash: options.owner.hash,
+          role: 'owner',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
     return {
       organisationId,
       projectId,
       projectName,
       environments,
       adminToken: options.adminToken ? undefined : adminToken,
+      owner: options.owner ? { email: options.owner.email, password: options.owner.password } : undefined,
     };
   });
 }
@@ -110,6 +148,7 @@ async function ensureToken(db: Kysely<Tables>, organisationId: string, token: st
       id: newId(),
       organisation_id: organisationId,
       name: 'bootstrap',
+      role: 'owner',
       token_hash: tokenHash,
       created_at: new Date().toISOString(),
     })

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -16,6 +17,7 @@ export function organisationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
     app.get(
       '/organisation',
       {
+        config: access('organisation.read'),
         schema: {
           tags,
           summary: "Get the calling token's organisation",
@@ -27,6 +29,7 @@ export function organisationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
     app.patch(
       '/organisation',
       {
+        config: access('organisation.manage'),
         schema: {
           tags,
           summary: 'Rename the organisation',

@@ -12,12 +12,14 @@ export class ProjectsRepository {
     return this.db.transaction().execute((trx) => work(new ProjectsRepository(trx), trx));
   }
 
-  list(organisationId: string, page: PageRequest) {
-    return paginate(
-      this.db.selectFrom('projects').selectAll().where('organisation_id', '=', organisationId),
-      'id',
-      page,
-    );
+  /** `only`: the projects a member may see; undefined for everyone else. */
+  list(organisationId: string, page: PageRequest, only?: readonly string[]) {
+    let query = this.db.selectFrom('projects').selectAll().where('organisation_id', '=', organisationId);
+    if (only) {
+      if (only.length === 0) return Promise.resolve({ items: [], next_cursor: null });
+      query = query.where('id', 'in', only);
+    }
+    return paginate(query, 'id', page);
   }
 
   /** By id or name; throws `project_not_found` (project-lookup.ts). */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
@@ -17,18 +18,26 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/projects',
       {
+        config: access('projects.list'),
         schema: {
           tags,
           summary: 'List projects',
+          description: 'A member sees only the projects they have a role in.',
           querystring: PageQuery,
           response: { 200: withExample(Page(Project), pageExample(projectExample)), ...adminErrors },
         },
       },
-      (request) => service.list(principal(request).organisationId, request.query),
+      (request) => {
+        // Members see only their projects; owners and admins see all.
+        const who = principal(request);
+        const only = who.role === 'member' ? [...who.projects.keys()] : undefined;
+        return service.list(who.organisationId, request.query, only);
+      },
     );
     app.post(
       '/projects',
       {
+        config: access('projects.create'),
         schema: {
           tags,
           summary: 'Create a project',
@@ -45,6 +54,7 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/projects/:id',
       {
+        config: access('project.read', { project: 'id' }),
         schema: {
           tags,
           summary: 'Get a project',
@@ -57,6 +67,7 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/projects/:id',
       {
+        config: access('project.manage', { project: 'id' }),
         schema: {
           tags,
           summary: 'Rename a project',
@@ -73,6 +84,7 @@ export function projectsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/projects/:id',
       {
+        config: access('project.manage', { project: 'id' }),
         schema: {
           tags,
           summary: 'Delete a project',

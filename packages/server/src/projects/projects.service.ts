@@ -11,8 +11,9 @@ import type { CreateProject, Project, UpdateProject } from './projects.schema.js
 export class ProjectsService {
   constructor(private readonly projects: ProjectsRepository) {}
 
-  async list(organisationId: string, page: PageRequest) {
-    return this.projects.list(organisationId, page);
+  /** `only`: the ids of the projects a member belongs to; omitted, every project. */
+  async list(organisationId: string, page: PageRequest, only?: readonly string[]) {
+    return this.projects.list(organisationId, page, only);
   }
 
   /** Throws `project_not_found` for projects of other organisations too: existence is not revealed. */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { EnvironmentParams } from '../features/feature-states.schema.js';
@@ -41,6 +42,7 @@ export function scheduledChangesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.get(
       collection,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'List the scheduled changes of an environment',
@@ -59,6 +61,7 @@ export function scheduledChangesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.post(
       collection,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Schedule changes to an environment',
@@ -86,6 +89,7 @@ export function scheduledChangesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.get(
       item,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Get a scheduled change with its diff',
@@ -113,6 +117,7 @@ export function scheduledChangesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.delete(
       item,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Cancel a scheduled change',

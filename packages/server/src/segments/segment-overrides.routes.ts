@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { EnvironmentParams } from '../features/feature-states.schema.js';
@@ -26,6 +27,7 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.get(
       collection,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'List the segment overrides of an environment',
@@ -45,6 +47,7 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.post(
       collection,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Target a segment: override a feature for its members in one environment',
@@ -90,6 +93,7 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.get(
       item,
       {
+        config: access('environment.read', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Get a segment override',
@@ -103,6 +107,7 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.patch(
       item,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Change a segment override',
@@ -130,6 +135,7 @@ export function segmentOverridesRoutes(ctx: AppContext): FastifyPluginAsyncTypeb
     app.delete(
       item,
       {
+        config: access('environment.edit', { environment: 'environmentId' }),
         schema: {
           tags,
           summary: 'Delete a segment override',

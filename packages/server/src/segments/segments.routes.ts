@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
@@ -27,6 +28,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/projects/:projectId/segments',
       {
+        config: access('project.read', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'List the segments of a project',
@@ -40,6 +42,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/projects/:projectId/segments',
       {
+        config: access('project.edit', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Create a segment',
@@ -67,6 +70,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/segments/:id',
       {
+        config: access('project.read', { segment: 'id' }),
         schema: {
           tags,
           summary: 'Get a segment with its rules',
@@ -79,6 +83,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/segments/:id',
       {
+        config: access('project.edit', { segment: 'id' }),
         schema: {
           tags,
           summary: 'Rename a segment or replace its rules',
@@ -100,6 +105,7 @@ export function segmentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/segments/:id',
       {
+        config: access('project.edit', { segment: 'id' }),
         schema: {
           tags,
           summary: 'Delete a segment',

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Row shapes as stored. Portable types only: text, integer 0/1 for booleans, JSON as text,
  * ISO-8601 text for times, so one set of migrations and queries serves SQLite and PostgreSQL.
@@ -29,6 +31,10 @@ export interface Tables {
   audit_log: AuditLogRow;
   webhooks: WebhookRow;
   webhook_deliveries: WebhookDeliveryRow;
+  users: UserRow;
+  sessions: SessionRow;
+  invitations: InvitationRow;
+  project_members: ProjectMemberRow;
 }
 
 export interface OrganisationRow {
@@ -87,6 +93,8 @@ export interface AdminTokenRow {
   name: string;
   /** sha256 of the token; the token itself is shown once and never stored. */
   token_hash: string;
+  /** Organisation role (auth/permissions.ts); rows written before roles existed are owners. */
+  role: ColumnType<string, string | undefined, string>;
   created_at: string;
 }
 
@@ -403,6 +411,60 @@ export interface ScheduledChangeRow {
   claimed_by: string | null;
   /** JSON `{code, message}` when applying failed. */
   failure: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A person who signs in to the console. One email is one account, across organisations. */
+export interface UserRow {
+  id: string;
+  organisation_id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** A PHC-style scrypt string (auth/passwords.ts); never leaves the server. */
+  password_hash: string;
+  /** Organisation role: 'owner' | 'admin' | 'member'. */
+  role: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A signed-in browser. The cookie carries the token; only its sha256 is stored. */
+export interface SessionRow {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  /** Sent back in `x-csrf-token` on every state-changing request of this session. */
+  csrf_token: string;
+  user_agent: string;
+  ip: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+}
+
+/** An invitation by link; the link's token is stored as its sha256 and shown once. */
+export interface InvitationRow {
+  id: string;
+  organisation_id: string;
+  email: string;
+  organisation_role: string;
+  /** JSON [{project_id, role, environments?}]: the project roles the new user starts with. */
+  projects: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A member's role in one project; organisation owners and admins need none. */
+export interface ProjectMemberRow {
+  project_id: string;
+  user_id: string;
+  /** 'admin' | 'editor' | 'viewer'. */
+  role: string;
+  /** JSON {environment id: 'edit' | 'propose' | 'view'}: an editor's limits per environment. */
+  environments: string;
   created_at: string;
   updated_at: string;
 }

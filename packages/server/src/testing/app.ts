@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
+import type { SignInLimitOptions } from '../auth/sign-in-limits.js';
 import { type ConfigOverrides, loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import type { RateLimitOptions } from '../http/rate-limit.js';
@@ -32,12 +33,20 @@ export async function createTestApp(
   // Route tests send many bad tokens on purpose from one address; auth/admin-auth.test.ts
   // passes the real limit.
   adminFailureLimit: RateLimitOptions = { perSecond: 1000, burst: 10_000 },
+  signInLimits?: SignInLimitOptions,
 ): Promise<TestApp> {
   const boot = await bootstrap(database.db, { adminToken: TEST_ADMIN_TOKEN });
   if (!boot) throw new Error('createTestApp needs an empty database');
   const config = loadConfig({}, { logLevel: 'silent', dataDir: '.pennon-test-unused', ...overrides });
   const bus = new InProcessChangeBus();
-  const { app, context } = await buildApp({ config, database, bus, logger: false, adminFailureLimit });
+  const { app, context } = await buildApp({
+    config,
+    database,
+    bus,
+    logger: false,
+    adminFailureLimit,
+    signInLimits,
+  });
   await app.ready();
   return {
     app,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { access } from '../auth/access.js';
 import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { ProjectParams } from '../environments/environments.schema.js';
@@ -61,6 +62,7 @@ export function webhooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/projects/:projectId/webhooks',
       {
+        config: access('project.manage', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'List the webhooks of a project',
@@ -74,6 +76,7 @@ export function webhooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/projects/:projectId/webhooks',
       {
+        config: access('project.manage', { project: 'projectId' }),
         schema: {
           tags,
           summary: 'Create a webhook',
@@ -103,6 +106,7 @@ export function webhooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/webhooks/:id',
       {
+        config: access('project.manage', { webhook: 'id' }),
         schema: {
           tags,
           summary: 'Get a webhook',
@@ -115,6 +119,7 @@ export function webhooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/webhooks/:id',
       {
+        config: access('project.manage', { webhook: 'id' }),
         schema: {
           tags,
           summary: 'Update a webhook',
@@ -130,6 +135,7 @@ export function webhooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/webhooks/:id',
       {
+        config: access('project.manage', { webhook: 'id' }),
         schema: {
           tags,
           summary: 'Delete a webhook',
@@ -146,6 +152,7 @@ export function webhooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/webhooks/:id/deliveries',
       {
+        config: access('project.manage', { webhook: 'id' }),
         schema: {
           tags,
           summary: "List a webhook's deliveries",
@@ -160,6 +167,7 @@ export function webhooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/webhooks/:id/test',
       {
+        config: access('project.manage', { webhook: 'id' }),
         schema: {
           tags,
           summary: 'Send a test ping',

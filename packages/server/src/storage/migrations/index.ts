@@ -6,6 +6,7 @@ import * as counters from './0004-counters.js';
 import * as rollouts from './0005-rollouts.js';
 import * as experiments from './0006-experiments.js';
 import * as clientPrivacy from './0007-client-privacy.js';
+import * as teams from './0008-teams.js';
 import * as auditWebhooks from './0009-audit-webhooks.js';
 import * as changeRequests from './0011-change-requests.js';
 
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0005-rollouts': rollouts,
   '0006-experiments': experiments,
   '0007-client-privacy': clientPrivacy,
+  '0008-teams': teams,
   '0009-audit-webhooks': auditWebhooks,
   '0011-change-requests': changeRequests,
 };
