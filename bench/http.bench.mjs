@@ -68,7 +68,7 @@ function nativeBody(identity) {
 const CEILING_TARGET = Object.freeze({ flags: 0.8, identities: 0.5, ofrep: 0.5, native: 0.5 });
 
 /** The endpoints, each with how to call it and how to read its flags. */
-function endpoints({ clientKey, identities }) {
+export function endpoints({ clientKey, identities }) {
   const json = { 'content-type': 'application/json' };
   return [
     {
@@ -117,7 +117,7 @@ function endpoints({ clientKey, identities }) {
 // ---------------------------------------------------------------------------------------------
 // Setup and correctness.
 
-async function call(server, { method, path, headers, body }) {
+export async function call(server, { method, path, headers, body }) {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers,
@@ -134,7 +134,7 @@ async function call(server, { method, path, headers, body }) {
   return { status: response.status, json, text };
 }
 
-async function importWorkload(server, adminToken, document) {
+export async function importWorkload(server, adminToken, document) {
   const response = await call(server, {
     method: 'POST',
     path: '/api/admin/v1/imports/flagsmith',
@@ -369,7 +369,7 @@ function cannon(server, endpoint, { connections, seconds }) {
 }
 
 /** Warm up, then one timed run; server and load-generator CPU measured over the timed run. */
-async function loadEndpoint(server, endpoint, { connections, seconds, warmupSeconds }) {
+export async function loadEndpoint(server, endpoint, { connections, seconds, warmupSeconds }) {
   if (warmupSeconds > 0) await cannon(server, endpoint, { connections, seconds: warmupSeconds });
   const cpuBefore = processCpuMs(server.child.pid);
   const ownBefore = process.cpuUsage();
