@@ -23,6 +23,8 @@ const CLOSE_TIMEOUT_MS = 5000;
 export interface EdgeApp {
   app: FastifyInstance;
   followers: UpstreamEnvironment[];
+  /** Flag analytics waiting for the upstream; sent every 10 s and at close. */
+  analytics: ForwardedAnalytics;
 }
 
 /**
@@ -92,5 +94,5 @@ export async function buildEdgeApp(
   // Streams end first, or graceful close would wait on them forever.
   app.addHook('preClose', async () => context.sse.close());
   app.addHook('onClose', closeAll);
-  return { app, followers };
+  return { app, followers, analytics };
 }

@@ -228,6 +228,19 @@ describe('pennon edge: the same answers as the server', () => {
     );
   });
 
+  it("sums Flagsmith's flag analytics and reports them upstream, the environment's features only", async () => {
+    const since = new Date(Date.now() - 60_000);
+    const report = (counts: object) =>
+      fetch(
+        `${edge.url}/api/v1/analytics/flags/`,
+        json('POST', { 'x-environment-key': dev.clientKey }, counts),
+      );
+    expect((await report({ banner: 3, invented: 7 })).status).toBe(200);
+    expect((await report({ banner: 2, dark_mode: 1 })).status).toBe(200);
+    await edge.analytics.flush();
+    expect(await t.context.flagAnalytics.totals(dev.id, since)).toEqual({ banner: 5, dark_mode: 1 });
+  });
+
   it('reports each environment as current in /ready', async () => {
     const ready = await (await fetch(`${edge.url}/ready`)).json();
     expect(ready.status).toBe('ready');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildEdgeApp } from '../edge/edge-app.js';
 import { type EdgeOverrides, loadEdgeConfig } from '../edge/edge-config.js';
+import type { ForwardedAnalytics } from '../edge/forwarded-analytics.js';
 import type { UpstreamEnvironment } from '../edge/upstream-environment.js';
 
 export interface TestEdge {
@@ -11,6 +12,7 @@ export interface TestEdge {
   url: string;
   dataDir: string;
   followers: UpstreamEnvironment[];
+  analytics: ForwardedAnalytics;
   close(): Promise<void>;
 }
 
@@ -39,13 +41,14 @@ export async function startTestEdge(
       dataDir,
     },
   );
-  const { app, followers } = await buildEdgeApp(config, false);
+  const { app, followers, analytics } = await buildEdgeApp(config, false);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,
     url,
     dataDir,
     followers,
+    analytics,
     close: async () => {
       app.server.closeAllConnections();
       await app.close();
