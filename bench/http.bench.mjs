@@ -117,7 +117,7 @@ export function endpoints({ clientKey, identities }) {
 // ---------------------------------------------------------------------------------------------
 // Setup and correctness.
 
-async function call(server, { method, path, headers, body }) {
+export async function call(server, { method, path, headers, body }) {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers,

@@ -47,6 +47,12 @@ const BENCHMARKS = [
     run: async (options) => (await import('./streams.bench.mjs')).runStreamsBenchmark(options),
   },
   {
+    name: 'edge',
+    description:
+      'one pennon edge vs one pennon serve process: the same endpoints under autocannon; admin change → edge stream delay',
+    run: async (options) => (await import('./edge.bench.mjs')).runEdgeBenchmark(options),
+  },
+  {
     name: 'experiments',
     description:
       'results of 1M units / 10M events on SQLite and PostgreSQL; events ingested per second through the native endpoint',

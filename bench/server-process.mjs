@@ -69,6 +69,37 @@ export async function startServerProcess({ dataDir, adminToken, profileDir, work
 }
 
 /**
+ * Starts `main.js edge` following `upstream` with `serverKeys`, on a free loopback port with its
+ * own data directory and the same far-away rate limits as the server. Resolves once `/health` answers.
+ */
+export async function startEdgeProcess({ upstream, serverKeys, dataDir }) {
+  const port = await freePort();
+  const args = [
+    MAIN,
+    'edge',
+    '--upstream',
+    upstream,
+    ...serverKeys.flatMap((key) => ['--server-key', key]),
+    '--port',
+    String(port),
+    '--host',
+    HOST,
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+  ];
+  const env = {
+    ...process.env,
+    PENNON_LOG_LEVEL: 'warn',
+    PENNON_SDK_RATE_LIMIT: '10000000',
+    PENNON_SDK_ADDRESS_RATE_LIMIT: '10000000',
+    PENNON_EVENT_BYTES_PER_SECOND: '10000000000',
+  };
+  return spawnAndWait(args, env, port, 'edge');
+}
+
+/**
  * Starts the `node:http` ceiling (bench/ceiling-server.mjs) on a free loopback port, answering
  * the precomputed answers in `answersFile`, as its own process like Pennon's.
  */

@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { FlagAnalytics } from './analytics/flag-analytics.service.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authorizeHook, requireDeclaredAccess } from './auth/access.js';
@@ -17,30 +16,20 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { environmentsRoutes } from './environments/environments.routes.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
-import { flagsmithRoutes } from './evaluation/protocols/flagsmith.routes.js';
-import { flagsmithSseRoutes } from './evaluation/protocols/flagsmith-sse.routes.js';
-import { nativeSdkRoutes } from './evaluation/protocols/native.routes.js';
-import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
-import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
-import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
-import { SdkGuard } from './evaluation/sdk-guard.js';
-import { eventsSdkRoutes } from './events/events.routes.js';
+import { SnapshotCache } from './evaluation/snapshot-cache.js';
+import { EventsRepository } from './events/events.repository.js';
+import { EventsService } from './events/events.service.js';
 import { experimentsRoutes } from './experiments/experiments.routes.js';
 import { experimentResultsRoutes } from './experiments/results.routes.js';
 import { FeatureStatesRepository } from './features/feature-states.repository.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { FeatureStatesService } from './features/feature-states.service.js';
 import { featuresRoutes } from './features/features.routes.js';
-import { limitConnections, receiveTimeouts } from './http/connection-limits.js';
 import { consoleRoutes } from './http/console.routes.js';
-import { registerCors } from './http/cors.js';
-import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
-import { documentSecurity, registerOpenApi, security } from './http/openapi.js';
+import { createHttpApp } from './http/http-app.js';
+import { documentSecurity, security } from './http/openapi.js';
 import type { RateLimitOptions } from './http/rate-limit.js';
-import { registerRequestTextChecks } from './http/request-text.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
-import { registerValidation } from './http/validation.js';
 import { IdentitiesRepository } from './identities/identities.repository.js';
 import { identitiesRoutes } from './identities/identities.routes.js';
 import { IdentitiesService } from './identities/identities.service.js';
@@ -55,6 +44,7 @@ import { ScheduledChangesRepository } from './scheduled-changes/scheduled-change
 import { scheduledChangesRoutes } from './scheduled-changes/scheduled-changes.routes.js';
 import { ScheduledChangesService } from './scheduled-changes/scheduled-changes.service.js';
 import { Scheduler } from './scheduled-changes/scheduler.js';
+import { registerSdkRoutes, sdkGuard } from './sdk-routes.js';
 import { SegmentOverridesRepository } from './segments/segment-overrides.repository.js';
 import { segmentOverridesRoutes } from './segments/segment-overrides.routes.js';
 import { SegmentOverridesService } from './segments/segment-overrides.service.js';
@@ -64,9 +54,6 @@ import type { Database } from './storage/database.js';
 import { invitationsRoutes } from './users/invitations.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 import { webhooksRoutes } from './webhooks/webhooks.routes.js';
-
-/** Bodies above this are refused with 413 before parsing; SDK and admin payloads are small. */
-export const BODY_LIMIT_BYTES = 256 * 1024;
 
 export interface AppOptions {
   config: Config;
@@ -88,28 +75,11 @@ export interface AppOptions {
 /** Builds the HTTP application with every route family registered explicitly. */
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; context: AppContext }> {
   const { config, database, bus } = options;
-  const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
-    bodyLimit: BODY_LIMIT_BYTES,
-    // Slow clients (headers or body trickled in) lose their connection: see connection-limits.ts.
-    ...receiveTimeouts(config.requestTimeoutSeconds),
-    // Per-request lines only when debugging: at full SDK load they would cost more than the request.
-    logController: new LogController({
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
-    }),
-    // Long enough for any identifier (MAX_IDENTIFIER_LENGTH code points), URL-encoded, as a path segment.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 12_000 },
-    // Peers disconnecting mid-response must not surface as server errors.
-    return503OnClosing: true,
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  limitConnections(app.server, {
-    total: config.maxConnections,
-    perAddress: config.maxConnectionsPerAddress,
-  });
+  const app = await createHttpApp(config, options.logger);
 
   const keys = new EnvironmentKeys(database.db, bus);
   const changes = new ChangeRecorder(bus);
-  const evaluation = new EvaluationService(database.db, bus);
+  const evaluation = new EvaluationService(new SnapshotCache(database.db, bus));
   const identities = new IdentitiesService(new IdentitiesRepository(database.db), changes, {
     maxIdentities: config.maxIdentitiesPerEnvironment,
     maxTraits: config.maxTraitsPerEnvironment,
@@ -138,12 +108,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     bus,
     changes,
     keys,
-    sdkGuard: new SdkGuard(keys, {
-      perKey: perSecond(config.sdkRateLimit),
-      perAddress: perSecond(config.sdkAddressRateLimit),
-      // A minute's worth at once: batching SDKs send seldom and large.
-      eventBytes: { perSecond: config.eventBytesPerSecond, burst: 60 * config.eventBytesPerSecond },
-    }),
+    sdkGuard: sdkGuard(keys, config),
     evaluation,
     sse: new SseHub(bus, {
       maxConnectionsPerKey: config.maxStreamsPerKey,
@@ -154,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     scheduledChanges,
     scheduler: new Scheduler([scheduledChanges, changeRequests], app.log),
     adminRoutes: [],
+    events: new EventsService(new EventsRepository(database.db)),
   };
 
   if (options.workerId !== undefined) {
@@ -163,12 +129,6 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       done();
     });
   }
-  registerValidation(app);
-  registerRequestTextChecks(app);
-  registerErrorHandler(app);
-  await registerSecurityHeaders(app);
-  registerCors(app, config.adminCorsOrigins);
-  await registerOpenApi(app);
   await app.register(healthRoutes(context));
 
   await app.register(
@@ -211,17 +171,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     { prefix: '/api/admin/v1' },
   );
 
-  // SDK protocols: each a thin adapter over context.evaluation. Register new ones here.
-  await app.register(eventsSdkRoutes(context), { prefix: '/api/sdk/v1' });
-  await app.register(statsigRoutes(context), { prefix: '/v1' });
-  // Flagsmith's clients open the stream on their realtime host (`/sse/…`); under /api/v1 it
-  // serves clients configured with the API address.
-  await app.register(flagsmithSseRoutes(context));
-  await app.register(flagsmithSseRoutes(context), { prefix: '/api/v1' });
-  await app.register(nativeStreamRoutes(context), { prefix: '/api/sdk/v1' });
-  await app.register(nativeSdkRoutes(context), { prefix: '/api/sdk/v1' });
-  await app.register(flagsmithRoutes(context), { prefix: '/api/v1' });
-  await app.register(ofrepRoutes(context), { prefix: '/ofrep/v1' });
+  await registerSdkRoutes(app, context);
   // Last: its page fallback answers only addresses no route above claims.
   await app.register(consoleRoutes(config.consoleDir));
 
@@ -236,9 +186,4 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     evaluation.close();
   });
   return { app, context };
-}
-
-/** A rate of `n` per second with a burst of two seconds' worth; 0 means no limit. */
-function perSecond(n: number) {
-  return n > 0 ? { perSecond: n, burst: 2 * n } : (false as const);
 }

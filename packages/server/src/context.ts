@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { FlagAnalytics } from './analytics/flag-analytics.service.js';
 import type { DeclaredRoute } from './auth/access.js';
-import type { EnvironmentKeys } from './auth/environment-keys.js';
+import type { EnvironmentKeys, KeyDirectory } from './auth/environment-keys.js';
 import type { ChangeRequestsService } from './change-requests/change-requests.service.js';
 import type { Config } from './config.js';
 import type { EvaluationService } from './evaluation/evaluation.service.js';
 import type { SdkGuard } from './evaluation/sdk-guard.js';
+import type { EventsService } from './events/events.service.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import type { SseHub } from './realtime/sse-hub.js';
 import type { ScheduledChangesService } from './scheduled-changes/scheduled-changes.service.js';
@@ -15,20 +16,35 @@ import type { Database } from './storage/database.js';
 import type { Tables } from './storage/tables.js';
 
 /**
+ * What the SDK protocol routes are built from, and nothing more: `pennon serve` wires it over
+ * the database, `pennon edge` over documents followed from an upstream server. The same route
+ * plugins run in both, so both give the same answers by construction.
+ */
+export interface SdkContext {
+  config: Pick<Config, 'publicUrl'>;
+  /** Streams re-check their key on every change. */
+  keys: KeyDirectory;
+  /** Resolves and rate-limits the key of every SDK request before its body is read. */
+  sdkGuard: SdkGuard;
+  evaluation: Pick<EvaluationService, 'snapshot' | 'evaluate'>;
+  sse: SseHub;
+  /** Validates and keeps event and exposure batches. */
+  events: Pick<EventsService, 'ingest'>;
+  flagAnalytics: Pick<FlagAnalytics, 'record'>;
+}
+
+/**
  * What route plugins are built from. Wired once in `app.ts`; each domain builds its own
  * repository and service from it, so no plugin reaches into another's internals.
  */
-export interface AppContext {
+export interface AppContext extends SdkContext {
   config: Config;
   database: Database;
   db: Kysely<Tables>;
   bus: ChangeBus;
   changes: ChangeRecorder;
   keys: EnvironmentKeys;
-  /** Resolves and rate-limits the key of every SDK request before its body is read. */
-  sdkGuard: SdkGuard;
   evaluation: EvaluationService;
-  sse: SseHub;
   flagAnalytics: FlagAnalytics;
   changeRequests: ChangeRequestsService;
   scheduledChanges: ScheduledChangesService;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { codegenCommand } from './cli/codegen.command.js';
+import { edgeCommand } from './cli/edge.command.js';
 import { evalCommand } from './cli/eval.command.js';
 import { importCommand } from './cli/import.command.js';
 import { keysCommand } from './cli/keys.command.js';
@@ -15,6 +16,7 @@ const program = new Command('pennon')
   .description('Pennon: feature flags, remote config and experiments')
   .version('0.1.0')
   .addCommand(serveCommand())
+  .addCommand(edgeCommand())
   .addCommand(migrateCommand())
   .addCommand(keysCommand())
   .addCommand(tokenCommand())

@@ -12,6 +12,20 @@ export interface EnvironmentKey {
   kind: KeyKind;
 }
 
+/**
+ * What SDK routes need to resolve keys: the database's `EnvironmentKeys` in `pennon serve`,
+ * the followed documents' keys in `pennon edge`.
+ */
+export interface KeyDirectory {
+  /**
+   * What memory already knows of a key, without waiting: its environment, null when no
+   * environment has it, undefined when it must be looked up (call `lookup`).
+   */
+  known(key: string): EnvironmentKey | null | undefined;
+  /** The environment of a key, or undefined when no environment has it. */
+  lookup(key: string): Promise<EnvironmentKey | undefined>;
+}
+
 /** Unknown keys are remembered too, so a client spraying random keys cannot hammer the database. */
 const MAX_CACHED_KEYS = 10_000;
 const MAX_KEY_LENGTH = 200;
@@ -21,7 +35,7 @@ const MAX_KEY_LENGTH = 200;
  * answers come from memory; any configuration change (which includes key creation,
  * rotation and deletion) empties the cache, so a revoked key stops working at once.
  */
-export class EnvironmentKeys {
+export class EnvironmentKeys implements KeyDirectory {
   private readonly cache = new Map<string, Promise<EnvironmentKey | null>>();
   /** The settled entries of `cache`, readable without awaiting; cleared with it. */
   private readonly settled = new Map<string, EnvironmentKey | null>();
@@ -76,42 +90,7 @@ export class EnvironmentKeys {
     needs: KeyKind | 'any',
     placement = 'as "Authorization: Bearer <key>"',
   ): Promise<EnvironmentKey> {
-    return this.check(key, key ? await this.lookup(key) : undefined, needs, placement);
-  }
-
-  /** `require` for a key already looked up (`known`): the same answers and errors, at once. */
-  check(
-    key: string | undefined,
-    found: EnvironmentKey | null | undefined,
-    needs: KeyKind | 'any',
-    placement = 'as "Authorization: Bearer <key>"',
-  ): EnvironmentKey {
-    const wanted =
-      needs === 'server'
-        ? `a server key (ser.…) ${placement}`
-        : `an environment key (its client key, or a server key ser.…) ${placement}`;
-    if (!key) throw unauthorized(`No key arrived; this route takes ${wanted}.`);
-    if (!found) {
-      if (key.startsWith(ADMIN_TOKEN_PREFIX)) {
-        throw unauthorized(
-          `An admin token (${ADMIN_TOKEN_PREFIX}…) arrived; this SDK route takes ${wanted}. ` +
-            'Admin tokens are for the admin API (/api/admin/v1).',
-        );
-      }
-      const kind = key.startsWith(SERVER_KEY_PREFIX)
-        ? `server key (${SERVER_KEY_PREFIX}…)`
-        : 'environment key';
-      throw unauthorized(
-        `The ${kind} is not valid: no environment has it (deleted or rotated?). Send ${wanted}.`,
-      );
-    }
-    if (needs === 'server' && found.kind !== 'server') {
-      throw forbidden(
-        `A client key arrived; this route returns every rule of the environment and takes ${wanted}. ` +
-          'Create one under /api/admin/v1/environments/<environment>/server-keys.',
-      );
-    }
-    return found;
+    return checkEnvironmentKey(key, key ? await this.lookup(key) : undefined, needs, placement);
   }
 
   close(): void {
@@ -141,4 +120,42 @@ export class EnvironmentKeys {
       .executeTakeFirst();
     return row ? { ...row, kind: 'client' } : null;
   }
+}
+
+/**
+ * The answer for a key already looked up (`KeyDirectory.known` / `lookup`): the environment,
+ * or 401 (missing/unknown) or 403 (a client key where a server key is required). Each message
+ * says which kind of key arrived, which kind the route takes and `placement`: where the route
+ * reads it (sdk-keys.ts `KEY_PLACEMENT`).
+ */
+export function checkEnvironmentKey(
+  key: string | undefined,
+  found: EnvironmentKey | null | undefined,
+  needs: KeyKind | 'any',
+  placement = 'as "Authorization: Bearer <key>"',
+): EnvironmentKey {
+  const wanted =
+    needs === 'server'
+      ? `a server key (ser.…) ${placement}`
+      : `an environment key (its client key, or a server key ser.…) ${placement}`;
+  if (!key) throw unauthorized(`No key arrived; this route takes ${wanted}.`);
+  if (!found) {
+    if (key.startsWith(ADMIN_TOKEN_PREFIX)) {
+      throw unauthorized(
+        `An admin token (${ADMIN_TOKEN_PREFIX}…) arrived; this SDK route takes ${wanted}. ` +
+          'Admin tokens are for the admin API (/api/admin/v1).',
+      );
+    }
+    const kind = key.startsWith(SERVER_KEY_PREFIX) ? `server key (${SERVER_KEY_PREFIX}…)` : 'environment key';
+    throw unauthorized(
+      `The ${kind} is not valid: no environment has it (deleted or rotated?). Send ${wanted}.`,
+    );
+  }
+  if (needs === 'server' && found.kind !== 'server') {
+    throw forbidden(
+      `A client key arrived; this route returns every rule of the environment and takes ${wanted}. ` +
+        'Create one under /api/admin/v1/environments/<environment>/server-keys.',
+    );
+  }
+  return found;
 }

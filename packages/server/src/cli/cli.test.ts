@@ -31,7 +31,7 @@ describe('pennon CLI', () => {
       expect(stdout).toContain(command);
   });
 
-  it.each(['serve', 'migrate', 'keys', 'token create', 'user create', 'eval'])(
+  it.each(['serve', 'edge', 'migrate', 'keys', 'token create', 'user create', 'eval'])(
     'explains `%s` with --help',
     async (command) => {
       const { stdout } = await run('node', [main, ...command.split(' '), '--help']);
@@ -45,6 +45,45 @@ describe('pennon CLI', () => {
     ).rejects.toMatchObject({
       stderr: expect.stringContaining('--sdk-rate-limit'),
     });
+  });
+
+  it.each([
+    [[], '--upstream http://host:8420'],
+    [['--upstream', 'ftp://x'], 'must be an absolute http(s) URL'],
+    [['--upstream', 'http://127.0.0.1:9'], '--server-key ser.…'],
+    [['--upstream', 'http://127.0.0.1:9', '--server-key', 'client-key'], 'takes server keys (ser.…)'],
+    [
+      ['--upstream', 'http://127.0.0.1:9', '--server-key', 'ser.x', '--identities', 'kept'],
+      'transient, forward',
+    ],
+    [['--upstream', 'http://127.0.0.1:9', '--server-key', 'ser.x', '--event-buffer', '0'], '--event-buffer'],
+  ])('refuses `edge %j` with exit code 2 and says what to give', async (flags, message) => {
+    const failure = await run('node', [main, 'edge', '--data-dir', dir, ...flags], {
+      env: { PATH: process.env.PATH },
+    }).catch((error) => error);
+    expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining(message) });
+  });
+
+  it('will not start an edge that has no document to serve, and says why', async () => {
+    const failure = await run(
+      'node',
+      [
+        main,
+        'edge',
+        '--upstream',
+        'http://127.0.0.1:9',
+        '--server-key',
+        'ser.unknown',
+        '--start-timeout',
+        '1',
+      ],
+      { cwd: dir, env: { PATH: process.env.PATH } },
+    ).catch((error) => error);
+    expect(failure).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('none was saved in the data directory'),
+    });
+    expect(failure.stderr).toContain('edge_start_failed');
   });
 
   it('migrates an empty SQLite directory, then reports it up to date', async () => {

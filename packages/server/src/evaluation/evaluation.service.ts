@@ -1,11 +1,7 @@
 import type { EvaluationResult, FlagResult } from '@pennon/engine';
-import type { Kysely } from 'kysely';
 import type { EnvironmentKey } from '../auth/environment-keys.js';
 import { unavailable } from '../errors.js';
-import type { ChangeBus } from '../realtime/change-bus.js';
-import type { Tables } from '../storage/tables.js';
 import type { EnvironmentSnapshot, FeatureInfo } from './snapshot.js';
-import { SnapshotCache } from './snapshot-cache.js';
 
 export type TraitValue = string | number | boolean;
 
@@ -37,6 +33,16 @@ export interface IdentityStore {
   ): Promise<{ identifier: string; traits: Record<string, TraitValue> }>;
 }
 
+/**
+ * Where compiled snapshots come from: the database (`SnapshotCache`, in `pennon serve`) or
+ * documents followed from an upstream server (`pennon edge`). Evaluation is the same either way.
+ */
+export interface SnapshotSource {
+  /** The current snapshot, or undefined when the environment does not exist. */
+  get(environmentId: string): Promise<EnvironmentSnapshot | undefined>;
+  close(): void;
+}
+
 export interface EvaluatedFlag {
   feature: FeatureInfo;
   result: FlagResult;
@@ -61,16 +67,13 @@ export interface Evaluation {
  * `evaluate` and the answer to its own response shape; none evaluates on its own.
  */
 export class EvaluationService {
-  private readonly snapshots: SnapshotCache;
   private readonly anonymous = new WeakMap<
     EnvironmentSnapshot,
     Partial<Record<EnvironmentKey['kind'], Evaluation>>
   >();
   private identityStore?: IdentityStore;
 
-  constructor(db: Kysely<Tables>, bus: ChangeBus) {
-    this.snapshots = new SnapshotCache(db, bus);
-  }
+  constructor(private readonly snapshots: SnapshotSource) {}
 
   /** Identity storage arrives after construction because its service is built by its own domain. */
   useIdentityStore(store: IdentityStore): void {

@@ -1,5 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EnvironmentKey, EnvironmentKeys, KeyKind } from '../auth/environment-keys.js';
+import {
+  checkEnvironmentKey,
+  type EnvironmentKey,
+  type KeyDirectory,
+  type KeyKind,
+} from '../auth/environment-keys.js';
 import { forbidden, unauthorized } from '../errors.js';
 import { enforceRateLimit, RateLimiter, type RateLimitOptions } from '../http/rate-limit.js';
 import { environmentKeyOf } from './sdk-keys.js';
@@ -49,7 +54,7 @@ export class SdkGuard {
   private readonly eventBytes?: RateLimiter;
 
   constructor(
-    private readonly keys: EnvironmentKeys,
+    private readonly keys: KeyDirectory,
     options: SdkGuardOptions,
   ) {
     if (options.perKey) this.perKey = new RateLimiter(options.perKey);
@@ -76,7 +81,7 @@ export class SdkGuard {
       headerKey: string | undefined,
       found: EnvironmentKey | null | undefined,
     ) => {
-      const key = this.keys.check(presented, found, route.needs, route.placement);
+      const key = checkEnvironmentKey(presented, found, route.needs, route.placement);
       if (!headerKey && key.kind === 'server') {
         throw forbidden(
           'Server keys are secret and must not travel in URLs (they end up in logs); send them in a ' +

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { affects, type ChangeBus, type ConfigChange } from '../realtime/change-bus.js';
 import type { Tables } from '../storage/tables.js';
 import { loadEnvironment } from './environment-loader.js';
+import type { SnapshotSource } from './evaluation.service.js';
 import { buildSnapshot, type EnvironmentSnapshot } from './snapshot.js';
 
 interface Entry {
@@ -15,7 +16,7 @@ interface Entry {
  * One compiled snapshot per environment, built on first use and rebuilt after the change bus
  * says its environment (or project) changed. Concurrent requests share one build.
  */
-export class SnapshotCache {
+export class SnapshotCache implements SnapshotSource {
   private readonly entries = new Map<string, Entry>();
   private readonly unsubscribe: () => void;
 

@@ -122,11 +122,20 @@ export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
     allowClientTraits: environment.allow_client_traits === 1,
     updatedAt: environment.updated_at,
     updatedAtSeconds: updatedAtMs / 1000,
-    etag: `"${createHash('sha1').update(`${environment.id}@${environment.updated_at}`).digest('base64url').slice(0, 20)}"`,
+    etag: snapshotEtag(environment.id, environment.updated_at),
     features,
     context,
     compiled: compile(context),
   };
+}
+
+/**
+ * The strong validator of an environment's state: a function of its id and last change only,
+ * so every process holding that state (servers, edges) hands out the same ETag.
+ */
+export function snapshotEtag(environmentId: string, updatedAt: string): string {
+  const digest = createHash('sha1').update(`${environmentId}@${updatedAt}`).digest('base64url');
+  return `"${digest.slice(0, 20)}"`;
 }
 
 function featureContext(

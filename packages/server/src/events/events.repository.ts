@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventRow, ExposureRow, Tables } from '../storage/tables.js';
+import type { EventStore } from './events.service.js';
 
 /**
  * Bound parameters one statement may carry. SQLite's default limit is 32,766 since 3.32
@@ -8,7 +9,7 @@ import type { EventRow, ExposureRow, Tables } from '../storage/tables.js';
 export const MAX_BIND_PARAMETERS = 32_766;
 
 /** Storage of events and exposures: append-only, written in whole batches. */
-export class EventsRepository {
+export class EventsRepository implements EventStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly maxParameters: number = MAX_BIND_PARAMETERS,

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppContext } from '../context.js';
+import type { SdkContext } from '../context.js';
 import { sdkKey } from '../evaluation/sdk-guard.js';
 import { KEY_PLACEMENT } from '../evaluation/sdk-keys.js';
 import { security, withExample, withExamples } from '../http/openapi.js';
 import { jsonBodyParser } from '../http/request-text.js';
 import { ErrorResponse } from '../http/schemas.js';
-import { EventsRepository } from './events.repository.js';
 import {
   AcceptedResponse,
   EVENTS_BODY_LIMIT_BYTES,
@@ -14,7 +13,7 @@ import {
   NativeEventsBody,
   type NativeExposure,
 } from './events.schema.js';
-import { type EventInput, EventsService, type ExposureInput } from './events.service.js';
+import type { EventInput, ExposureInput } from './events.service.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 413: ErrorResponse };
 
@@ -30,8 +29,8 @@ const EventsQuery = Type.Object(
  * Pennon's own ingestion endpoint: `POST /events` (under `/api/sdk/v1`) with a client or
  * server key. Answers 202 only once the whole batch is stored.
  */
-export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const service = new EventsService(new EventsRepository(ctx.db));
+export function eventsSdkRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
+  const service = ctx.events;
   return async (app) => {
     // `navigator.sendBeacon` can only send a CORS-safelisted type without a preflight, so a
     // page that is being hidden sends its last batch as text/plain; the text is still JSON.

@@ -3,7 +3,6 @@ import { MAX_IDENTIFIER_LENGTH } from '../identities/identity-limits.js';
 import { newId } from '../shared/ids.js';
 import { isStorableText } from '../shared/storable-text.js';
 import type { EventRow, ExposureRow } from '../storage/tables.js';
-import type { EventsRepository } from './events.repository.js';
 
 /** Items (events + exposures) in one batch. SDKs flush in batches of at most this many. */
 export const MAX_BATCH_ITEMS = 1000;
@@ -53,6 +52,14 @@ export interface IngestBatch {
 }
 
 /**
+ * Where a validated batch goes: the database (`EventsRepository`), or the upstream server
+ * through a bounded buffer (`pennon edge`). Returns how many items were new.
+ */
+export interface EventStore {
+  insertBatch(events: readonly EventRow[], exposures: readonly ExposureRow[]): Promise<number>;
+}
+
+/**
  * Ingestion of events and exposures, the one path every SDK and protocol uses (DESIGN.md §6).
  * A batch is validated whole and stored whole: one bad item rejects it and nothing is kept,
  * and `{accepted}` is returned only after the transaction committed, so an SDK that hears
@@ -61,7 +68,7 @@ export interface IngestBatch {
  */
 export class EventsService {
   constructor(
-    private readonly repository: EventsRepository,
+    private readonly repository: EventStore,
     private readonly clock: () => number = Date.now,
   ) {}
 

@@ -37,7 +37,15 @@ export const nativeFlagsExample = {
 };
 
 export const nativeDocumentExample = {
-  environment: { id: exampleIds.environment, name: 'Production', updated_at: exampleTimes.updated },
+  environment: {
+    id: exampleIds.environment,
+    name: 'Production',
+    updated_at: exampleTimes.updated,
+    project: { id: exampleIds.project, name: 'Storefront' },
+    hide_disabled_flags: false,
+    hide_sensitive_data: true,
+    allow_client_traits: true,
+  },
   context: {
     environment: { key: exampleKeys.client, name: 'Production' },
     features: {
@@ -76,6 +84,26 @@ export const nativeDocumentExample = {
     },
   },
   feature_types: { 'checkout-v2': 'string', 'dark-mode': 'boolean' },
+  features: [
+    {
+      key: 'checkout-v2',
+      id: exampleIds.feature,
+      number: 7,
+      type: 'string',
+      description: 'The new checkout flow',
+      tags: ['checkout'],
+      server_key_only: false,
+    },
+    {
+      key: 'dark-mode',
+      id: darkModeId,
+      number: 8,
+      type: 'boolean',
+      description: '',
+      tags: [],
+      server_key_only: false,
+    },
+  ],
 };
 
 function flagsmithFlag(

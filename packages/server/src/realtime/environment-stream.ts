@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EnvironmentKey, EnvironmentKeys } from '../auth/environment-keys.js';
+import type { EnvironmentKey, KeyDirectory } from '../auth/environment-keys.js';
 import type { EvaluationService } from '../evaluation/evaluation.service.js';
 import type { EnvironmentSnapshot } from '../evaluation/snapshot.js';
 import type { SseHub, SseMessage, SseNext } from './sse-hub.js';
 
 /** What an environment stream needs from the application, and nothing more. */
 export interface EnvironmentStreamContext {
-  keys: Pick<EnvironmentKeys, 'lookup'>;
+  keys: Pick<KeyDirectory, 'lookup'>;
   evaluation: Pick<EvaluationService, 'snapshot'>;
   sse: Pick<SseHub, 'open'>;
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.js';
+import type { SdkContext } from '../../context.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { security, withExample } from '../../http/openapi.js';
 import { exampleUpdatedAtSeconds } from '../../http/openapi-sdk-examples.js';
@@ -19,7 +19,7 @@ const FlagsmithError = Type.Object({ detail: Type.String() });
  * so a client never refetches for nothing nor misses a change. Point the client's
  * `eventSourceUrl` at `http(s)://<pennon host>/`.
  */
-export function flagsmithSseRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function flagsmithSseRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.setErrorHandler((error, _request, reply) => {
       const { status, body } = toErrorResponse(error);

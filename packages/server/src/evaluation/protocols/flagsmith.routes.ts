@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.js';
+import type { SdkContext } from '../../context.js';
 import { invalid, PennonError } from '../../errors.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { jsonText } from '../../http/json-text.js';
@@ -42,7 +42,7 @@ const updatedAtHeader = {
  * Flagsmith's SDK API v1, so Flagsmith's clients work unchanged against `/api/v1/`.
  * Errors take Flagsmith's `{"detail": …}` shape.
  */
-export function flagsmithRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
   const anyKeyHook = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.flagsmith });
   const serverKeyHook = ctx.sdkGuard.hook({ needs: 'server', placement: KEY_PLACEMENT.flagsmith });
   return async (app) => {

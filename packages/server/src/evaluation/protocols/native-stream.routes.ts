@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.js';
+import type { SdkContext } from '../../context.js';
 import { anyOf, withExample } from '../../http/openapi.js';
 import { exampleTimes } from '../../http/openapi-examples.js';
 import { ErrorResponse } from '../../http/schemas.js';
@@ -31,7 +31,7 @@ const errors = {
  * event id is the etag, so a reconnecting EventSource (`Last-Event-ID`) is not told again
  * about a state it has. The current state is sent once on connect.
  */
-export function nativeStreamRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function nativeStreamRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/stream',

@@ -150,6 +150,21 @@ describeEachDialect('native SDK API', (getDatabase) => {
     expect(document.statusCode).toBe(200);
     expect(Object.keys(document.json().context.features)).toContain('internal');
     expect(document.json().feature_types).toMatchObject({ banner: 'string', internal: 'boolean' });
+    // What `pennon edge` rebuilds the server's snapshot from: settings and features in order.
+    expect(document.json().environment).toMatchObject({
+      id: environmentId,
+      project: { id: t.projectId },
+      hide_disabled_flags: false,
+      hide_sensitive_data: true,
+      allow_client_traits: true,
+    });
+    expect(document.json().context.environment.key).toBe(clientKey);
+    const features = document.json().features as { key: string; server_key_only: boolean }[];
+    expect(features.map((f) => f.key)).toEqual(['banner', 'dark_mode', 'internal']);
+    expect(features.find((f) => f.key === 'internal')).toMatchObject({
+      type: 'boolean',
+      server_key_only: true,
+    });
     const etag = document.headers.etag as string;
     const again = await t.app.inject({
       url,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FlagResult } from '@pennon/engine';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.js';
+import type { SdkContext } from '../../context.js';
 import { invalid } from '../../errors.js';
 import { flattened, jsonText } from '../../http/json-text.js';
 import { security, withExample, withExamples } from '../../http/openapi.js';
@@ -22,7 +22,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 413
  * Pennon's own SDK API: precomputed flags for one identity (client or server key), and the
  * environment document with every rule (server keys only), validated by ETag.
  */
-export function nativeSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function nativeSdkRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
   const anyKey = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.native });
   const serverKey = ctx.sdkGuard.hook({ needs: 'server', placement: KEY_PLACEMENT.native });
   return async (app) => {

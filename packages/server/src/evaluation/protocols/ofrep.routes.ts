@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.js';
+import type { SdkContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { anyOf, withExample } from '../../http/openapi.js';
 import {
@@ -39,7 +39,7 @@ import { ofrepBulkText } from './ofrep-json.js';
  * a server key is refused there (403), since URLs end up in logs and histories. The stream
  * tells the client only "refetch", never any flag, so the public key reveals nothing new.
  */
-export function ofrepRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function ofrepRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
   /** Before the body is parsed: unknown keys and over-limit keys cost nothing more. */
   const authenticate = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.ofrep });
   const keyOf = sdkKey;

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../../context.js';
-import { EventsRepository } from '../../events/events.repository.js';
+import type { SdkContext } from '../../context.js';
 import { EVENTS_BODY_LIMIT_BYTES } from '../../events/events.schema.js';
-import { EventsService } from '../../events/events.service.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { anyOf, withExample, withExamples } from '../../http/openapi.js';
 import { exampleTimes } from '../../http/openapi-examples.js';
@@ -31,8 +29,8 @@ const exampleTime = Date.parse(exampleTimes.updated);
  * `networkConfig.api` pointed at `http://host/v1`: `POST /initialize` answers precomputed
  * gates and configs for one user; `POST /rgstr` (and `/log_event`) takes event batches.
  */
-export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const events = new EventsService(new EventsRepository(ctx.db));
+export function statsigRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
+  const events = ctx.events;
   // `@statsig/js-client` sends the key as `?k=`: client keys only there.
   const keyHook = ctx.sdkGuard.hook({
     needs: 'any',

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { KeyDirectory } from './auth/environment-keys.js';
+import type { Config } from './config.js';
+import type { SdkContext } from './context.js';
+import { flagsmithRoutes } from './evaluation/protocols/flagsmith.routes.js';
+import { flagsmithSseRoutes } from './evaluation/protocols/flagsmith-sse.routes.js';
+import { nativeSdkRoutes } from './evaluation/protocols/native.routes.js';
+import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
+import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
+import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
+import { SdkGuard } from './evaluation/sdk-guard.js';
+import { eventsSdkRoutes } from './events/events.routes.js';
+
+/**
+ * Every SDK protocol, each a thin adapter over `ctx.evaluation`, at the addresses clients
+ * expect. `pennon serve` and `pennon edge` both register exactly this. Register new ones here.
+ */
+export async function registerSdkRoutes(app: FastifyInstance, ctx: SdkContext): Promise<void> {
+  await app.register(eventsSdkRoutes(ctx), { prefix: '/api/sdk/v1' });
+  await app.register(statsigRoutes(ctx), { prefix: '/v1' });
+  // Flagsmith's clients open the stream on their realtime host (`/sse/…`); under /api/v1 it
+  // serves clients configured with the API address.
+  await app.register(flagsmithSseRoutes(ctx));
+  await app.register(flagsmithSseRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(nativeStreamRoutes(ctx), { prefix: '/api/sdk/v1' });
+  await app.register(nativeSdkRoutes(ctx), { prefix: '/api/sdk/v1' });
+  await app.register(flagsmithRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(ofrepRoutes(ctx), { prefix: '/ofrep/v1' });
+}
+
+/** The front door of the SDK routes, with the configured rate limits. */
+export function sdkGuard(
+  keys: KeyDirectory,
+  config: Pick<Config, 'sdkRateLimit' | 'sdkAddressRateLimit' | 'eventBytesPerSecond'>,
+): SdkGuard {
+  return new SdkGuard(keys, {
+    perKey: perSecond(config.sdkRateLimit),
+    perAddress: perSecond(config.sdkAddressRateLimit),
+    // A minute's worth at once: batching SDKs send seldom and large.
+    eventBytes: { perSecond: config.eventBytesPerSecond, burst: 60 * config.eventBytesPerSecond },
+  });
+}
+
+/** A rate of `n` per second with a burst of two seconds' worth; 0 means no limit. */
+function perSecond(n: number) {
+  return n > 0 ? { perSecond: n, burst: 2 * n } : (false as const);
+}
