@@ -19,7 +19,7 @@ export interface WebhookWorkerOptions {
   pollMs?: number;
   /** How long a claim holds a delivery; longer than `timeoutMs`, so a live worker never loses one. */
   leaseMs?: number;
-  /** How long a receiver may take to answer. */
+  /** How long a receiver may take to answer; by default 10 s, and at most half the lease. */
   timeoutMs?: number;
   /** After this many attempts a delivery is `failed` and never retried. */
   maxAttempts?: number;
@@ -71,7 +71,10 @@ export class WebhookWorker {
     private readonly settings: WebhookWorkerOptions = {},
   ) {
     this.deliveries = new WebhookDeliveriesRepository(db);
-    this.options = { ...DEFAULTS, ...withoutUndefined(settings) };
+    const leaseMs = settings.leaseMs ?? DEFAULTS.leaseMs;
+    // Half the lease leaves the other half to record the outcome before another worker may take it.
+    const timeoutMs = Math.min(DEFAULTS.timeoutMs, leaseMs / 2);
+    this.options = { ...DEFAULTS, timeoutMs, ...withoutUndefined(settings) };
     this.now = settings.now ?? Date.now;
   }
 
