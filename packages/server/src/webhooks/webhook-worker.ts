@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../storage/tables.js';
 import {
@@ -59,6 +60,11 @@ export const RESPONSE_BODY_LIMIT = 1024;
  * same `X-Pennon-Delivery` id: receivers deduplicate by it.
  */
 export class WebhookWorker {
+  /**
+   * Starts every lease token, so the outbox shows which process holds a delivery (as
+   * `claimed_by` does for scheduled changes); the random rest keeps each claim distinct.
+   */
+  readonly owner = `${os.hostname()}:${process.pid}`;
   private readonly deliveries: WebhookDeliveriesRepository;
   private readonly options: typeof DEFAULTS;
   private readonly now: () => number;
@@ -99,7 +105,7 @@ export class WebhookWorker {
     const ids = await this.deliveries.due(at, this.options.batch);
     const claimed: ClaimedDelivery[] = [];
     for (const id of ids) {
-      const token = randomBytes(12).toString('base64url');
+      const token = `${this.owner}:${randomBytes(12).toString('base64url')}`;
       const row = await this.deliveries.claim(
         id,
         at,
