@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,16 +7,25 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailableReason, TEST_POSTGRES_URL } from '../packages/server/src/testing/databases.js';
+import {
+  DELIVERY_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verify,
+} from '../packages/server/src/webhooks/webhook-signature.js';
 
 /**
- * Change requests and scheduled changes across two real `pennon serve` processes on one
- * PostgreSQL database: a scheduled change is applied once whichever process polls, and two
+ * Change requests, scheduled changes and webhooks across two real `pennon serve` processes on
+ * one PostgreSQL database: a scheduled change is applied once whichever process polls; two
  * commits racing on one flag through different processes end with one winner and one clear
- * conflict.
+ * conflict; a webhook whose sender is killed mid-delivery is delivered by the other process
+ * once the lease ends, and recorded delivered once.
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN_TOKEN = 'pat_e2e-teams-admin-token-0123456789abc';
+/** Seconds a process holds a webhook delivery: short, so a killed sender's is resent soon. */
+const WEBHOOK_LEASE_SECONDS = 6;
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read admin payloads ad hoc.
 type Payload = any;
@@ -179,8 +189,148 @@ const pgSkip = await postgresUnavailableReason();
       }
       expect(status).toBe('applied');
     }, 60_000);
+
+    it('delivers a webhook once (recorded) after its sender is killed mid-delivery: the other process resends it', async () => {
+      // Two processes again: `a`, and `c` in place of the B that left.
+      const c = await serve(['--database-url', databaseUrl]);
+      const receiver = await holdingReceiver();
+      cleanups.push(receiver.close);
+      const projectId = (await admin(a, 'GET', '/projects')).items[0].id;
+      const webhook = await admin(a, 'POST', `/projects/${projectId}/webhooks`, {
+        url: receiver.url,
+        environment_id: development,
+        events: ['flags'],
+      });
+      receiver.secret = webhook.secret;
+      await admin(c, 'PATCH', `/environments/${development}/feature-states/launch`, { value: 'hooked' });
+
+      // The receiver holds the first request open: its sender is mid-delivery when it dies.
+      await receiver.firstArrived;
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      const deliveries = async () =>
+        (
+          await client.query(
+            'select id, status, attempts, lease_token, response_code from webhook_deliveries where webhook_id = $1',
+            [webhook.id],
+          )
+        ).rows as {
+          id: string;
+          status: string;
+          attempts: number;
+          lease_token: string | null;
+          response_code: number;
+        }[];
+      try {
+        const [held] = await deliveries();
+        // The lease token names the holder (host:pid:…): kill -9 exactly the sender.
+        const senderPid = Number(held.lease_token?.split(':')[1]);
+        const sender = [a, c].find((server) => server.process.pid === senderPid);
+        const survivor = sender === a ? c : a;
+        if (!sender) throw new Error(`No process ${senderPid} holds the delivery (${held.lease_token}).`);
+        const killed = new Promise((resolve) => sender.process.once('exit', resolve));
+        sender.process.kill('SIGKILL');
+        await killed;
+        expect(sender.process.signalCode).toBe('SIGKILL');
+
+        // The survivor resends once the lease ends; the deadline only bounds a failure.
+        let rows = await deliveries();
+        const deadline = Date.now() + (WEBHOOK_LEASE_SECONDS + 30) * 1000;
+        while (rows[0]?.status !== 'delivered' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          rows = await deliveries();
+        }
+        // One delivery, recorded delivered once, after two attempts (the killed one counts).
+        expect(rows).toEqual([
+          { id: held.id, status: 'delivered', attempts: 2, lease_token: null, response_code: 200 },
+        ]);
+        // Delivery is at least once: the receiver saw this delivery twice, with the same id and
+        // body each time, so it keeps the first and drops the second by X-Pennon-Delivery.
+        expect(receiver.seen.map((request) => request.id)).toEqual([held.id, held.id]);
+        expect(new Set(receiver.seen.map((request) => request.body)).size).toBe(1);
+        expect(receiver.seen.every((request) => request.verified)).toBe(true);
+        expect(JSON.parse(receiver.seen[0].body)).toMatchObject({
+          id: held.id,
+          event: 'feature_state.update',
+          data: { after: { feature_key: 'launch', value: 'hooked' } },
+        });
+        const log = await admin(survivor, 'GET', `/webhooks/${webhook.id}/deliveries`);
+        expect(log.items).toMatchObject([
+          { id: held.id, status: 'delivered', attempts: 2, response_code: 200 },
+        ]);
+      } finally {
+        await client.end();
+      }
+    }, 120_000);
   },
 );
+
+interface HeldRequest {
+  id: string;
+  body: string;
+  verified: boolean;
+}
+
+/**
+ * A webhook receiver on loopback that never answers the first request (its sender is to die
+ * holding it) and answers 200 to every later one, verifying each signature as a user would.
+ */
+async function holdingReceiver(): Promise<{
+  url: string;
+  secret: string;
+  seen: HeldRequest[];
+  firstArrived: Promise<void>;
+  close(): Promise<void>;
+}> {
+  let arrived: () => void = () => {};
+  const firstArrived = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const state = { secret: '', seen: [] as HeldRequest[] };
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      state.seen.push({
+        id: String(request.headers[DELIVERY_HEADER]),
+        body,
+        verified: verify(
+          state.secret,
+          {
+            signature: request.headers[SIGNATURE_HEADER] as string | undefined,
+            timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
+          },
+          body,
+          Math.floor(Date.now() / 1000),
+        ),
+      });
+      if (state.seen.length === 1) {
+        arrived();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    get secret() {
+      return state.secret;
+    },
+    set secret(value: string) {
+      state.secret = value;
+    },
+    seen: state.seen,
+    firstArrived,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 /** A database of its own on the test server, dropped afterwards. */
 async function freshDatabase(): Promise<string> {
@@ -220,6 +370,11 @@ async function serve(args: string[]): Promise<Pennon> {
       ADMIN_TOKEN,
       '--log-level',
       'warn',
+      '--webhook-lease',
+      String(WEBHOOK_LEASE_SECONDS),
+      // One process each, no primary: the processes these tests kill and name by pid are the servers.
+      '--workers',
+      '1',
       ...args,
     ],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -22,6 +22,7 @@ describe('configuration', () => {
       maxIdentitiesPerEnvironment: 1_000_000,
       maxTraitsPerEnvironment: 20_000_000,
       eventBytesPerSecond: 1024 * 1024,
+      webhookLeaseSeconds: 60,
       publicUrl: undefined,
       adminCorsOrigins: [],
     });
@@ -45,6 +46,7 @@ describe('configuration', () => {
       PENNON_MAX_IDENTITIES: '1000',
       PENNON_MAX_TRAITS: '5000',
       PENNON_EVENT_BYTES_PER_SECOND: '65536',
+      PENNON_WEBHOOK_LEASE: '6',
       PENNON_PUBLIC_URL: 'https://flags.example.com/',
       PENNON_ADMIN_CORS_ORIGINS: 'https://console.example.com, https://admin.example.com',
     });
@@ -65,6 +67,7 @@ describe('configuration', () => {
       maxIdentitiesPerEnvironment: 1000,
       maxTraitsPerEnvironment: 5000,
       eventBytesPerSecond: 65536,
+      webhookLeaseSeconds: 6,
       publicUrl: 'https://flags.example.com',
       adminCorsOrigins: ['https://console.example.com', 'https://admin.example.com'],
     });
@@ -86,6 +89,7 @@ describe('configuration', () => {
     [{ PENNON_MAX_CONNECTIONS_PER_ADDRESS: 'many' }, /PENNON_MAX_CONNECTIONS_PER_ADDRESS/],
     [{ PENNON_PUBLIC_URL: 'flags.example.com' }, /PENNON_PUBLIC_URL/],
     [{ PENNON_SDK_RATE_LIMIT: '-5' }, /PENNON_SDK_RATE_LIMIT/],
+    [{ PENNON_WEBHOOK_LEASE: '1' }, /PENNON_WEBHOOK_LEASE/],
   ])('refuses %o with a message naming the problem', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -28,6 +28,11 @@ export interface Config {
   maxTraitsPerEnvironment: number;
   /** Bytes of events and exposures one key may store per second (bursts of a minute's worth). */
   eventBytesPerSecond: number;
+  /**
+   * Seconds a server holds a webhook delivery it is sending; if it dies meanwhile, another
+   * server sends it again once the lease ends. A receiver gets half of it to answer.
+   */
+  webhookLeaseSeconds: number;
   /** The address clients reach the server at, for URLs it hands out (streams); unset: the request's. */
   publicUrl?: string;
   /** Browser origins allowed to call the admin API; SDK routes answer every origin. */
@@ -60,6 +65,7 @@ export const NUMBER_SETTINGS = {
   maxIdentitiesPerEnvironment: ['PENNON_MAX_IDENTITIES', 1_000_000, 1],
   maxTraitsPerEnvironment: ['PENNON_MAX_TRAITS', 20_000_000, 1],
   eventBytesPerSecond: ['PENNON_EVENT_BYTES_PER_SECOND', 1024 * 1024, 1],
+  webhookLeaseSeconds: ['PENNON_WEBHOOK_LEASE', 60, 2],
 } as const satisfies Record<string, readonly [string, number, number]>;
 
 type NumberSetting = keyof typeof NUMBER_SETTINGS;

@@ -75,7 +75,10 @@ export async function startServer(
     );
     // Its first round sends what an earlier process left pending (a restart, a crash). Every
     // worker runs one: deliveries are claimed with a lease in the database, never twice.
-    const webhooks = new WebhookWorker(database.db, { log: app.log });
+    const webhooks = new WebhookWorker(database.db, {
+      log: app.log,
+      leaseMs: config.webhookLeaseSeconds * 1000,
+    });
     webhooks.start();
     const busToClose = bus;
     return {

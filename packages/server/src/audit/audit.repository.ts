@@ -12,6 +12,8 @@ export interface AuditFilter {
   /** ISO times as stored (`toISOString`), so text order is time order. */
   from?: string;
   to?: string;
+  /** Only records of these projects (a member's); absent: every record. */
+  projects?: readonly string[];
 }
 
 /** Reads of the audit log; it is written only by `recordAudit` and never updated or deleted. */
@@ -34,6 +36,12 @@ export class AuditRepository {
     }
     if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+    const { projects } = filter;
+    if (projects !== undefined) {
+      // No projects: nothing to read (and `in ()` is not SQL).
+      if (projects.length === 0) return Promise.resolve({ items: [], next_cursor: null });
+      query = query.where('project_id', 'in', projects);
+    }
     return paginate(query, 'id', page, 'desc');
   }
 

@@ -142,7 +142,12 @@ describeEachDialect('audit log', (getDatabase) => {
         (rotation.after as { client_key: string }).client_key.endsWith(rotated.client_key.slice(-4)),
       ).toBe(true);
       const [tokenRecord] = (await records(`resource_type=admin_token&resource_id=${token.id}`)).items;
-      expect(tokenRecord.after).toEqual({ id: token.id, name: 'audited', created_at: token.created_at });
+      expect(tokenRecord.after).toEqual({
+        id: token.id,
+        name: 'audited',
+        role: 'owner',
+        created_at: token.created_at,
+      });
     });
 
     it('records an import once, over HTTP as the token and from the command line as the system', async () => {

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { access } from '../auth/access.js';
-import { principal } from '../auth/admin-auth.js';
+import { type AdminPrincipal, principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
 import { pageExample } from '../http/openapi-examples.js';
 import { adminErrors, Page } from '../http/schemas.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditParams, AuditQuery, AuditRecord } from './audit.schema.js';
-import { AuditService } from './audit.service.js';
+import { type AuditReader, AuditService } from './audit.service.js';
 
 const auditExample: AuditRecord = {
   id: '019c9c1a2b300000a1b2c3d4e5f60718',
@@ -38,14 +38,19 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Read the audit log',
           description:
-            'Every change made through the admin API, imports and the command line, newest first: ' +
-            'who (user, admin token or system), when, what, and the resource before and after ' +
-            '(secrets masked). Filters combine with AND; `from`/`to` bound the time.',
+            'Every change made through the admin API, imports, change requests, scheduled changes and ' +
+            'the command line, newest first: who (user, admin token or system), when, what, and the ' +
+            'resource before and after (secrets masked). Filters combine with AND; `from`/`to` bound ' +
+            'the time. Owners and admins read every record; a member reads the records of the projects ' +
+            'they have a role in (a `project_id` of another project is 403).',
           querystring: AuditQuery,
           response: { 200: withExample(Page(AuditRecord), pageExample(auditExample)), ...adminErrors },
         },
       },
-      (request) => service.list(principal(request).organisationId, request.query),
+      (request) => {
+        const who = principal(request);
+        return service.list(who.organisationId, request.query, readerOf(who));
+      },
     );
     app.get(
       '/audit-log/:id',
@@ -58,7 +63,17 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: withExample(AuditRecord, auditExample), ...adminErrors },
         },
       },
-      (request) => service.get(principal(request).organisationId, request.params.id),
+      (request) => {
+        const who = principal(request);
+        return service.get(who.organisationId, request.params.id, readerOf(who));
+      },
     );
   };
+}
+
+/** Owners and admins (people and tokens) read everything; members, their projects' records. */
+function readerOf(who: AdminPrincipal): AuditReader {
+  return who.role === 'member'
+    ? { everything: false, projects: [...who.projects.keys()] }
+    : { everything: true };
 }

@@ -18,11 +18,39 @@ export const RESOURCE_TYPES = [
   'experiment',
   'webhook',
   'import',
+  'user',
+  'invitation',
+  'project_member',
+  'change_request',
+  'scheduled_change',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-/** Besides create/update/delete: what else a service does to a resource. */
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'rotate_key', 'start', 'stop', 'import'] as const;
+/**
+ * Besides create/update/delete: what else a service does to a resource. An invitation is
+ * `accept`ed (as the new person); a change request is `approve`d, `reject`ed, `cancel`led,
+ * `commit`ted, or `fail`s when the scheduler cannot commit it at its time; a scheduled change
+ * is `cancel`led, `apply`d or `fail`s. What a commit or an application changes is recorded
+ * too, each change under its own resource: a person's commit as that person, the scheduler's
+ * as the author who asked for it; the lifecycle step itself (`commit`, `apply`, `fail` at its
+ * time) is the scheduler's (`system`/`scheduler`).
+ */
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'rotate_key',
+  'start',
+  'stop',
+  'import',
+  'accept',
+  'approve',
+  'reject',
+  'cancel',
+  'commit',
+  'apply',
+  'fail',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const ACTOR_KINDS = ['user', 'token', 'system'] as const;

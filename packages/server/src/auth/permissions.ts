@@ -1,18 +1,62 @@
 /**
  * Who may do what: the one table every admin route is checked against (by `authorizeHook` in
- * auth/access.ts, from the permission each route declares in its `config`).
+ * auth/access.ts, from the permission each route declares in its `config`), and the source of
+ * the roles section of the documentation.
  *
- * Organisation roles
+ * Organisation roles (people and admin tokens alike; a token is owner or admin)
  * - owner: everything, including making and unmaking owners and revoking owner tokens.
  * - admin: everything except what concerns owners.
  * - member: sees only the projects they are a member of, with their project role there.
  *
  * Project roles (members only; owners and admins are admin of every project)
- * - admin: manage the project, its environments, client and server keys, and its members.
+ * - admin: manage the project, its environments, client and server keys, members and webhooks.
  * - editor: change flags, segments, identities, overrides, experiments and metrics; per
  *   environment an editor may be limited to 'propose' (changes go through a change request)
  *   or 'view'. Unlisted environments are 'edit'.
  * - viewer: read only.
+ *
+ * What each may do. Columns: organisation owner / admin (people and tokens); then members by
+ * project role: project admin, editor with 'edit' on the environment, editor with 'propose'
+ * there, viewer (or an editor with 'view' there). A member without a role in a project gets
+ * 403 for everything in it ("you have no role there").
+ *
+ * | what                                                             | owner | admin | p.admin | edit | propose | viewer |
+ * | ---------------------------------------------------------------- | ----- | ----- | ------- | ---- | ------- | ------ |
+ * | sign in and out, own sessions, `GET /auth/me`                    | yes   | yes   | yes     | yes  | yes     | yes    |
+ * | read the organisation, list projects (members: theirs)           | yes   | yes   | yes     | yes  | yes     | yes    |
+ * | rename the organisation, create projects, import Flagsmith       | yes   | yes   | no      | no   | no      | no     |
+ * | people, invitations, admin tokens (*)                            | yes   | yes*  | no      | no   | no      | no     |
+ * | read a project: features, segments, metrics, environments, members | yes | yes   | yes     | yes  | yes     | yes    |
+ * | change features, segments, metrics (project-level)               | yes   | yes   | yes     | yes  | yes**   | no     |
+ * | manage the project: rename, delete, environments (and their      | yes   | yes   | yes     | no   | no      | no     |
+ * |   protection), client and server keys, members                   |       |       |         |      |         |        |
+ * | webhooks: create, change, delete, deliveries, test ping          | yes   | yes   | yes     | no   | no      | no     |
+ * | read an environment: states, overrides, identities, experiments, | yes   | yes   | yes     | yes  | yes     | yes    |
+ * |   change requests, scheduled changes                             |       |       |         |      |         |        |
+ * | change it directly: feature states, segment and identity         | yes   | yes   | yes     | yes  | no      | no     |
+ * |   overrides, identities, experiments (unprotected environments)  |       |       |         |      |         |        |
+ * | schedule a change, cancel a scheduled change                     | yes   | yes   | yes     | yes  | no      | no     |
+ * | propose a change request; revise or cancel one's own             | yes   | yes   | yes     | yes  | yes     | no     |
+ * | approve, reject, commit a change request (never approve one's own) | yes | yes   | yes     | yes  | no      | no     |
+ * | read the audit log                                               | all   | all   | project | project | project | project |
+ *
+ * (*) Not about owners: only an owner creates, changes or removes an owner (user, invitation
+ * or token); the services check that rule against the thing changed.
+ * (**) Project-level changes have no environment: an editor limited to 'propose' in one
+ * environment still edits the project's features and segments.
+ *
+ * Change requests: proposing, revising and cancelling need environment.propose; approving,
+ * rejecting and committing need environment.edit, and nobody approves their own
+ * (change-requests/approval-rules.ts: a person through any session, a token as itself). An
+ * approval counts at commit only while its approver may still edit the environment: a role
+ * lowered since, a person removed or a token revoked drops it (change-requests/approvers.ts).
+ * Scheduled changes are direct changes at a later time: environment.edit; a protected
+ * environment schedules through a change request's `scheduled_at`. Webhooks are managed by
+ * project admins (project.manage). The audit log: owners and admins read every record;
+ * members read the records of the projects they have a role in, and a `project_id` filter
+ * naming another project is refused (audit/audit.service.ts).
+ *
+ * The permissions the routes declare:
  *
  * | permission          | owner | admin | member                                      |
  * | ------------------- | ----- | ----- | ------------------------------------------- |
@@ -23,24 +67,16 @@
  * | tokens.manage       | yes   | yes*  | no                                          |
  * | users.read          | yes   | yes   | no                                          |
  * | users.manage        | yes   | yes*  | no                                          |
+ * | audit.read          | yes   | yes   | yes (only their projects' records)          |
  * | projects.list       | yes   | yes   | yes (only their projects)                   |
  * | projects.create     | yes   | yes   | no                                          |
  * | project.read        | yes   | yes   | viewer, editor, admin of the project        |
  * | project.edit        | yes   | yes   | editor, admin of the project                |
  * | project.manage      | yes   | yes   | admin of the project                        |
  * | environment.read    | yes   | yes   | any role in the environment's project       |
- * | audit.read          | yes   | yes   | no                                          |
  * | environment.propose | yes   | yes   | project admin; editor with 'edit' or 'propose' there |
  * | environment.edit    | yes   | yes   | project admin; editor with 'edit' there     |
  * | environment.manage  | yes   | yes   | admin of the environment's project          |
- *
- * Change requests: proposing, revising and cancelling one needs environment.propose; approving,
- * rejecting and committing needs environment.edit, and nobody approves their own
- * (change-requests/approval-rules.ts). Scheduled changes are direct changes at a later time:
- * environment.edit. Webhooks are managed by project admins (project.manage).
- *
- * (*) Not about owners: only an owner creates, changes or removes an owner (user, invitation
- * or token); the services check that rule against the thing changed.
  */
 
 export const ORGANISATION_ROLES = ['owner', 'admin', 'member'] as const;
@@ -90,7 +126,8 @@ export const PERMISSIONS = {
   'tokens.manage': { level: 'organisation', organisation: ADMINS, what: 'manage admin tokens' },
   'users.read': { level: 'organisation', organisation: ADMINS, what: 'list people' },
   'users.manage': { level: 'organisation', organisation: ADMINS, what: 'manage people and invitations' },
-  'audit.read': { level: 'organisation', organisation: ADMINS, what: 'read the audit log' },
+  // Members pass and read only their projects' records: audit/audit.service.ts filters.
+  'audit.read': { level: 'organisation', organisation: EVERYONE, what: 'read the audit log' },
   'projects.list': { level: 'organisation', organisation: EVERYONE, what: 'list projects' },
   'projects.create': { level: 'organisation', organisation: ADMINS, what: 'create projects' },
   'project.read': { level: 'project', organisation: ADMINS, project: 'viewer', what: 'read this project' },

@@ -2,10 +2,14 @@ import type { Actor } from '../auth/actor.js';
 import { PennonError } from '../errors.js';
 
 /**
- * Who may do what to a change request, in one place so roles can be wired in later
- * (proposing needs 'edit' or 'propose' on the environment; approving and committing need
- * 'edit' on it, or project admin). Today every admin token may act; what holds whatever the
- * roles: the author never approves their own request, and only the author revises or cancels it.
+ * What holds between the people of one change request, whatever their roles: the author never
+ * approves (nor rejects) their own request, and only the author revises or cancels it. The
+ * roles themselves are checked before these rules, by the routes' declared permissions
+ * (auth/permissions.ts: proposing needs 'propose' on the environment, approving and
+ * committing 'edit'), and again at commit for each approval (approvers.ts).
+ *
+ * Identity is `kind` + `id`: a person is the same person through every session, a token is
+ * itself, and a person and a token are never the same actor (a token belongs to no person).
  * Each rule returns the refusal, or undefined when the actor may go ahead.
  */
 

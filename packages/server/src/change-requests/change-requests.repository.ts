@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Grants, OrganisationRole } from '../auth/permissions.js';
 import { resolveEnvironment } from '../environments/environment-lookup.js';
+import { ProjectMembersRepository } from '../projects/project-members.repository.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type {
   ChangeRequestApprovalRow,
@@ -8,9 +10,10 @@ import type {
   EnvironmentRow,
   Tables,
 } from '../storage/tables.js';
+import type { ApproverDirectory } from './approvers.js';
 
 /** Storage of change requests and their approvals. Callers scope by organisation first (`findEnvironment`). */
-export class ChangeRequestsRepository {
+export class ChangeRequestsRepository implements ApproverDirectory {
   constructor(private readonly db: Kysely<Tables>) {}
 
   /** Runs `work` in one transaction, with a repository bound to it and the transaction for the changes. */
@@ -110,29 +113,67 @@ export class ChangeRequestsRepository {
   }
 
   /**
-   * Marks a due request committed by `owner` and returns it, or nothing when another
+   * Claims a due request for committing: locks it if it is still approved and due, marks it
+   * committed by `owner`, and returns it as it was before the claim; nothing when another
    * scheduler (or a person) got there first. Runs in the transaction that applies the changes:
    * PostgreSQL makes a concurrent claim wait for the row, then find it no longer approved; a
    * failed apply rolls the claim back with it.
    */
-  claimDue(id: string, now: string, owner: string, closedBy: string): Promise<ChangeRequestRow | undefined> {
-    return this.db
-      .updateTable('change_requests')
-      .set({ status: 'committed', claimed_by: owner, closed_by: closedBy, closed_at: now, updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'approved')
-      .where('scheduled_at', '<=', now)
-      .returningAll()
-      .executeTakeFirst();
+  async claimDue(
+    id: string,
+    now: string,
+    closed: Pick<ChangeRequestRow, 'claimed_by' | 'closed_by' | 'closed_at'>,
+  ): Promise<ChangeRequestRow | undefined> {
+    const due = await this.lockApproved(id, now);
+    if (due) await this.update(id, { ...closed, status: 'committed', updated_at: now });
+    return due;
   }
 
-  /** Records why a scheduled commit failed, unless someone else closed the request meanwhile. */
-  async markFailed(id: string, failure: string, now: string): Promise<void> {
-    await this.db
+  /**
+   * Marks a request failed unless someone else closed it meanwhile; returns it as it was
+   * before, or nothing when it is no longer approved.
+   */
+  async markFailed(
+    id: string,
+    failed: Pick<ChangeRequestRow, 'status' | 'failure' | 'closed_at' | 'updated_at'>,
+  ): Promise<ChangeRequestRow | undefined> {
+    const current = await this.lockApproved(id);
+    if (current) await this.update(id, failed);
+    return current;
+  }
+
+  /** A no-op update that locks the row for the transaction and returns it, if still approved (and due). */
+  private lockApproved(id: string, dueAt?: string): Promise<ChangeRequestRow | undefined> {
+    let query = this.db
       .updateTable('change_requests')
-      .set({ status: 'failed', failure, closed_at: now, updated_at: now })
+      .set((eb) => ({ revision: eb.ref('revision') }))
       .where('id', '=', id)
-      .where('status', '=', 'approved')
-      .execute();
+      .where('status', '=', 'approved');
+    if (dueAt !== undefined) query = query.where('scheduled_at', '<=', dueAt);
+    return query.returningAll().executeTakeFirst();
+  }
+
+  async tokenRole(organisationId: string, tokenId: string): Promise<OrganisationRole | undefined> {
+    const row = await this.db
+      .selectFrom('admin_tokens')
+      .select('role')
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', tokenId)
+      .executeTakeFirst();
+    return row?.role as OrganisationRole | undefined;
+  }
+
+  async userGrants(organisationId: string, userId: string): Promise<Grants | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('role')
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      role: row.role as OrganisationRole,
+      projects: await new ProjectMembersRepository(this.db).grantsOf(userId),
+    };
   }
 }

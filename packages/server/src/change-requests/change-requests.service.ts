@@ -1,3 +1,6 @@
+import type { Transaction } from 'kysely';
+import { organisationOfProject, recordAudit } from '../audit/audit.record.js';
+import type { AuditAction } from '../audit/audit.schema.js';
 import { type Actor, currentActor, runAs } from '../auth/actor.js';
 import type { PlannedChange } from '../change-sets/change-set.schema.js';
 import type { ChangeSetService } from '../change-sets/change-set.service.js';
@@ -13,6 +16,7 @@ import type {
   ChangeRequestRow,
   ChangeRequestStatus,
   EnvironmentRow,
+  Tables,
 } from '../storage/tables.js';
 import {
   actorKey,
@@ -21,6 +25,7 @@ import {
   commitRefusal,
   rejectionRefusal,
 } from './approval-rules.js';
+import { type ApproverDirectory, countingApprovals } from './approvers.js';
 import type { ChangeRequestsRepository } from './change-requests.repository.js';
 import type {
   ApproveQuery,
@@ -100,8 +105,12 @@ export class ChangeRequestsService {
       created_at: now,
       updated_at: now,
     };
-    await this.requests.insert(row);
-    return toChangeRequest(row, [], environment);
+    const request = toChangeRequest(row, [], environment);
+    await this.requests.transaction(async (repository, trx) => {
+      await repository.insert(row);
+      await recordStep(trx, organisationId, environment, 'create', null, request);
+    });
+    return request;
   }
 
   /** New changes or a new time are a new revision: versions recorded again, approvals start over. */
@@ -113,7 +122,7 @@ export class ChangeRequestsService {
   ): Promise<ChangeRequest> {
     const environment = await this.requests.findEnvironment(organisationId, environmentRef);
     const planned = input.changes ? await this.changeSets.plan(environment, input.changes) : undefined;
-    return this.requests.transaction(async (repository) => {
+    return this.requests.transaction(async (repository, trx) => {
       const current = await requireOpen(repository, environment, id, 'revise');
       refuse(authorOnlyRefusal(currentActor(), authorOf(current), 'revise'));
       const scheduledAt =
@@ -132,10 +141,16 @@ export class ChangeRequestsService {
           : {}),
         updated_at: this.clock().toISOString(),
       };
+      const before = toChangeRequest(current, await repository.approvals([id]), environment);
       if (newRevision) await repository.clearApprovals(id);
       await repository.update(id, changes);
-      const row = { ...current, ...changes };
-      return toChangeRequest(row, await repository.approvals([id]), environment);
+      const after = toChangeRequest(
+        { ...current, ...changes },
+        await repository.approvals([id]),
+        environment,
+      );
+      await recordStep(trx, organisationId, environment, 'update', before, after);
+      return after;
     });
   }
 
@@ -147,7 +162,7 @@ export class ChangeRequestsService {
     query: ApproveQuery,
   ): Promise<ChangeRequest> {
     const actor = currentActor();
-    return this.requests.transaction(async (repository) => {
+    return this.requests.transaction(async (repository, trx) => {
       const environment = await repository.findEnvironment(organisationId, environmentRef);
       const current = await requireOpen(repository, environment, id, 'approve');
       refuse(approvalRefusal(actor, authorOf(current)));
@@ -158,6 +173,7 @@ export class ChangeRequestsService {
         );
       }
       const now = this.clock().toISOString();
+      const before = toChangeRequest(current, await repository.approvals([id]), environment);
       await repository.addApproval({
         change_request_id: id,
         actor_key: actorKey(actor),
@@ -165,10 +181,13 @@ export class ChangeRequestsService {
         approved_at: now,
       });
       const approvals = await repository.approvals([id]);
+      const counting = await countingApprovals(repository, organisationId, environment, approvals);
       const status: ChangeRequestStatus =
-        approvals.length >= requiredApprovals(environment) ? 'approved' : 'open';
+        counting.length >= requiredApprovals(environment) ? 'approved' : 'open';
       await repository.update(id, { status, updated_at: now });
-      return toChangeRequest({ ...current, status, updated_at: now }, approvals, environment);
+      const after = toChangeRequest({ ...current, status, updated_at: now }, approvals, environment);
+      await recordStep(trx, organisationId, environment, 'approve', before, after);
+      return after;
     });
   }
 
@@ -196,7 +215,7 @@ export class ChangeRequestsService {
       const current = await requireOpen(repository, environment, id, 'commit');
       refuse(commitRefusal(actor, authorOf(current)));
       const approvals = await repository.approvals([id]);
-      requireApproved(current, approvals, environment);
+      await requireApproved(repository, organisationId, current, approvals, environment);
       const now = this.clock();
       if (current.scheduled_at !== null && current.scheduled_at > now.toISOString()) {
         throw conflict(
@@ -214,7 +233,10 @@ export class ChangeRequestsService {
         updated_at: now.toISOString(),
       };
       await repository.update(id, closed);
-      return { request: toChangeRequest({ ...current, ...closed }, approvals, environment), change };
+      const request = toChangeRequest({ ...current, ...closed }, approvals, environment);
+      const before = toChangeRequest(current, approvals, environment);
+      await recordStep(trx, organisationId, environment, 'commit', before, request);
+      return { request, change };
     });
     if (change) await this.changes.publish(change);
     return request;
@@ -231,13 +253,24 @@ export class ChangeRequestsService {
     for (const id of await this.requests.dueIds(at, DUE_BATCH)) {
       try {
         const result = await this.requests.transaction(async (repository, trx) => {
-          const claimed = await repository.claimDue(id, at, owner, JSON.stringify(SCHEDULER));
+          const closed = { claimed_by: owner, closed_by: JSON.stringify(SCHEDULER), closed_at: at };
+          const claimed = await repository.claimDue(id, at, closed);
           if (!claimed) return undefined;
           const environment = await repository.environmentById(claimed.environment_id);
-          requireApproved(claimed, await repository.approvals([id]), environment);
+          const organisationId = await organisationOfProject(trx, environment.project_id);
+          const approvals = await repository.approvals([id]);
+          await requireApproved(repository, organisationId, claimed, approvals, environment);
+          // Each change is the author's, who asked for it; the commit at its time is the scheduler's.
           const change = await runAs(authorOf(claimed), () =>
             this.changeSets.apply(trx, environment, parseChanges(claimed), { checkVersions: true }),
           );
+          const before = toChangeRequest(claimed, approvals, environment);
+          const after = toChangeRequest(
+            { ...claimed, ...closed, status: 'committed', updated_at: at },
+            approvals,
+            environment,
+          );
+          await runAs(SCHEDULER, () => recordStep(trx, organisationId, environment, 'commit', before, after));
           return { change };
         });
         if (!result) continue;
@@ -245,7 +278,7 @@ export class ChangeRequestsService {
         if (result.change) await this.publishQuietly(result.change);
       } catch (error) {
         if (isTransient(error)) continue;
-        await this.requests.markFailed(id, JSON.stringify(failureOf(error)), at);
+        await runAs(SCHEDULER, () => this.markFailed(id, failureOf(error), at));
       }
     }
     return committed;
@@ -259,7 +292,7 @@ export class ChangeRequestsService {
     rule: (actor: Actor, author: Actor) => PennonError | undefined,
   ): Promise<ChangeRequest> {
     const actor = currentActor();
-    return this.requests.transaction(async (repository) => {
+    return this.requests.transaction(async (repository, trx) => {
       const environment = await repository.findEnvironment(organisationId, environmentRef);
       const current = await requireOpen(
         repository,
@@ -271,7 +304,47 @@ export class ChangeRequestsService {
       const now = this.clock().toISOString();
       const closed = { status, closed_by: JSON.stringify(actorView(actor)), closed_at: now, updated_at: now };
       await repository.update(id, closed);
-      return toChangeRequest({ ...current, ...closed }, await repository.approvals([id]), environment);
+      const approvals = await repository.approvals([id]);
+      const after = toChangeRequest({ ...current, ...closed }, approvals, environment);
+      const action = status === 'rejected' ? 'reject' : 'cancel';
+      await recordStep(
+        trx,
+        organisationId,
+        environment,
+        action,
+        toChangeRequest(current, approvals, environment),
+        after,
+      );
+      return after;
+    });
+  }
+
+  /** Records why a scheduled commit failed, unless someone else closed the request meanwhile. */
+  private async markFailed(
+    id: string,
+    failure: { code: string; message: string },
+    at: string,
+  ): Promise<void> {
+    await this.requests.transaction(async (repository, trx) => {
+      const closed = {
+        status: 'failed' as const,
+        failure: JSON.stringify(failure),
+        closed_at: at,
+        updated_at: at,
+      };
+      const current = await repository.markFailed(id, closed);
+      if (!current) return;
+      const environment = await repository.environmentById(current.environment_id);
+      const organisationId = await organisationOfProject(trx, environment.project_id);
+      const approvals = await repository.approvals([id]);
+      await recordStep(
+        trx,
+        organisationId,
+        environment,
+        'fail',
+        toChangeRequest(current, approvals, environment),
+        toChangeRequest({ ...current, ...closed }, approvals, environment),
+      );
     });
   }
 
@@ -299,17 +372,47 @@ async function requireOpen(
   return row;
 }
 
-function requireApproved(
+/** Enough approvals that still count (approvers.ts), or 409 `change_request_not_approved`. */
+async function requireApproved(
+  directory: ApproverDirectory,
+  organisationId: string,
   row: ChangeRequestRow,
   approvals: readonly ChangeRequestApprovalRow[],
   environment: EnvironmentRow,
-): void {
+): Promise<void> {
   const needed = requiredApprovals(environment);
-  if (approvals.length >= needed) return;
+  const counting = await countingApprovals(directory, organisationId, environment, approvals);
+  if (counting.length >= needed) return;
+  const lapsed = approvals.length - counting.length;
+  const why =
+    lapsed === 0
+      ? ''
+      : ` (${lapsed} approval${lapsed === 1 ? ' was' : 's were'} given by someone who may no longer edit this environment, and no longer count${lapsed === 1 ? 's' : ''})`;
   throw conflict(
     'change_request_not_approved',
-    `This change request has ${approvals.length} of the ${needed} approval${needed === 1 ? '' : 's'} it needs (revision ${row.revision}); others must approve it first.`,
+    `This change request has ${counting.length} of the ${needed} approval${needed === 1 ? '' : 's'} it needs (revision ${row.revision})${why}; others must approve it first.`,
   );
+}
+
+/** Records one step of a request's life, in the transaction that takes it, in its environment's history. */
+async function recordStep(
+  trx: Transaction<Tables>,
+  organisationId: string,
+  environment: EnvironmentRow,
+  action: AuditAction,
+  before: ChangeRequest | null,
+  after: ChangeRequest | null,
+): Promise<void> {
+  await recordAudit(trx, {
+    organisation_id: organisationId,
+    resource_type: 'change_request',
+    resource_id: (after ?? before)?.id as string,
+    action,
+    project_id: environment.project_id,
+    environment_id: environment.id,
+    before,
+    after,
+  });
 }
 
 function refuse(refusal: PennonError | undefined): void {

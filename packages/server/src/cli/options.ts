@@ -33,6 +33,10 @@ const NUMBER_FLAGS: Record<keyof typeof NUMBER_SETTINGS, [flag: string, meaning:
   maxIdentitiesPerEnvironment: ['--max-identities', 'stored identities per environment'],
   maxTraitsPerEnvironment: ['--max-traits', 'stored traits per environment'],
   eventBytesPerSecond: ['--event-bytes-per-second', 'bytes of events one key may store per second'],
+  webhookLeaseSeconds: [
+    '--webhook-lease',
+    'seconds a server holds a webhook delivery; another resends it after that if the first died',
+  ],
 };
 
 export const serverOptions = [

@@ -99,6 +99,21 @@ const FREE_FORM: [string, Method, string, 'admin' | 'client' | 'server', (json: 
     'admin',
     (j) => `{"identifier":"x","traits":${j}}`,
   ],
+  [
+    'change request value',
+    'POST',
+    '/api/admin/v1/environments/{env}/change-requests',
+    'admin',
+    (j) => `{"title":"t","changes":[{"kind":"feature_state","feature":"config","value":${j}}]}`,
+  ],
+  [
+    'scheduled change value',
+    'POST',
+    '/api/admin/v1/environments/{env}/scheduled-changes',
+    'admin',
+    (j) =>
+      `{"scheduled_at":"2099-01-01T00:00:00Z","changes":[{"kind":"feature_state","feature":"config","value":${j}}]}`,
+  ],
 ];
 
 const CASES: Case[] = [
@@ -214,6 +229,25 @@ const CASES: Case[] = [
       ],
       ['segment name', 'POST', '/api/admin/v1/projects/{project}/segments', '{"name":"s\\u0000"}'],
       ['server key name', 'POST', '/api/admin/v1/environments/{env}/server-keys', '{"name":"\\u0000"}'],
+      [
+        'change request title',
+        'POST',
+        '/api/admin/v1/environments/{env}/change-requests',
+        '{"title":"a\\u0000","changes":[{"kind":"feature_state","feature":"config","enabled":true}]}',
+      ],
+      [
+        'person name',
+        'POST',
+        '/api/admin/v1/users',
+        '{"email":"nul@example.com","name":"\\u0000","password":"correct horse battery staple"}',
+      ],
+      ['invitation email', 'POST', '/api/admin/v1/invitations', '{"email":"a\\u0000@example.com"}'],
+      [
+        'webhook description',
+        'POST',
+        '/api/admin/v1/projects/{project}/webhooks',
+        '{"url":"https://hooks.example.com","description":"\\ud800"}',
+      ],
     ] as const
   ).map(
     ([name, method, url, body]): Case => ({

@@ -1,10 +1,17 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { EnvironmentAccess, ProjectGrant, ProjectRole } from '../auth/permissions.js';
 import type { ProjectMemberRow, Tables } from '../storage/tables.js';
 
 /** Storage of people's roles in projects. */
 export class ProjectMembersRepository {
   constructor(private readonly db: Kysely<Tables>) {}
+
+  /** Runs `work` in one transaction, with a repository bound to it and the transaction for the audit record. */
+  transaction<T>(
+    work: (repository: ProjectMembersRepository, trx: Transaction<Tables>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new ProjectMembersRepository(trx), trx));
+  }
 
   /** Every project role of one person, by project id: what authorization checks against. */
   async grantsOf(userId: string): Promise<Map<string, ProjectGrant>> {

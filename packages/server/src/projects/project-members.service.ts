@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit.record.js';
 import type { EnvironmentAccess, ProjectRole } from '../auth/permissions.js';
 import { conflict, invalid, notFound } from '../errors.js';
+import { isUniqueViolation } from '../storage/errors.js';
 import type { Tables } from '../storage/tables.js';
 import { resolveProject } from './project-lookup.js';
 import type { ProjectMembersRepository } from './project-members.repository.js';
@@ -70,23 +72,30 @@ export class ProjectMembersService {
         `That person is an organisation ${user.role} and already administers every project.`,
       );
     }
-    if (await this.members.find(project.id, user.id)) {
-      throw conflict(
-        'already_member',
-        'That person is a member of this project already; change their role with PATCH.',
-      );
-    }
+    if (await this.members.find(project.id, user.id)) throw alreadyMember();
     const environments = await checkProjectRole(this.db, project.id, input.role, input.environments);
     const now = new Date().toISOString();
-    await this.members.insert({
-      project_id: project.id,
-      user_id: user.id,
-      role: input.role,
-      environments: JSON.stringify(environments),
-      created_at: now,
-      updated_at: now,
+    const adding = this.members.transaction(async (members, trx) => {
+      await members.insert({
+        project_id: project.id,
+        user_id: user.id,
+        role: input.role,
+        environments: JSON.stringify(environments),
+        created_at: now,
+        updated_at: now,
+      });
+      const added = await get(members, project.id, user.id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, project.id, user.id),
+        action: 'create',
+        after: added,
+      });
+      return added;
     });
-    return this.get(project.id, user.id);
+    // Two admins adding the same person at once: the second finds the first's row.
+    return adding.catch((error: unknown) => {
+      throw isUniqueViolation(error) ? alreadyMember() : error;
+    });
   }
 
   async update(
@@ -96,30 +105,64 @@ export class ProjectMembersService {
     input: UpdateProjectMember,
   ): Promise<ProjectMember> {
     const project = await resolveProject(this.db, organisationId, projectRef);
-    const current = await this.get(project.id, userId);
+    const current = await get(this.members, project.id, userId);
     const role = input.role ?? current.role;
     // A new role without new limits keeps the old ones only where they still apply (editors).
     const wanted = input.environments ?? (role === 'editor' ? current.environments : {});
     const environments = await checkProjectRole(this.db, project.id, role, wanted);
-    await this.members.update(project.id, userId, {
-      role,
-      environments: JSON.stringify(environments),
-      updated_at: new Date().toISOString(),
+    return this.members.transaction(async (members, trx) => {
+      // Read again inside: the record's "before" is what this change replaced.
+      const before = await get(members, project.id, userId);
+      await members.update(project.id, userId, {
+        role,
+        environments: JSON.stringify(environments),
+        updated_at: new Date().toISOString(),
+      });
+      const after = await get(members, project.id, userId);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, project.id, userId),
+        action: 'update',
+        before,
+        after,
+      });
+      return after;
     });
-    return this.get(project.id, userId);
   }
 
   async remove(organisationId: string, projectRef: string, userId: string): Promise<void> {
     const project = await resolveProject(this.db, organisationId, projectRef);
-    await this.get(project.id, userId);
-    await this.members.delete(project.id, userId);
+    await this.members.transaction(async (members, trx) => {
+      const before = await get(members, project.id, userId);
+      await members.delete(project.id, userId);
+      await recordAudit(trx, { ...auditScope(organisationId, project.id, userId), action: 'delete', before });
+    });
   }
+}
 
-  private async get(projectId: string, userId: string): Promise<ProjectMember> {
-    const row = await this.members.find(projectId, userId);
-    if (!row) throw notFound('project_member', userId, 'user id');
-    return toMember(row);
-  }
+const alreadyMember = () =>
+  conflict(
+    'already_member',
+    'That person is a member of this project already; change their role with PATCH.',
+  );
+
+async function get(
+  members: ProjectMembersRepository,
+  projectId: string,
+  userId: string,
+): Promise<ProjectMember> {
+  const row = await members.find(projectId, userId);
+  if (!row) throw notFound('project_member', userId, 'user id');
+  return toMember(row);
+}
+
+/** A project role is recorded under the person's id, in the project's history. */
+function auditScope(organisationId: string, projectId: string, userId: string) {
+  return {
+    organisation_id: organisationId,
+    resource_type: 'project_member' as const,
+    resource_id: userId,
+    project_id: projectId,
+  };
 }
 
 function toMember(row: {

@@ -45,16 +45,11 @@ export class ScheduledChangesRepository {
     await this.db.insertInto('scheduled_changes').values(row).execute();
   }
 
-  /** Cancels a pending change; false when it is no longer pending (applied, failed, cancelled). */
-  async cancel(environmentId: string, id: string, now: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('scheduled_changes')
-      .set({ status: 'cancelled', updated_at: now })
-      .where('environment_id', '=', environmentId)
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  /** Cancels a pending change; returns it as it was, or nothing when it is no longer pending. */
+  async cancel(environmentId: string, id: string, now: string): Promise<ScheduledChangeRow | undefined> {
+    const pending = await this.lockPending(id, { environmentId });
+    if (pending) await this.update(id, { status: 'cancelled', updated_at: now });
+    return pending;
   }
 
   /** Pending changes whose time has come, oldest first. */
@@ -71,30 +66,53 @@ export class ScheduledChangesRepository {
   }
 
   /**
-   * Marks a due change applied by `owner` and returns it, or nothing when another scheduler
-   * got there first (or it was cancelled). Runs in the transaction that applies the change:
-   * PostgreSQL makes a concurrent claim wait on the row and then find it no longer pending,
-   * and a crash or failure before commit rolls back the claim with the change. The open
-   * transaction is the lease; no lease column can outlive a dead claimer.
+   * Claims a due change: locks it if it is still pending and due, marks it applied by `owner`,
+   * and returns it as it was before the claim; nothing when another scheduler got there first
+   * (or it was cancelled). Runs in the transaction that applies the change: PostgreSQL makes a
+   * concurrent claim wait on the row and then find it no longer pending, and a crash or failure
+   * before commit rolls back the claim with the change. The open transaction is the lease; no
+   * lease column can outlive a dead claimer.
    */
-  claimDue(id: string, now: string, owner: string): Promise<ScheduledChangeRow | undefined> {
-    return this.db
-      .updateTable('scheduled_changes')
-      .set({ status: 'applied', applied_at: now, claimed_by: owner, updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .where('scheduled_at', '<=', now)
-      .returningAll()
-      .executeTakeFirst();
+  async claimDue(id: string, now: string, owner: string): Promise<ScheduledChangeRow | undefined> {
+    const due = await this.lockPending(id, { dueAt: now });
+    if (due)
+      await this.update(id, { status: 'applied', applied_at: now, claimed_by: owner, updated_at: now });
+    return due;
   }
 
-  /** Records why applying failed, unless it was cancelled or applied meanwhile. */
-  async markFailed(id: string, failure: string, now: string, owner: string): Promise<void> {
-    await this.db
+  /** Records why applying failed, unless it was cancelled or applied meanwhile; returns it as it was. */
+  async markFailed(
+    id: string,
+    failure: string,
+    now: string,
+    owner: string,
+  ): Promise<ScheduledChangeRow | undefined> {
+    const pending = await this.lockPending(id, {});
+    if (pending) await this.update(id, { status: 'failed', failure, claimed_by: owner, updated_at: now });
+    return pending;
+  }
+
+  /** A no-op update that locks a still pending row for the transaction and returns it. */
+  private lockPending(
+    id: string,
+    where: { environmentId?: string; dueAt?: string },
+  ): Promise<ScheduledChangeRow | undefined> {
+    let query = this.db
       .updateTable('scheduled_changes')
-      .set({ status: 'failed', failure, claimed_by: owner, updated_at: now })
+      .set((eb) => ({ status: eb.ref('status') }))
       .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .execute();
+      .where('status', '=', 'pending');
+    if (where.environmentId !== undefined) query = query.where('environment_id', '=', where.environmentId);
+    if (where.dueAt !== undefined) query = query.where('scheduled_at', '<=', where.dueAt);
+    return query.returningAll().executeTakeFirst();
+  }
+
+  private async update(
+    id: string,
+    changes: Partial<
+      Pick<ScheduledChangeRow, 'status' | 'applied_at' | 'claimed_by' | 'failure' | 'updated_at'>
+    >,
+  ): Promise<void> {
+    await this.db.updateTable('scheduled_changes').set(changes).where('id', '=', id).execute();
   }
 }

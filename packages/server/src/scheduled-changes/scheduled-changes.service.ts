@@ -1,3 +1,6 @@
+import type { Transaction } from 'kysely';
+import { organisationOfProject, recordAudit } from '../audit/audit.record.js';
+import type { AuditAction } from '../audit/audit.schema.js';
 import { type Actor, currentActor, runAs } from '../auth/actor.js';
 import type { PlannedChange } from '../change-sets/change-set.schema.js';
 import type { ChangeSetService } from '../change-sets/change-set.service.js';
@@ -6,7 +9,7 @@ import { conflict, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
 import { newId } from '../shared/ids.js';
-import type { ScheduledChangeRow } from '../storage/tables.js';
+import type { EnvironmentRow, ScheduledChangeRow, Tables } from '../storage/tables.js';
 import type { ScheduledChangesRepository } from './scheduled-changes.repository.js';
 import type {
   CreateScheduledChange,
@@ -16,6 +19,8 @@ import type {
 } from './scheduled-changes.schema.js';
 import { type DueWork, failureOf, isTransient } from './scheduler.js';
 
+/** Who the audit log names for what happens at a change's time (applied, failed). */
+const SCHEDULER: Actor = { kind: 'system', id: 'scheduler' };
 /** Due changes one tick applies; the rest wait for the next tick. */
 const DUE_BATCH = 20;
 
@@ -75,21 +80,32 @@ export class ScheduledChangesService implements DueWork {
       created_at: now,
       updated_at: now,
     };
-    await this.scheduled.insert(row);
-    return toScheduledChange(row);
+    const created = toScheduledChange(row);
+    await this.scheduled.transaction(async (repository, trx) => {
+      await repository.insert(row);
+      await recordStep(trx, organisationId, environment, 'create', null, created);
+    });
+    return created;
   }
 
   /** Cancels a pending change; one already applied, failed or cancelled is 409. */
   async cancel(organisationId: string, environmentRef: string, id: string): Promise<void> {
     const environment = await this.scheduled.findEnvironment(organisationId, environmentRef);
-    const row = await this.scheduled.find(environment.id, id);
-    if (!row) throw notFound('scheduled_change', id);
-    if (await this.scheduled.cancel(environment.id, id, this.clock().toISOString())) return;
-    const now = await this.scheduled.find(environment.id, id);
-    throw conflict(
-      'scheduled_change_closed',
-      `This scheduled change is ${now?.status ?? row.status}; only a pending one can be cancelled.`,
-    );
+    await this.scheduled.transaction(async (repository, trx) => {
+      const now = this.clock().toISOString();
+      const pending = await repository.cancel(environment.id, id, now);
+      if (pending) {
+        const after = toScheduledChange({ ...pending, status: 'cancelled', updated_at: now });
+        await recordStep(trx, organisationId, environment, 'cancel', toScheduledChange(pending), after);
+        return;
+      }
+      const row = await repository.find(environment.id, id);
+      if (!row) throw notFound('scheduled_change', id);
+      throw conflict(
+        'scheduled_change_closed',
+        `This scheduled change is ${row.status}; only a pending one can be cancelled.`,
+      );
+    });
   }
 
   /** Applies the pending changes due at `now`, each claimed and applied in one transaction. */
@@ -103,8 +119,27 @@ export class ScheduledChangesService implements DueWork {
           if (!claimed) return undefined;
           const environment = await repository.environmentById(claimed.environment_id);
           const author = JSON.parse(claimed.author) as Actor;
+          // Each change is the author's, who asked for it; applying it at its time is the scheduler's.
           const change = await runAs(author, () =>
             this.changeSets.apply(trx, environment, parseChanges(claimed), { checkVersions: false }),
+          );
+          const organisationId = await organisationOfProject(trx, environment.project_id);
+          const after = {
+            ...claimed,
+            status: 'applied' as const,
+            applied_at: at,
+            claimed_by: owner,
+            updated_at: at,
+          };
+          await runAs(SCHEDULER, () =>
+            recordStep(
+              trx,
+              organisationId,
+              environment,
+              'apply',
+              toScheduledChange(claimed),
+              toScheduledChange(after),
+            ),
           );
           return { change };
         });
@@ -114,11 +149,51 @@ export class ScheduledChangesService implements DueWork {
         if (result.change) await this.changes.publish(result.change).catch(() => {});
       } catch (error) {
         if (isTransient(error)) continue;
-        await this.scheduled.markFailed(id, JSON.stringify(failureOf(error)), at, owner);
+        await runAs(SCHEDULER, () => this.markFailed(id, JSON.stringify(failureOf(error)), at, owner));
       }
     }
     return applied;
   }
+
+  /** Records why applying failed, unless it was cancelled or applied meanwhile. */
+  private async markFailed(id: string, failure: string, at: string, owner: string): Promise<void> {
+    await this.scheduled.transaction(async (repository, trx) => {
+      const pending = await repository.markFailed(id, failure, at, owner);
+      if (!pending) return;
+      const environment = await repository.environmentById(pending.environment_id);
+      const organisationId = await organisationOfProject(trx, environment.project_id);
+      const after = { ...pending, status: 'failed' as const, failure, claimed_by: owner, updated_at: at };
+      await recordStep(
+        trx,
+        organisationId,
+        environment,
+        'fail',
+        toScheduledChange(pending),
+        toScheduledChange(after),
+      );
+    });
+  }
+}
+
+/** Records one step of a scheduled change's life, in the transaction that takes it. */
+async function recordStep(
+  trx: Transaction<Tables>,
+  organisationId: string,
+  environment: EnvironmentRow,
+  action: AuditAction,
+  before: ScheduledChange | null,
+  after: ScheduledChange,
+): Promise<void> {
+  await recordAudit(trx, {
+    organisation_id: organisationId,
+    resource_type: 'scheduled_change',
+    resource_id: after.id,
+    action,
+    project_id: environment.project_id,
+    environment_id: environment.id,
+    before,
+    after,
+  });
 }
 
 function parseChanges(row: ScheduledChangeRow): PlannedChange[] {

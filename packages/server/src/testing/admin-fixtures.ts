@@ -154,6 +154,9 @@ export async function changeTablesSnapshot(db: Kysely<Tables>): Promise<string> 
     'change_requests',
     'change_request_approvals',
     'scheduled_changes',
+    // A refused request leaves no record either: records are written with the change only.
+    'audit_log',
+    'webhook_deliveries',
   ] as const;
   const rows: Record<string, unknown[]> = {};
   for (const table of tables) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { InvitationRow, ProjectMemberRow, Tables } from '../storage/tables.js';
 
 const PUBLIC_COLUMNS = ['id', 'email', 'organisation_role', 'projects', 'created_at', 'expires_at'] as const;
@@ -7,8 +7,11 @@ const PUBLIC_COLUMNS = ['id', 'email', 'organisation_role', 'projects', 'created
 export class InvitationsRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  transaction<T>(work: (repository: InvitationsRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new InvitationsRepository(trx)));
+  /** Runs `work` in one transaction, with a repository bound to it and the transaction for the audit record. */
+  transaction<T>(
+    work: (repository: InvitationsRepository, trx: Transaction<Tables>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new InvitationsRepository(trx), trx));
   }
 
   pending(organisationId: string, now: string) {

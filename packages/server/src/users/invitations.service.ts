@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit.record.js';
+import { runAs } from '../auth/actor.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { EnvironmentAccess, OrganisationRole, ProjectRole } from '../auth/permissions.js';
 import { hashToken } from '../auth/tokens.js';
@@ -7,7 +9,7 @@ import { resolveProject } from '../projects/project-lookup.js';
 import { checkProjectRole } from '../projects/project-members.service.js';
 import { newId, newSecret } from '../shared/ids.js';
 import { isUniqueViolation } from '../storage/errors.js';
-import type { Tables } from '../storage/tables.js';
+import type { InvitationRow, ProjectMemberRow, Tables, UserRow } from '../storage/tables.js';
 import type { InvitationsRepository } from './invitations.repository.js';
 import type {
   AcceptInvitation,
@@ -77,7 +79,15 @@ export class InvitationsService {
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + INVITATION_DAYS * 24 * 3600 * 1000).toISOString(),
     };
-    await this.invitations.insert(row);
+    await this.invitations.transaction(async (invitations, trx) => {
+      await invitations.insert(row);
+      // The token (and the link, which carries it) stays out of the log; the id names it.
+      await recordAudit(trx, {
+        ...auditScope(organisationId, row.id),
+        action: 'create',
+        after: toInvitation(row),
+      });
+    });
     const url = `${baseUrl}/accept-invitation#token=${encodeURIComponent(token)}`;
     return { id: row.id, email, url, token, expires_at: row.expires_at };
   }
@@ -88,12 +98,19 @@ export class InvitationsService {
   }
 
   async withdraw(organisationId: string, id: string, by: Changer): Promise<void> {
-    const row = await this.invitations.find(organisationId, id);
-    if (!row) throw notFound('invitation', id);
-    if (row.organisation_role === 'owner' && by.role !== 'owner') {
-      throw forbidden(`Only an owner can withdraw an owner's invitation; you are ${by.role}.`);
-    }
-    await this.invitations.delete(id);
+    await this.invitations.transaction(async (invitations, trx) => {
+      const row = await invitations.find(organisationId, id);
+      if (!row) throw notFound('invitation', id);
+      if (row.organisation_role === 'owner' && by.role !== 'owner') {
+        throw forbidden(`Only an owner can withdraw an owner's invitation; you are ${by.role}.`);
+      }
+      await invitations.delete(id);
+      await recordAudit(trx, {
+        ...auditScope(organisationId, id),
+        action: 'delete',
+        before: toInvitation(row),
+      });
+    });
   }
 
   /** Creates the person with the invited roles, spends the invitation, and returns them. */
@@ -109,7 +126,7 @@ export class InvitationsService {
     }
     const passwordHash = await hashPassword(input.password);
     try {
-      return await this.invitations.transaction(async (invitations) => {
+      return await this.invitations.transaction(async (invitations, trx) => {
         // Read again inside: two tabs accepting the same link must make one account.
         const invitation = await invitations.findByTokenHash(hashToken(input.token));
         if (!invitation) throw invitationNotFound();
@@ -128,19 +145,21 @@ export class InvitationsService {
         await invitations.insertUser(user);
         const projects = JSON.parse(invitation.projects) as InvitedProject[];
         const existing = await invitations.existingProjects(projects.map((p) => p.project_id));
-        await invitations.addMembers(
-          projects
-            .filter((p) => existing.has(p.project_id))
-            .map((p) => ({
-              project_id: p.project_id,
-              user_id: user.id,
-              role: p.role,
-              environments: JSON.stringify(p.environments ?? {}),
-              created_at: now,
-              updated_at: now,
-            })),
-        );
+        const members = projects
+          .filter((p) => existing.has(p.project_id))
+          .map((p) => ({
+            project_id: p.project_id,
+            user_id: user.id,
+            role: p.role,
+            environments: JSON.stringify(p.environments ?? {}),
+            created_at: now,
+            updated_at: now,
+          }));
+        await invitations.addMembers(members);
         await invitations.deleteForEmail(invitation.email);
+        // Nobody is signed in yet: the new person accepts, so the records are theirs.
+        const person = { kind: 'user' as const, id: user.id, organisationId: user.organisation_id };
+        await runAs(person, () => recordAcceptance(trx, invitation, user, members));
         return { id: user.id, email: user.email, name: user.name };
       });
     } catch (error) {
@@ -148,6 +167,55 @@ export class InvitationsService {
       throw error;
     }
   }
+}
+
+/**
+ * The records of an accepted invitation: the invitation spent, the person created, and each
+ * project role they got (so a project's admins see who joined it).
+ */
+async function recordAcceptance(
+  trx: Transaction<Tables>,
+  invitation: InvitationRow,
+  user: UserRow,
+  members: readonly ProjectMemberRow[],
+): Promise<void> {
+  const organisationId = invitation.organisation_id;
+  await recordAudit(trx, {
+    ...auditScope(organisationId, invitation.id),
+    action: 'accept',
+    before: toInvitation(invitation),
+    after: { user_id: user.id },
+  });
+  const { password_hash: _, organisation_id: __, ...person } = user;
+  await recordAudit(trx, {
+    organisation_id: organisationId,
+    resource_type: 'user',
+    resource_id: user.id,
+    action: 'create',
+    after: person,
+  });
+  for (const member of members) {
+    await recordAudit(trx, {
+      organisation_id: organisationId,
+      resource_type: 'project_member',
+      resource_id: user.id,
+      action: 'create',
+      project_id: member.project_id,
+      after: {
+        user_id: user.id,
+        email: user.email,
+        name: user.name,
+        role: member.role,
+        environments: JSON.parse(member.environments),
+        created_at: member.created_at,
+        updated_at: member.updated_at,
+      },
+    });
+  }
+}
+
+function auditScope(organisationId: string, id: string) {
+  return { organisation_id: organisationId, resource_type: 'invitation' as const, resource_id: id };
 }
 
 function toInvitation(row: {
@@ -158,9 +226,13 @@ function toInvitation(row: {
   created_at: string;
   expires_at: string;
 }): Invitation {
+  // Field by field: a full row also holds the token's digest, which no representation shows.
   return {
-    ...row,
+    id: row.id,
+    email: row.email,
     organisation_role: row.organisation_role as OrganisationRole,
     projects: JSON.parse(row.projects) as InvitedProject[],
+    created_at: row.created_at,
+    expires_at: row.expires_at,
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { Tables, UserRow } from '../storage/tables.js';
 
@@ -8,8 +8,9 @@ const PUBLIC_COLUMNS = ['id', 'email', 'name', 'role', 'created_at', 'updated_at
 export class UsersRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  transaction<T>(work: (repository: UsersRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new UsersRepository(trx)));
+  /** Runs `work` in one transaction, with a repository bound to it and the transaction for the audit record. */
+  transaction<T>(work: (repository: UsersRepository, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new UsersRepository(trx), trx));
   }
 
   list(organisationId: string, page: PageRequest) {

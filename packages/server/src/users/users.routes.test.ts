@@ -16,6 +16,8 @@ async function peopleTables(db: Kysely<Tables>) {
     invitations: await db.selectFrom('invitations').selectAll().orderBy('id').execute(),
     members: await db.selectFrom('project_members').selectAll().orderBy('user_id').execute(),
     tokens: await db.selectFrom('admin_tokens').selectAll().orderBy('id').execute(),
+    // A refused request leaves no record either: records are written with the change only.
+    audit: await db.selectFrom('audit_log').selectAll().orderBy('id').execute(),
   };
 }
 
@@ -313,6 +315,52 @@ describeEachDialect('people, invitations and project members', (getDatabase) => 
         'invalid_request',
       ],
       ['an unknown user', 'PATCH', '/users/0000', { name: 'Y' }, 404, 'user_not_found'],
+      ['an unknown user to read', 'GET', '/users/0000', undefined, 404, 'user_not_found'],
+      ['an unknown user to remove', 'DELETE', '/users/0000', undefined, 404, 'user_not_found'],
+      ['a zero page size', 'GET', '/users?limit=0', undefined, 400, 'invalid_request'],
+      ['an unknown role in a change', 'PATCH', '/users/0000', { role: 'superuser' }, 400, 'invalid_request'],
+      ['an empty name in a change', 'PATCH', '/users/0000', { name: '' }, 400, 'invalid_request'],
+      ['a short password in a change', 'PATCH', '/users/0000', { password: 'short' }, 400, 'invalid_request'],
+      [
+        'a malformed invitation id',
+        'DELETE',
+        '/invitations/not%20an%20id',
+        undefined,
+        400,
+        'invalid_request',
+      ],
+      [
+        'a member of an unknown project',
+        'POST',
+        '/projects/0123456789abcdef/members',
+        { user_id: '0000', role: 'viewer' },
+        404,
+        'project_not_found',
+      ],
+      [
+        'an unknown member to remove',
+        'DELETE',
+        () => `/projects/${t.projectId}/members/0000`,
+        undefined,
+        404,
+        'project_member_not_found',
+      ],
+      [
+        'a member change with an unknown role',
+        'PATCH',
+        () => `/projects/${t.projectId}/members/0000`,
+        { role: 'owner' },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a member change with an unknown field',
+        'PATCH',
+        () => `/projects/${t.projectId}/members/0000`,
+        { role: 'viewer', admin: true },
+        400,
+        'invalid_request',
+      ],
       ['a malformed user id', 'DELETE', '/users/not%20an%20id', undefined, 400, 'invalid_request'],
       ['a password hash in a change', 'PATCH', '/users/0000', { password_hash: 'x' }, 400, 'invalid_request'],
       [

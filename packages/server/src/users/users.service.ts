@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.record.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { OrganisationRole } from '../auth/permissions.js';
 import { conflict, forbidden, notFound } from '../errors.js';
@@ -55,20 +56,23 @@ export class UsersService {
       created_at: now,
       updated_at: now,
     };
+    const { password_hash: _, organisation_id: __, ...user } = row;
     try {
-      await this.users.insert(row);
+      await this.users.transaction(async (users, trx) => {
+        await users.insert(row);
+        await recordAudit(trx, { ...auditScope(organisationId, row.id), action: 'create', after: user });
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken(email);
       throw error;
     }
-    const { password_hash: _, organisation_id: __, ...user } = row;
     return user;
   }
 
   /** A new password signs the person out everywhere; a new role applies to their next request. */
   async update(organisationId: string, id: string, input: UpdateUser, by: Changer): Promise<User> {
     const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-    return this.users.transaction(async (users) => {
+    return this.users.transaction(async (users, trx) => {
       await users.lockOrganisation(organisationId);
       const current = await users.find(organisationId, id);
       if (!current) throw notFound('user', id);
@@ -85,12 +89,20 @@ export class UsersService {
       const updated_at = new Date().toISOString();
       await users.update(id, { ...changes, updated_at });
       if (passwordHash !== undefined) await users.deleteSessions(id);
-      return { ...current, name: changes.name ?? current.name, role, updated_at } as User;
+      const updated = { ...current, name: changes.name ?? current.name, role, updated_at } as User;
+      await recordAudit(trx, {
+        ...auditScope(organisationId, id),
+        action: 'update',
+        before: current,
+        // The hash never goes in the log; that the password changed does.
+        after: passwordHash === undefined ? updated : { ...updated, password_changed: true },
+      });
+      return updated;
     });
   }
 
   async delete(organisationId: string, id: string, by: Changer): Promise<void> {
-    await this.users.transaction(async (users) => {
+    await this.users.transaction(async (users, trx) => {
       await users.lockOrganisation(organisationId);
       const current = await users.find(organisationId, id);
       if (!current) throw notFound('user', id);
@@ -99,6 +111,7 @@ export class UsersService {
         await assertNotLastOwner(users, organisationId);
       }
       await users.delete(id);
+      await recordAudit(trx, { ...auditScope(organisationId, id), action: 'delete', before: current });
     });
   }
 }
@@ -110,4 +123,8 @@ async function assertNotLastOwner(users: UsersRepository, organisationId: string
       'This is the last owner of the organisation (people and admin tokens); make someone else owner first.',
     );
   }
+}
+
+function auditScope(organisationId: string, id: string) {
+  return { organisation_id: organisationId, resource_type: 'user' as const, resource_id: id };
 }

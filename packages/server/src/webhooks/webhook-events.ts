@@ -1,10 +1,12 @@
 import type { AuditRecord, ResourceType } from '../audit/audit.schema.js';
 
 /**
- * What a webhook subscribes to, by group. `audit` is every audit record of its scope; the
- * others are the changes that alter what flags evaluate to.
+ * What a webhook subscribes to, by group. `audit` is every audit record of its scope;
+ * `flags`, `segments` and `overrides` are the changes that alter what flags evaluate to;
+ * `change_requests` is the review workflow (a request proposed, approved, committed…, a
+ * change scheduled, applied…), for a chat channel where reviewers hear what awaits them.
  */
-export const EVENT_GROUPS = ['flags', 'segments', 'overrides', 'audit'] as const;
+export const EVENT_GROUPS = ['flags', 'segments', 'overrides', 'change_requests', 'audit'] as const;
 export type EventGroup = (typeof EVENT_GROUPS)[number];
 
 const GROUP_OF: Partial<Record<ResourceType, EventGroup>> = {
@@ -13,6 +15,8 @@ const GROUP_OF: Partial<Record<ResourceType, EventGroup>> = {
   segment: 'segments',
   segment_override: 'overrides',
   identity_override: 'overrides',
+  change_request: 'change_requests',
+  scheduled_change: 'change_requests',
 };
 
 /**
@@ -25,7 +29,7 @@ export function wants(groups: readonly EventGroup[], record: AuditRecord): boole
   return group !== undefined && groups.includes(group);
 }
 
-/** The event name receivers see, e.g. `feature.update`, `segment_override.delete`. */
+/** The event name receivers see, e.g. `feature.update`, `segment_override.delete`, `change_request.approve`. */
 export function eventName(record: AuditRecord): string {
   return `${record.resource_type}.${record.action}`;
 }

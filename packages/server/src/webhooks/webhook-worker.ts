@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../storage/tables.js';
 import {
@@ -19,7 +20,7 @@ export interface WebhookWorkerOptions {
   pollMs?: number;
   /** How long a claim holds a delivery; longer than `timeoutMs`, so a live worker never loses one. */
   leaseMs?: number;
-  /** How long a receiver may take to answer. */
+  /** How long a receiver may take to answer; by default 10 s, and at most half the lease. */
   timeoutMs?: number;
   /** After this many attempts a delivery is `failed` and never retried. */
   maxAttempts?: number;
@@ -59,6 +60,11 @@ export const RESPONSE_BODY_LIMIT = 1024;
  * same `X-Pennon-Delivery` id: receivers deduplicate by it.
  */
 export class WebhookWorker {
+  /**
+   * Starts every lease token, so the outbox shows which process holds a delivery (as
+   * `claimed_by` does for scheduled changes); the random rest keeps each claim distinct.
+   */
+  readonly owner = `${os.hostname()}:${process.pid}`;
   private readonly deliveries: WebhookDeliveriesRepository;
   private readonly options: typeof DEFAULTS;
   private readonly now: () => number;
@@ -71,7 +77,10 @@ export class WebhookWorker {
     private readonly settings: WebhookWorkerOptions = {},
   ) {
     this.deliveries = new WebhookDeliveriesRepository(db);
-    this.options = { ...DEFAULTS, ...withoutUndefined(settings) };
+    const leaseMs = settings.leaseMs ?? DEFAULTS.leaseMs;
+    // Half the lease leaves the other half to record the outcome before another worker may take it.
+    const timeoutMs = Math.min(DEFAULTS.timeoutMs, leaseMs / 2);
+    this.options = { ...DEFAULTS, timeoutMs, ...withoutUndefined(settings) };
     this.now = settings.now ?? Date.now;
   }
 
@@ -96,7 +105,7 @@ export class WebhookWorker {
     const ids = await this.deliveries.due(at, this.options.batch);
     const claimed: ClaimedDelivery[] = [];
     for (const id of ids) {
-      const token = randomBytes(12).toString('base64url');
+      const token = `${this.owner}:${randomBytes(12).toString('base64url')}`;
       const row = await this.deliveries.claim(
         id,
         at,

@@ -7,7 +7,8 @@ const Events = Type.Array(Type.Enum([...EVENT_GROUPS]), {
   uniqueItems: true,
   description:
     '`flags` (features and their states), `segments`, `overrides` (segment and identity ' +
-    'overrides), `audit` (every audit record in scope, whatever the resource).',
+    'overrides), `change_requests` (change requests and scheduled changes: proposed, approved, ' +
+    'committed, applied…), `audit` (every audit record in scope, whatever the resource).',
 });
 /** Checked further by webhook-url.ts: http(s) only, no credentials. */
 const Url = Type.String({
@@ -75,7 +76,9 @@ export const WebhookDelivery = Type.Object(
       description: 'Also sent as the X-Pennon-Delivery header: receivers deduplicate by it.',
     }),
     webhook_id: Type.String(),
-    event: Type.String({ description: 'e.g. `feature.update`, `segment_override.delete`, `ping`.' }),
+    event: Type.String({
+      description: 'e.g. `feature.update`, `segment_override.delete`, `change_request.approve`, `ping`.',
+    }),
     audit_id: Type.Union([Type.String(), Type.Null()]),
     status: Type.Enum([...DELIVERY_STATUSES]),
     attempts: Type.Integer(),
