@@ -39,6 +39,8 @@ const PASSWORD = 'correct horse battery staple';
       browser = await launchChromium();
       // bypassCSP lets the test inject axe-core; the console itself runs under the server's real CSP.
       page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+      // Shorter than the test's own timeout, so a missing element fails with its locator named.
+      page.setDefaultTimeout(10_000);
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push(`console: ${message.text()}`);
       });
@@ -74,14 +76,14 @@ const PASSWORD = 'correct horse battery staple';
       await page.getByRole('heading', { name: 'Sign in to Pennon' }).waitFor();
       await checkScreen('sign-in');
       await page.getByLabel('Email').fill(EMAIL);
-      await page.getByLabel('Password', { exact: true }).fill('wrong password');
+      await page.getByRole('textbox', { name: 'Password' }).fill('wrong password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();
     });
 
     it('signs in with the keyboard and lands on the flags of the first environment', async () => {
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByLabel('Password', { exact: true }).press('Enter');
+      await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+      await page.getByRole('textbox', { name: 'Password' }).press('Enter');
       await page.getByRole('heading', { name: 'Flags' }).waitFor();
       expect(page.url()).toMatch(/\/p\/[^/]+\/e\/[^/]+\/flags$/);
       await checkScreen('flags-empty');
