@@ -6,6 +6,7 @@ import * as counters from './0004-counters.js';
 import * as rollouts from './0005-rollouts.js';
 import * as experiments from './0006-experiments.js';
 import * as clientPrivacy from './0007-client-privacy.js';
+import * as byteOrderEvents from './0010-byte-order-events.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-rollouts': rollouts,
   '0006-experiments': experiments,
   '0007-client-privacy': clientPrivacy,
+  '0010-byte-order-events': byteOrderEvents,
 };
 
 export const migrationProvider: MigrationProvider = {
