@@ -31,7 +31,7 @@ const EventsQuery = Type.Object(
  * server key. Answers 202 only once the whole batch is stored.
  */
 export function eventsSdkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const service = new EventsService(new EventsRepository(ctx.db));
+  const service = new EventsService(EventsRepository.of(ctx.database));
   return async (app) => {
     // `navigator.sendBeacon` can only send a CORS-safelisted type without a preflight, so a
     // page that is being hidden sends its last batch as text/plain; the text is still JSON.

@@ -32,7 +32,7 @@ const exampleTime = Date.parse(exampleTimes.updated);
  * gates and configs for one user; `POST /rgstr` (and `/log_event`) takes event batches.
  */
 export function statsigRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const events = new EventsService(new EventsRepository(ctx.db));
+  const events = new EventsService(EventsRepository.of(ctx.database));
   // `@statsig/js-client` sends the key as `?k=`: client keys only there.
   const keyHook = ctx.sdkGuard.hook({
     needs: 'any',
