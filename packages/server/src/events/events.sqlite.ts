@@ -109,15 +109,19 @@ export class SqliteEventsWriter {
   }
 
   private commit(group: readonly Pending[]): void {
+    let stored: number[];
     try {
-      const stored = this.writeGroup(group);
-      group.forEach((pending, i) => pending.resolve(stored[i] as number));
-      return;
+      stored = this.writeGroup(group);
     } catch (error) {
       if (group.length === 1) {
         (group[0] as Pending).reject(translateDriverError(error));
         return;
       }
+      stored = [];
+    }
+    if (stored.length === group.length) {
+      for (const [i, pending] of group.entries()) pending.resolve(stored[i] as number);
+      return;
     }
     for (const pending of group) {
       try {
