@@ -119,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     scheduledChanges,
     scheduler: new Scheduler([scheduledChanges, changeRequests], app.log),
     adminRoutes: [],
-    events: new EventsService(new EventsRepository(database.db)),
+    events: new EventsService(EventsRepository.of(database)),
   };
 
   if (options.workerId !== undefined) {

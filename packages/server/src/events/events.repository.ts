@@ -1,6 +1,9 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type { Database } from '../storage/database.js';
 import type { EventRow, ExposureRow, Tables } from '../storage/tables.js';
 import type { EventStore } from './events.service.js';
+import { SqliteEventsWriter } from './events.sqlite.js';
 
 /**
  * Bound parameters one statement may carry. SQLite's default limit is 32,766 since 3.32
@@ -10,10 +13,25 @@ export const MAX_BIND_PARAMETERS = 32_766;
 
 /** Storage of events and exposures: append-only, written in whole batches. */
 export class EventsRepository implements EventStore {
+  private readonly sqliteWriter?: SqliteEventsWriter;
+
+  /** `sqlite`: the connection under `db` when it is SQLite, for statements prepared once. */
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly maxParameters: number = MAX_BIND_PARAMETERS,
-  ) {}
+    sqlite?: SQLite.Database,
+  ) {
+    // Holding Kysely's one SQLite connection, no Kysely transaction can be open on it meanwhile.
+    if (sqlite)
+      this.sqliteWriter = new SqliteEventsWriter(sqlite, (work) =>
+        db.connection().execute(async () => work()),
+      );
+  }
+
+  /** The repository for a database, with SQLite's prepared-statement path when it is SQLite. */
+  static of(database: Database): EventsRepository {
+    return new EventsRepository(database.db, MAX_BIND_PARAMETERS, database.sqlite);
+  }
 
   /**
    * Writes every row of a batch in one transaction, so a batch is stored whole or not at
@@ -23,6 +41,7 @@ export class EventsRepository implements EventStore {
    */
   async insertBatch(events: readonly EventRow[], exposures: readonly ExposureRow[]): Promise<number> {
     if (events.length === 0 && exposures.length === 0) return 0;
+    if (this.sqliteWriter) return this.sqliteWriter.write(events, exposures);
     return this.db.transaction().execute(async (trx) => {
       const insert = async (table: 'events' | 'exposures', rows: readonly (EventRow | ExposureRow)[]) => {
         let stored = 0;

@@ -39,7 +39,7 @@ describeEachDialect('events service', (getDatabase) => {
         updated_at: now,
       })
       .execute();
-    service = new EventsService(new EventsRepository(db), () => NOW);
+    service = new EventsService(EventsRepository.of(getDatabase()), () => NOW);
   });
 
   const eventsOf = (unitId: string) =>
@@ -241,7 +241,7 @@ describeEachDialect('events service', (getDatabase) => {
     // transaction must take the events back out.
     const at = new Date(NOW).toISOString();
     const common = { occurred_at: at, received_at: at, source: 'native' };
-    const repository = new EventsRepository(getDatabase().db);
+    const repository = EventsRepository.of(getDatabase());
     const failure = await repository
       .insertBatch(
         [

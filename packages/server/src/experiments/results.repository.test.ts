@@ -253,12 +253,17 @@ describeEachDialect('results repository', (getDatabase) => {
 
   it('sums several metrics in one pass exactly as one at a time, and each cutoff as a window ending there', async () => {
     const definitions = cases.map(([, fields], i) => metric({ ...fields, key: `metric-${i}` }));
+    // Every kind in the series: two conversion metrics (the second grouped on its own), count
+    // and sum with their covariate, mean and ratio with their denominators.
+    const seriesKeys = ['metric-0', 'metric-1', 'metric-2', 'metric-3', 'metric-4', 'metric-6'];
     const together = await repository.metricSums(window, {
       metrics: definitions,
       preWindowDays: 14,
       cutoffs: [new Date(START + 2 * 24 * HOUR).toISOString(), new Date(START + 5 * 24 * HOUR).toISOString()],
-      seriesMetrics: ['metric-0', 'metric-2'],
+      seriesMetrics: seriesKeys,
     });
+    expect(Object.fromEntries(together.assignment.units)).toEqual({ a: 300, b: 300 });
+    expect(together.assignment.excluded).toBe(10);
     for (const definition of definitions) {
       const alone = await repository.metricSums(window, { metrics: [definition], preWindowDays: 14 });
       expectSameSums(together.final.get(definition.key), alone.final.get(definition.key));
@@ -266,12 +271,12 @@ describeEachDialect('results repository', (getDatabase) => {
     expect(together.series).toHaveLength(2);
     for (const [c, days] of [2, 5].entries()) {
       const cut = { ...window, end: new Date(START + days * 24 * HOUR).toISOString() };
-      for (const key of ['metric-0', 'metric-2']) {
+      for (const key of seriesKeys) {
         const definition = definitions.find((d) => d.key === key) as MetricRow;
         const direct = await repository.metricSums(cut, { metrics: [definition], preWindowDays: 14 });
         expectSameSums(together.series[c]?.get(key), direct.final.get(key));
       }
-      expect(together.series[c]?.has('metric-1')).toBe(false);
+      expect(together.series[c]?.has('metric-5')).toBe(false);
     }
   });
 

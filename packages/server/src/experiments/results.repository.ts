@@ -1,7 +1,15 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { parseFilter } from '../metrics/metrics.service.js';
 import type { DialectName } from '../storage/database.js';
 import type { MetricRow, Tables } from '../storage/tables.js';
+import { type Aggregate, type GridRow, KEYS, type Part, readGrid } from './results.grid.js';
+import {
+  hasCovariate,
+  hasDenominator,
+  POSTGRES_SETTINGS,
+  ResultsSql,
+  type Sql,
+  windowEndColumn,
+} from './results.sql.js';
 
 /** Which units an analysis reads: first exposures to one feature in one environment and window. */
 export interface ExposureWindow {
@@ -46,311 +54,245 @@ export interface MetricSumsRequest {
   seriesMetrics?: readonly string[];
 }
 
-/** Per metric key, per variant. */
-/** One unit's values of one metric, as SQL over `per_unit`'s columns. */
-interface UnitSums {
-  x: RawBuilder<unknown>;
-  d: RawBuilder<unknown>;
-  pre: RawBuilder<unknown>;
-}
-
 export type SumsByMetric = Map<string, Map<string, VariantSums>>;
 
 export interface MetricSums {
+  assignment: Assignment;
   final: SumsByMetric;
   /** One entry per cutoff, in the order given. */
   series: SumsByMetric[];
 }
 
-/** CUPED adjusts per-unit values; ratio and mean metrics, sums over events, take no covariate. */
-function hasCovariate(metric: MetricRow): boolean {
-  return metric.kind === 'conversion' || metric.kind === 'count' || metric.kind === 'sum';
-}
-
-const SUM_COLUMNS = [
-  'n',
-  'sum',
-  'sumSquares',
-  'denominatorSum',
-  'denominatorSumSquares',
-  'crossSum',
-  'preSum',
-  'preSumSquares',
-  'preCrossSum',
-] as const;
-
 /**
- * The aggregates experiment results are made of, computed inside the database: one query for
- * the assignment, and one for every metric and every point of the series together, whatever
- * the number of units. That query visits each unit's events once (an index seek per unit on
- * `events(environment_id, unit_id, occurred_at, name, value)`, covering), derives every
- * metric's per-unit values in one grouping, and sums them per variant; no per-unit row ever
- * reaches Node. The same SQL runs on both dialects but for time arithmetic, JSON property
- * access and `min`/`least`.
+ * The aggregates experiment results are made of, computed inside the database in one
+ * statement, whatever the number of units:
+ *
+ * - `assigned`: each exposed unit's first exposure in the window, its variants, and the
+ *   starts and ends of its pre-period and conversion windows, computed once per unit;
+ * - `per_unit`: each unit's events, visited once (an index seek per unit on
+ *   `events(environment_id, unit_id, occurred_at, name, value)`, covering), folded into every
+ *   metric's per-unit values in one grouping; units that saw two variants join no events;
+ * - `caps`: each winsorization cap over the assigned units;
+ * - one GROUP BY over the units into a grid of a few groups: per variant (null: excluded),
+ *   the first cutoff at which the unit counts, and, for the first conversion metric of the
+ *   series, the first cutoff by which it had converted. Each group holds Σ and Σ² of every
+ *   metric (and of the other series metrics at each cutoff), so the assignment, the final
+ *   sums and every point of the series are added up in `results.grid.ts` from the groups
+ *   rather than with one conditional sum per cutoff per unit, or one sort per figure.
+ *
+ * No per-unit row ever reaches Node. The same SQL runs on both dialects but for the fragments
+ * in `ResultsSql`.
  */
 export class ResultsRepository {
+  private readonly fragments: ResultsSql;
+
   constructor(
     private readonly db: Kysely<Tables>,
-    private readonly dialect: DialectName,
-  ) {}
+    dialect: DialectName,
+  ) {
+    this.fragments = new ResultsSql(dialect);
+  }
 
   /** A unit's variant is that of its exposures in the window; units with two or more are excluded. */
   async assignment(window: ExposureWindow): Promise<Assignment> {
-    const { rows } = await sql<{ variant: string | null; units: number | string }>`
-      select variant, count(*) as units from (
-        select case when count(distinct variant) = 1 then min(variant) end as variant
-        from exposures
-        where environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
-          and variant is not null and occurred_at >= ${window.start} and occurred_at < ${window.end}
-        group by unit_id
-      ) assigned
-      group by variant`.execute(this.db);
-    const units = new Map<string, number>();
-    let excluded = 0;
-    for (const row of rows) {
-      if (row.variant === null) excluded = Number(row.units);
-      else units.set(row.variant, Number(row.units));
-    }
-    return { units, excluded };
+    return (await this.metricSums(window, { metrics: [], preWindowDays: 0 })).assignment;
   }
 
-  /** Per metric and variant: Σ and Σ² of the per-unit values, at the window's end and at each cutoff. */
+  /**
+   * The assignment, and per metric and variant Σ and Σ² of the per-unit values at the
+   * window's end and at each cutoff.
+   */
   async metricSums(window: ExposureWindow, request: MetricSumsRequest): Promise<MetricSums> {
     const { metrics, preWindowDays } = request;
     const cutoffs = request.cutoffs ?? [];
-    const seriesMetrics = metrics.filter((m) => request.seriesMetrics?.includes(m.key));
-    if (metrics.length === 0) return { final: new Map(), series: cutoffs.map(() => new Map()) };
+    const series = cutoffs.length === 0 ? [] : metrics.filter((m) => request.seriesMetrics?.includes(m.key));
+    const f = this.fragments;
+    const ref = (column: string) => sql.ref(column);
 
     // Per unit, per metric: numerator, denominator and pre-period numerator at the end of the
-    // window (columns x<m>, d<m>, p<m>). Each is one expression evaluated per event, the bulk of
-    // the cost, so the series adds as few as it can: a conversion metric only its unit's first
-    // conversion time (t<m>), from which every cutoff's 0/1 follows per unit; other kinds one
-    // set of columns per cutoff (x<m>_<c>, d<m>_<c>).
-    const unitColumns: RawBuilder<unknown>[] = [];
-    const ref = (column: string) => sql.ref(column);
+    // window (x<m>, d<m>, p<m>); for a conversion metric in the series its first conversion
+    // time (t<m>), from which every cutoff follows; for other series metrics one numerator
+    // and denominator per cutoff (x<m>_<c>, d<m>_<c>).
+    const unitColumns: Sql[] = [];
     metrics.forEach((metric, m) => {
-      const values = this.unitValues(metric, preWindowDays, window.end);
+      const values = f.unitValues(metric, preWindowDays, null);
       unitColumns.push(sql`${values.numerator} as ${ref(`x${m}`)}`);
       if (values.denominator) unitColumns.push(sql`${values.denominator} as ${ref(`d${m}`)}`);
       if (values.pre) unitColumns.push(sql`${values.pre} as ${ref(`p${m}`)}`);
-    });
-    for (const metric of seriesMetrics) {
-      const m = metrics.indexOf(metric);
+      if (!series.includes(metric)) return;
       if (metric.kind === 'conversion') {
-        unitColumns.push(
-          sql`${this.unitValues(metric, preWindowDays, window.end).firstAt} as ${ref(`t${m}`)}`,
-        );
-        continue;
+        unitColumns.push(sql`${values.firstAt} as ${ref(`t${m}`)}`);
+        return;
       }
       cutoffs.forEach((cutoff, c) => {
-        const values = this.unitValues(metric, preWindowDays, cutoff);
-        unitColumns.push(sql`${values.numerator} as ${ref(`x${m}_${c}`)}`);
-        if (values.denominator) unitColumns.push(sql`${values.denominator} as ${ref(`d${m}_${c}`)}`);
+        const atCutoff = f.unitValues(metric, preWindowDays, cutoff);
+        unitColumns.push(sql`${atCutoff.numerator} as ${ref(`x${m}_${c}`)}`);
+        if (atCutoff.denominator) unitColumns.push(sql`${atCutoff.denominator} as ${ref(`d${m}_${c}`)}`);
       });
-    }
+    });
 
     const caps = metrics.map((metric, m) =>
       metric.winsorize_percentile === null ? null : this.capQuery(`x${m}`, metric.winsorize_percentile),
     );
-    // Each cap is a sort of every unit's value: computed once, in its own CTE, not per reference.
-    const capColumns = caps.flatMap((cap, m) => (cap === null ? [] : [sql`(${cap}) as ${ref(`cap${m}`)}`]));
-    const aggregates: RawBuilder<unknown>[] = [];
-    const addAggregates = (
-      m: number,
-      suffix: string,
-      values: UnitSums,
-      included: RawBuilder<unknown> | null,
-    ) => {
-      const only = (value: RawBuilder<unknown>) =>
-        included === null ? value : sql`case when ${included} then ${value} else 0 end`;
-      const cap = caps[m] ? ref(`cap${m}`) : null;
-      const capped = (value: RawBuilder<unknown>) => (cap === null ? value : this.least(value, cap));
-      const x = capped(values.x);
-      const pre = capped(values.pre);
-      const { d } = values;
-      const name = (column: string) => ref(`${column}_${m}_${suffix}`);
-      aggregates.push(sql`sum(${only(sql`1`)}) as ${name('n')}`);
-      aggregates.push(sql`sum(${only(x)}) as ${name('sum')}`);
-      aggregates.push(sql`sum(${only(sql`${x} * ${x}`)}) as ${name('sumSquares')}`);
-      aggregates.push(sql`sum(${only(d)}) as ${name('denominatorSum')}`);
-      aggregates.push(sql`sum(${only(sql`${d} * ${d}`)}) as ${name('denominatorSumSquares')}`);
-      aggregates.push(sql`sum(${only(sql`${x} * ${d}`)}) as ${name('crossSum')}`);
-      aggregates.push(sql`sum(${only(pre)}) as ${name('preSum')}`);
-      aggregates.push(sql`sum(${only(sql`${pre} * ${pre}`)}) as ${name('preSumSquares')}`);
-      aggregates.push(sql`sum(${only(sql`${x} * ${pre}`)}) as ${name('preCrossSum')}`);
-    };
-    const zero = sql`0`;
-    const columnsOf = (metric: MetricRow, m: number, suffix = ''): UnitSums => ({
-      x: ref(`x${m}${suffix}`),
-      d: metric.kind === 'mean' || metric.kind === 'ratio' ? ref(`d${m}${suffix}`) : zero,
-      pre: preWindowDays > 0 && hasCovariate(metric) ? ref(`p${m}`) : zero,
-    });
+    const capped = (m: number, value: Sql) => (caps[m] ? f.least(value, ref(`cap${m}`)) : value);
+    const hasCaps = caps.some((cap) => cap !== null);
+    const pre = (metric: MetricRow, m: number) =>
+      preWindowDays > 0 && hasCovariate(metric) ? capped(m, ref(`p${m}`)) : null;
+
+    // The grid: final sums of every metric, and per cutoff those of non-conversion series metrics.
+    const conversions = series.filter((metric) => metric.kind === 'conversion');
+    const gridAggregates: Aggregate[] = [['n', sql`count(*)`]];
     metrics.forEach((metric, m) => {
-      addAggregates(m, 'f', columnsOf(metric, m), null);
+      const d = hasDenominator(metric) ? ref(`d${m}`) : null;
+      gridAggregates.push(...sumsOf(`${m}`, capped(m, ref(`x${m}`)), d, pre(metric, m)));
     });
-    for (const metric of seriesMetrics) {
+    for (const metric of series.filter((s) => s.kind !== 'conversion')) {
       const m = metrics.indexOf(metric);
-      // A unit counts at a cutoff only if it had been exposed by then; its covariate, from
-      // before its exposure, is the same at every cutoff.
-      cutoffs.forEach((cutoff, c) => {
-        const values =
-          metric.kind === 'conversion'
-            ? { ...columnsOf(metric, m), x: sql`case when ${ref(`t${m}`)} < ${cutoff} then 1 else 0 end` }
-            : columnsOf(metric, m, `_${c}`);
-        addAggregates(m, `c${c}`, values, sql`first_at < ${cutoff}`);
+      cutoffs.forEach((_, c) => {
+        const d = hasDenominator(metric) ? ref(`d${m}_${c}`) : null;
+        const sums = sumsOf(`${m}_${c}`, capped(m, ref(`x${m}_${c}`)), d, pre(metric, m));
+        // The covariate's own sums are the same at every cutoff: the final ones serve.
+        gridAggregates.push(...sums.filter(([name]) => !/^preSum(Squares)?_/.test(name)));
+      });
+    }
+    const counted = cutoffs.length > 0 ? f.bucket(ref('first_at'), cutoffs) : null;
+    const converted = (metric: MetricRow) => f.bucket(ref(`t${metrics.indexOf(metric)}`), cutoffs);
+    const [firstConversion, ...otherConversions] = conversions;
+    const parts: Part[] = [
+      {
+        name: 'grid',
+        keys: [
+          sql`case when variant = last_variant then variant end`,
+          ...(counted ? [counted] : []),
+          ...(firstConversion ? [converted(firstConversion)] : []),
+        ],
+        aggregates: gridAggregates,
+      },
+      // Further conversion metrics of the series: their own grid of the covariate's sums.
+      ...otherConversions.map((metric) => {
+        const m = metrics.indexOf(metric);
+        const covariate = pre(metric, m);
+        const aggregates: Aggregate[] = [['n', sql`count(*)`]];
+        if (covariate) {
+          aggregates.push([`preSum_${m}`, sql`sum(${covariate})`]);
+          aggregates.push([`preSumSquares_${m}`, sql`sum(${covariate} * ${covariate})`]);
+        }
+        return {
+          name: `series${m}`,
+          keys: [sql`case when variant = last_variant then variant end`, counted as Sql, converted(metric)],
+          aggregates,
+        };
+      }),
+    ];
+    if (hasCaps) {
+      parts.push({
+        name: 'caps',
+        keys: [],
+        aggregates: caps.flatMap((cap, m) => (cap ? [[`cap${m}`, ref(`cap${m}`)] as Aggregate] : [])),
       });
     }
 
+    const needsPre = preWindowDays > 0;
+    const firstAt = sql`min(occurred_at)`;
+    const endColumns = [
+      ...new Set(
+        metrics.flatMap((m) => (m.conversion_window_hours === null ? [] : [m.conversion_window_hours])),
+      ),
+    ].map((hours) => sql`, ${f.addHours(firstAt, hours)} as ${ref(windowEndColumn(hours))}`);
     const names = [
       ...new Set(metrics.flatMap((m) => [m.event_name, m.denominator_event_name ?? m.event_name])),
     ];
-    const needsPre = preWindowDays > 0;
-    const { rows } = await sql<Record<string, number | string | null>>`
+    const unitsJoined =
+      metrics.length === 0
+        ? sql`select variant, last_variant, first_at from assigned`
+        : sql`select min(a.variant) as variant, min(a.last_variant) as last_variant, min(a.first_at) as first_at,
+            ${sql.join(unitColumns)}
+          from assigned a
+          left join events e
+            on a.variant = a.last_variant
+            and e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
+            and e.occurred_at >= a.from_at and e.occurred_at < ${window.end}
+            and e.name in (${sql.join(names)})
+          group by a.unit_id`;
+    const withCaps = hasCaps ? sql`per_unit cross join caps` : sql`per_unit`;
+    const width = Math.max(...parts.map((p) => p.aggregates.length));
+    const query = sql<GridRow>`
       with assigned as (
-        select unit_id, min(occurred_at) as first_at, min(variant) as variant,
-          ${needsPre ? this.addHours(sql`min(occurred_at)`, -24 * preWindowDays) : sql`min(occurred_at)`} as from_at
+        select unit_id, ${firstAt} as first_at, min(variant) as variant, max(variant) as last_variant,
+          ${needsPre ? f.addHours(firstAt, -24 * preWindowDays) : firstAt} as from_at${sql.join(endColumns, sql``)}
         from exposures
         where environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
           and variant is not null and occurred_at >= ${window.start} and occurred_at < ${window.end}
         group by unit_id
-        having count(distinct variant) = 1
         order by unit_id
       ),
-      windows as (
-        select unit_id, first_at, variant, from_at${this.windowEnds(metrics)} from assigned
-      ),
-      per_unit as materialized (
-        select a.variant as variant, a.first_at as first_at, ${sql.join(unitColumns)}
-        from windows a
-        left join events e
-          on e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
-          and e.occurred_at >= a.from_at and e.occurred_at < ${window.end}
-          and e.name in (${sql.join(names)})
-        ${this.dialect === 'sqlite' ? sql`group by a.unit_id` : sql`group by a.unit_id, a.variant, a.first_at`}
-      )
-      ${capColumns.length > 0 ? sql`, caps as (select ${sql.join(capColumns)})` : sql``}
-      select variant, ${sql.join(aggregates)}
-      from per_unit${capColumns.length > 0 ? sql` cross join caps` : sql``}
-      group by variant`.execute(this.db);
-
-    const read = (row: Record<string, number | string | null>, m: number, suffix: string): VariantSums =>
-      Object.fromEntries(
-        SUM_COLUMNS.map((column) => [column, Number(row[`${column}_${m}_${suffix}`] ?? 0)]),
-      ) as unknown as VariantSums;
-    const collect = (suffix: (m: number) => string, subset: readonly MetricRow[]): SumsByMetric => {
-      const byMetric: SumsByMetric = new Map();
-      for (const metric of subset) {
-        const m = metrics.indexOf(metric);
-        byMetric.set(metric.key, new Map(rows.map((row) => [String(row.variant), read(row, m, suffix(m))])));
+      per_unit as materialized (${unitsJoined})${
+        hasCaps
+          ? sql`,
+      units as not materialized (select * from per_unit where variant = last_variant),
+      caps as materialized (select ${sql.join(caps.flatMap((cap, m) => (cap === null ? [] : [sql`(${cap}) as ${ref(`cap${m}`)}`])))})`
+          : sql``
       }
-      return byMetric;
-    };
-    return {
-      final: collect(() => 'f', metrics),
-      series: cutoffs.map((_, c) => collect(() => `c${c}`, seriesMetrics)),
-    };
+      ${sql.join(
+        parts.map((p) => {
+          // Typed, so PostgreSQL can match every part's columns whatever the part holds.
+          const keys = Array.from(
+            { length: KEYS },
+            (_, k) =>
+              sql`cast(${p.keys[k] ?? sql`null`} as ${k === 0 ? sql`text` : sql`integer`}) as ${ref(`k${k}`)}`,
+          );
+          const values = Array.from(
+            { length: width },
+            (_, i) => sql`cast(${p.aggregates[i]?.[1] ?? sql`null`} as double precision) as ${ref(`c${i}`)}`,
+          );
+          // By position: PostgreSQL would not see an expression with bound parameters as the same twice.
+          const positions = p.keys.map((_, k) => sql.lit(2 + k));
+          const grouped = p.keys.length === 0 ? sql`caps` : sql`${withCaps} group by ${sql.join(positions)}`;
+          return sql`select ${sql.lit(p.name)} as part, ${sql.join(keys)}, ${sql.join(values)} from ${grouped}`;
+        }),
+        sql` union all `,
+      )}`;
+    return readGrid(await this.run(query), parts, { metrics, series, cutoffs });
+  }
+
+  /** PostgreSQL runs the statement under the settings `POSTGRES_SETTINGS` explains. */
+  private async run(query: RawBuilder<GridRow>): Promise<GridRow[]> {
+    if (this.fragments.dialect === 'sqlite') return (await query.execute(this.db)).rows;
+    return this.db.transaction().execute(async (trx) => {
+      for (const setting of POSTGRES_SETTINGS) await sql.raw(`set local ${setting}`).execute(trx);
+      return (await query.execute(trx)).rows;
+    });
   }
 
   /**
-   * One metric's per-unit numerator, denominator and pre-period numerator, counting events
-   * before `end` (and within the metric's conversion window). Kinds: conversion 0/1; count of
-   * events; sum of values; mean and ratio as a numerator over a denominator (mean: values
-   * over events; ratio: event values, or 1 for an event without one, over the denominator
-   * event's the same way).
+   * The per-unit value at a percentile (nearest rank below), over every assigned unit. Counted
+   * from the nearer end: with LIMIT 1 OFFSET k both databases keep only the k + 1 extreme
+   * values while sorting, so a 99th percentile is a small heap rather than a sort of every unit.
    */
-  private unitValues(metric: MetricRow, preWindowDays: number, end: string) {
-    const m = metric.id.replace(/[^A-Za-z0-9_]/g, '_');
-    const windowEnd =
-      metric.conversion_window_hours === null ? sql`` : sql` and e.occurred_at < a.${sql.ref(`end_${m}`)}`;
-    const filter = this.propertyFilter(metric);
-    const post = sql`e.occurred_at >= a.first_at and e.occurred_at < ${end}${windowEnd}`;
-    const numeratorEvent = sql`e.name = ${metric.event_name}${filter}`;
-    const denominatorEvent = sql`e.name = ${metric.denominator_event_name ?? metric.event_name}${filter}`;
-    const per = (event: RawBuilder<unknown>, when: RawBuilder<unknown>, value: RawBuilder<unknown>) =>
-      sql`coalesce(sum(case when ${event} and ${when} then ${value} else 0 end), 0)`;
-    const value = sql`coalesce(e.value, 0)`;
-    const valueOrOne = sql`coalesce(e.value, 1)`;
-    const numeratorOf = (when: RawBuilder<unknown>) => {
-      switch (metric.kind) {
-        case 'conversion':
-          return sql`case when ${per(numeratorEvent, when, sql`1`)} > 0 then 1 else 0 end`;
-        case 'count':
-          return per(numeratorEvent, when, sql`1`);
-        case 'ratio':
-          return per(numeratorEvent, when, valueOrOne);
-        default:
-          return per(numeratorEvent, when, value);
-      }
-    };
-    const denominator =
-      metric.kind === 'mean'
-        ? per(numeratorEvent, post, sql`1`)
-        : metric.kind === 'ratio'
-          ? per(denominatorEvent, post, valueOrOne)
-          : undefined;
-    return {
-      numerator: numeratorOf(post),
-      denominator,
-      pre:
-        preWindowDays > 0 && hasCovariate(metric) ? numeratorOf(sql`e.occurred_at < a.first_at`) : undefined,
-      /** The unit's first qualifying event after exposure: when it converted, if it did. */
-      firstAt: sql`min(case when ${numeratorEvent} and ${post} then e.occurred_at end)`,
-    };
-  }
-
-  /** Each metric's conversion window end per unit, computed once per unit rather than per event. */
-  private windowEnds(metrics: readonly MetricRow[]): RawBuilder<unknown> {
-    const ends = metrics
-      .filter((metric) => metric.conversion_window_hours !== null)
-      .map(
-        (metric) =>
-          sql`, ${this.addHours(sql`first_at`, metric.conversion_window_hours as number)} as ${sql.ref(
-            `end_${metric.id.replace(/[^A-Za-z0-9_]/g, '_')}`,
-          )}`,
-      );
-    return ends.length === 0 ? sql`` : sql.join(ends, sql``);
-  }
-
-  /** The per-unit value at a percentile (nearest rank below), over every assigned unit. */
-  private capQuery(column: string, percentile: number): RawBuilder<unknown> {
+  private capQuery(column: string, percentile: number): Sql {
     const ref = sql.ref(column);
-    return sql`select ${ref} from per_unit order by ${ref}
-      limit 1 offset (select cast(floor((count(*) - 1) * cast(${percentile / 100} as double precision)) as integer) from per_unit)`;
+    const rank = sql`cast(floor((count(*) - 1) * cast(${percentile / 100} as double precision)) as integer)`;
+    const [direction, offset] = percentile > 50 ? [sql`desc`, sql`count(*) - 1 - ${rank}`] : [sql`asc`, rank];
+    return sql`select ${ref} from units order by ${ref} ${direction}
+      limit 1 offset (select case when count(*) = 0 then 0 else ${offset} end from units)`;
   }
+}
 
-  private least(value: RawBuilder<unknown>, cap: RawBuilder<unknown>): RawBuilder<unknown> {
-    return this.dialect === 'sqlite' ? sql`min(${value}, ${cap})` : sql`least(${value}, ${cap})`;
+/** Σ and Σ² of a numerator, its denominator and its covariate (when it has them), named `<sum>_<suffix>`. */
+function sumsOf(suffix: string, x: Sql, d: Sql | null, pre: Sql | null): Aggregate[] {
+  const sums: Aggregate[] = [
+    ['sum', sql`sum(${x})`],
+    ['sumSquares', sql`sum(${x} * ${x})`],
+  ];
+  if (d) {
+    sums.push(['denominatorSum', sql`sum(${d})`]);
+    sums.push(['denominatorSumSquares', sql`sum(${d} * ${d})`]);
+    sums.push(['crossSum', sql`sum(${x} * ${d})`]);
   }
-
-  /** An ISO time `hours` later (or earlier), in the same text form events are stored in. */
-  private addHours(time: RawBuilder<unknown>, hours: number): RawBuilder<unknown> {
-    if (this.dialect === 'sqlite') {
-      return sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${time}, ${`${hours >= 0 ? '+' : ''}${hours} hours`})`;
-    }
-    return sql`to_char((cast(${time} as timestamptz) + make_interval(secs => ${hours * 3600})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  if (pre) {
+    sums.push(['preSum', sql`sum(${pre})`]);
+    sums.push(['preSumSquares', sql`sum(${pre} * ${pre})`]);
+    sums.push(['preCrossSum', sql`sum(${x} * ${pre})`]);
   }
-
-  /** `and <property compares>` for the metric's filter; values compare as text. */
-  private propertyFilter(metric: MetricRow): RawBuilder<unknown> {
-    const filter = parseFilter(metric.property_filter);
-    if (!filter) return sql``;
-    const path = `$."${filter.property}"`;
-    const property =
-      this.dialect === 'sqlite'
-        ? sql`(case json_type(e.properties, ${path})
-            when 'true' then 'true' when 'false' then 'false'
-            else cast(json_extract(e.properties, ${path}) as text) end)`
-        : sql`(cast(e.properties as jsonb) ->> ${filter.property})`;
-    const values = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
-    switch (filter.operator) {
-      case 'equals':
-        return sql` and ${property} = ${values[0]}`;
-      case 'not_equals':
-        return sql` and (${property} is null or ${property} <> ${values[0]})`;
-      case 'in':
-        return sql` and ${property} in (${sql.join(values)})`;
-      case 'not_in':
-        return sql` and (${property} is null or ${property} not in (${sql.join(values)}))`;
-    }
-  }
+  return sums.map(([name, value]) => [`${name}_${suffix}`, value]);
 }

@@ -31,17 +31,18 @@ export class ResultsService {
     const { experiment } = input;
     const window = windowOf(experiment, input.now);
     if (!window) return emptyResults(input);
-    const assignment = await this.results.assignment(window);
-    const variantKeys = orderedVariants(input.variants, assignment, experiment.control_variant);
     const primary = input.metrics.filter((m) => m.role === 'primary');
     const ends = dayEnds(window);
     const cutoffs = ends.slice(0, -1);
+    // One statement: the assignment and every metric's sums come from the same pass over the units.
     const sums = await this.results.metricSums(window, {
       metrics: input.metrics.map((m) => m.metric),
       preWindowDays: experiment.cuped === 1 ? experiment.cuped_window_days : 0,
       cutoffs,
       seriesMetrics: primary.map((m) => m.metric.key),
     });
+    const { assignment } = sums;
+    const variantKeys = orderedVariants(input.variants, assignment, experiment.control_variant);
     const metrics: MetricResult[] = input.metrics.map(({ metric, role }) => ({
       ...describeMetric(metric, role),
       ...analyse(experiment, metric, variantKeys, sums.final.get(metric.key) ?? new Map()),

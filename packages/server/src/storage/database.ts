@@ -17,6 +17,12 @@ export interface Database {
   readonly location: string;
   /** The PostgreSQL pool, for LISTEN/NOTIFY; absent on SQLite. */
   readonly pgPool?: pg.Pool;
+  /**
+   * The SQLite connection under `db`, for the one hot path that needs prepared statements
+   * (event ingestion); absent on PostgreSQL. Use it only while holding Kysely's connection
+   * (`db.connection().execute(...)`), so no Kysely transaction is open on it meanwhile.
+   */
+  readonly sqlite?: SQLite.Database;
   /** The PostgreSQL schema in use when not the default one. */
   readonly pgSchema?: string;
   close(): Promise<void>;
@@ -63,7 +69,7 @@ export function openSqlite(file: string): Database {
     beginStatement: 'begin immediate',
   });
   const db = new Kysely<Tables>({ dialect });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: file, sqlite, close: () => db.destroy() };
 }
 
 export function openPostgres(url: string, schema?: string): Database {

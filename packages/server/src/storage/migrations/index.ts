@@ -8,6 +8,7 @@ import * as experiments from './0006-experiments.js';
 import * as clientPrivacy from './0007-client-privacy.js';
 import * as teams from './0008-teams.js';
 import * as auditWebhooks from './0009-audit-webhooks.js';
+import * as byteOrderEvents from './0010-byte-order-events.js';
 import * as changeRequests from './0011-change-requests.js';
 
 /**
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007-client-privacy': clientPrivacy,
   '0008-teams': teams,
   '0009-audit-webhooks': auditWebhooks,
+  '0010-byte-order-events': byteOrderEvents,
   '0011-change-requests': changeRequests,
 };
 

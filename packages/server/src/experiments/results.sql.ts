@@ -1,0 +1,161 @@
+import { type RawBuilder, sql } from 'kysely';
+import { parseFilter } from '../metrics/metrics.service.js';
+import type { DialectName } from '../storage/database.js';
+import type { MetricRow } from '../storage/tables.js';
+
+export type Sql = RawBuilder<unknown>;
+
+/**
+ * PostgreSQL settings for the one results statement (SET LOCAL: its transaction only). The
+ * planner has no statistics on CTEs, so it misjudges the steps after them; measured on 1M
+ * units and 10M events (bench/experiments.bench.mjs):
+ *
+ * - `jit = off`: compiling the statement's hundred-odd aggregates took longer (2 s) than JIT
+ *   saved;
+ * - `work_mem`: the per-unit rows and their groupings stay in memory instead of spilling
+ *   hundreds of MB to temporary files;
+ * - no hash or merge join: units come sorted from the exposures index, and one index seek per
+ *   unit into `events` keeps that order, so each unit's events are folded as they arrive; a
+ *   hash join (chosen once it sees a million units) needs a hash table of every unit, then a
+ *   hash aggregate of a million groups, and took longer;
+ * - no sort: the groupings over the per-unit rows have a handful of groups, which a hash
+ *   aggregate builds in one pass; the planner, guessing one row, sorted a million instead.
+ */
+export const POSTGRES_SETTINGS = [
+  'jit = off',
+  "work_mem = '256MB'",
+  'enable_hashjoin = off',
+  'enable_mergejoin = off',
+  'enable_sort = off',
+] as const;
+
+/** CUPED adjusts per-unit values; ratio and mean metrics, sums over events, take no covariate. */
+export function hasCovariate(metric: MetricRow): boolean {
+  return metric.kind === 'conversion' || metric.kind === 'count' || metric.kind === 'sum';
+}
+
+/** Ratio and mean metrics carry a per-unit denominator; the others none. */
+export function hasDenominator(metric: MetricRow): boolean {
+  return metric.kind === 'mean' || metric.kind === 'ratio';
+}
+
+/** The column of the unit's conversion-window end for a window of `hours`, computed once per unit. */
+export function windowEndColumn(hours: number): string {
+  return `end_${String(hours).replace(/[^0-9]/g, '_')}`;
+}
+
+/**
+ * The SQL fragments of the results query: one metric's per-unit aggregates over the unit's
+ * joined events (`e`, with the unit's row as `a`), and what differs between the dialects
+ * (time arithmetic, JSON property access, `min`/`least`, booleans as numbers).
+ *
+ * Every per-event expression is an aggregate with a FILTER clause rather than a CASE inside
+ * the aggregate: the aggregate is then not stepped at all for events it does not count. Both
+ * databases share the state of identical aggregates, so metrics over the same events cost one.
+ */
+export class ResultsSql {
+  constructor(readonly dialect: DialectName) {}
+
+  /**
+   * One metric's per-unit numerator, denominator and pre-period numerator, counting events
+   * before `end` (and within the metric's conversion window); `end` null: the window's end,
+   * which the join already applies. Kinds: conversion 0/1 (from the first qualifying event's
+   * time, which the series needs anyway); count of events; sum of values; mean and ratio as a
+   * numerator over a denominator (mean: values over events; ratio: event values, or 1 for an
+   * event without one, over the denominator event's the same way).
+   */
+  unitValues(metric: MetricRow, preWindowDays: number, end: string | null) {
+    const filter = this.propertyFilter(metric);
+    const windowEnd =
+      metric.conversion_window_hours === null
+        ? sql``
+        : sql` and e.occurred_at < a.${sql.ref(windowEndColumn(metric.conversion_window_hours))}`;
+    const post = sql`e.occurred_at >= a.first_at${end === null ? sql`` : sql` and e.occurred_at < ${end}`}${windowEnd}`;
+    const pre = sql`e.occurred_at < a.first_at`;
+    const numeratorEvent = sql`e.name = ${metric.event_name}${filter}`;
+    const denominatorEvent = sql`e.name = ${metric.denominator_event_name ?? metric.event_name}${filter}`;
+    const count = (when: Sql) => sql`count(*) filter (where ${numeratorEvent} and ${when})`;
+    const firstAt = sql`min(e.occurred_at) filter (where ${numeratorEvent} and ${post})`;
+    const numeratorOf = (when: Sql) => {
+      switch (metric.kind) {
+        case 'conversion':
+          return sql`case when ${count(when)} > 0 then 1 else 0 end`;
+        case 'count':
+          return count(when);
+        case 'ratio':
+          return this.total(sql`coalesce(e.value, 1)`, sql`${numeratorEvent} and ${when}`);
+        default:
+          return this.total(sql`e.value`, sql`${numeratorEvent} and ${when}`);
+      }
+    };
+    return {
+      numerator:
+        metric.kind === 'conversion'
+          ? sql`case when ${firstAt} is null then 0 else 1 end`
+          : numeratorOf(post),
+      denominator:
+        metric.kind === 'mean'
+          ? count(post)
+          : metric.kind === 'ratio'
+            ? this.total(sql`coalesce(e.value, 1)`, sql`${denominatorEvent} and ${post}`)
+            : undefined,
+      pre: preWindowDays > 0 && hasCovariate(metric) ? numeratorOf(pre) : undefined,
+      /** The unit's first qualifying event after exposure: when it converted, if it did. */
+      firstAt,
+    };
+  }
+
+  /**
+   * How many of the ascending `cutoffs` are at or before `value` (all of them when it is
+   * null), as a balanced tree of comparisons: a handful per unit, not one per cutoff.
+   * A unit with bucket b counts at every cutoff from index b on.
+   */
+  bucket(value: Sql, cutoffs: readonly string[], low = 0, high = cutoffs.length): Sql {
+    if (low >= high) return sql.lit(low);
+    const middle = (low + high) >> 1;
+    return sql`case when ${value} < ${cutoffs[middle]} then ${this.bucket(value, cutoffs, low, middle)} else ${this.bucket(value, cutoffs, middle + 1, high)} end`;
+  }
+
+  /** Σ `value` over the events `where` selects; 0 when none. */
+  total(value: Sql, where: Sql): Sql {
+    return this.dialect === 'sqlite'
+      ? sql`total(${value}) filter (where ${where})`
+      : sql`coalesce(sum(${value}) filter (where ${where}), 0)`;
+  }
+
+  least(value: Sql, cap: Sql): Sql {
+    return this.dialect === 'sqlite' ? sql`min(${value}, ${cap})` : sql`least(${value}, ${cap})`;
+  }
+
+  /** An ISO time `hours` later (or earlier), in the same text form events are stored in. */
+  addHours(time: Sql, hours: number): Sql {
+    if (this.dialect === 'sqlite') {
+      return sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${time}, ${`${hours >= 0 ? '+' : ''}${hours} hours`})`;
+    }
+    return sql`to_char((cast(${time} as timestamptz) + make_interval(secs => ${hours * 3600})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+
+  /** `and <property compares>` for the metric's filter; values compare as text. */
+  propertyFilter(metric: MetricRow): Sql {
+    const filter = parseFilter(metric.property_filter);
+    if (!filter) return sql``;
+    const path = `$."${filter.property}"`;
+    const property =
+      this.dialect === 'sqlite'
+        ? sql`(case json_type(e.properties, ${path})
+            when 'true' then 'true' when 'false' then 'false'
+            else cast(json_extract(e.properties, ${path}) as text) end)`
+        : sql`(cast(e.properties as jsonb) ->> ${filter.property})`;
+    const values = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+    switch (filter.operator) {
+      case 'equals':
+        return sql` and ${property} = ${values[0]}`;
+      case 'not_equals':
+        return sql` and (${property} is null or ${property} <> ${values[0]})`;
+      case 'in':
+        return sql` and ${property} in (${sql.join(values)})`;
+      case 'not_in':
+        return sql` and (${property} is null or ${property} not in (${sql.join(values)}))`;
+    }
+  }
+}
