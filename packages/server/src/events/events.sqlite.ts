@@ -58,30 +58,33 @@ interface Pending {
  * so one batch the database refuses never takes the others down with it.
  */
 export class SqliteEventsWriter {
-  private readonly insertEvent: SQLite.Statement;
-  private readonly insertExposure: SQLite.Statement;
-  private readonly writeGroup: (group: readonly Pending[]) => number[];
+  private writeGroup?: (group: readonly Pending[]) => number[];
   private queue: Pending[] = [];
   private flushing = false;
 
   /** `hold` runs its work while holding the connection, so no other transaction is open on it. */
   constructor(
-    sqlite: SQLite.Database,
+    private readonly sqlite: SQLite.Database,
     private readonly hold: <T>(work: () => T) => Promise<T>,
-  ) {
-    this.insertEvent = sqlite.prepare(insertSql('events', EVENT_COLUMNS));
-    this.insertExposure = sqlite.prepare(insertSql('exposures', EXPOSURE_COLUMNS));
+  ) {}
+
+  // Prepared on the first write, not at construction: an app is also built over a database
+  // not migrated yet (the OpenAPI document at build time), where the tables do not exist.
+  private prepared(): (group: readonly Pending[]) => number[] {
+    if (this.writeGroup) return this.writeGroup;
+    const insertEvent = this.sqlite.prepare(insertSql('events', EVENT_COLUMNS));
+    const insertExposure = this.sqlite.prepare(insertSql('exposures', EXPOSURE_COLUMNS));
     // better-sqlite3's transaction: BEGIN, the body, COMMIT; ROLLBACK if the body throws.
-    this.writeGroup = sqlite.transaction((group: readonly Pending[]) =>
+    this.writeGroup = this.sqlite.transaction((group: readonly Pending[]) =>
       group.map(({ events, exposures }) => {
         let stored = 0;
-        for (const row of events)
-          stored += this.insertEvent.run(EVENT_COLUMNS.map((c) => row[c] ?? null)).changes;
+        for (const row of events) stored += insertEvent.run(EVENT_COLUMNS.map((c) => row[c] ?? null)).changes;
         for (const row of exposures)
-          stored += this.insertExposure.run(EXPOSURE_COLUMNS.map((c) => row[c] ?? null)).changes;
+          stored += insertExposure.run(EXPOSURE_COLUMNS.map((c) => row[c] ?? null)).changes;
         return stored;
       }),
     );
+    return this.writeGroup;
   }
 
   /** Stores the batch whole or not at all; resolves with how many rows were new once committed. */
@@ -111,7 +114,7 @@ export class SqliteEventsWriter {
   private commit(group: readonly Pending[]): void {
     let stored: number[];
     try {
-      stored = this.writeGroup(group);
+      stored = this.prepared()(group);
     } catch (error) {
       if (group.length === 1) {
         (group[0] as Pending).reject(translateDriverError(error));
@@ -125,7 +128,7 @@ export class SqliteEventsWriter {
     }
     for (const pending of group) {
       try {
-        pending.resolve(this.writeGroup([pending])[0] as number);
+        pending.resolve(this.prepared()([pending])[0] as number);
       } catch (error) {
         pending.reject(translateDriverError(error));
       }
