@@ -91,12 +91,13 @@ const PASSWORD = 'correct horse battery staple';
 
     it('creates a flag, toggles it per environment and filters the list', async () => {
       await page.getByRole('button', { name: 'New flag' }).click();
-      await page.getByLabel('Key').fill('checkout_color');
-      await page.getByRole('textbox', { name: 'Type' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New flag' });
+      await dialog.getByLabel('Key').fill('checkout_color');
+      await dialog.getByRole('combobox', { name: 'Type' }).click();
       await page.getByRole('option', { name: 'string' }).click();
-      await page.getByLabel('Tags').fill('ui');
-      await page.getByLabel('Tags').press('Enter');
-      await page.getByRole('button', { name: 'Create' }).click();
+      await dialog.getByRole('combobox', { name: 'Tags' }).fill('ui');
+      await dialog.getByRole('combobox', { name: 'Tags' }).press('Enter');
+      await dialog.getByRole('button', { name: 'Create' }).click();
       await page.getByRole('link', { name: 'checkout_color' }).waitFor();
 
       const toggle = page.getByRole('switch', { name: 'checkout_color in Development' });
@@ -151,15 +152,16 @@ const PASSWORD = 'correct horse battery staple';
       await page.getByLabel('Rule 1, condition 1 value').fill('beta');
       await page.getByRole('button', { name: 'Add nested rule to rule 1' }).click();
       await page.getByLabel('Rule 1.1, condition 1 trait').fill('country');
-      await page.getByRole('textbox', { name: 'Rule 1.1, condition 1 operator' }).click();
+      await page.getByRole('combobox', { name: 'Rule 1.1, condition 1 operator' }).click();
       await page.getByRole('option', { name: 'is one of' }).click();
       await page.getByLabel('Rule 1.1, condition 1 values, one per line').fill('FR\nDE');
+      await page.getByRole('button', { name: 'Save segment' }).click();
+      // Saved, the draft becomes the segment's own page, where users can be tried against it.
+      await page.waitForURL(/\/segments\/[0-9a-f]{32}$/);
       await page.getByLabel('Traits (key = value, one per line)').fill('plan = beta\ncountry = FR');
       await page.getByText('In the segment', { exact: true }).waitFor();
       await page.getByLabel('Traits (key = value, one per line)').fill('plan = beta\ncountry = US');
       await page.getByText('Not in the segment').waitFor();
-      await page.getByRole('button', { name: 'Save segment' }).click();
-      await page.getByRole('status').getByText('Saved.').waitFor();
       const segments = await server.admin(
         'GET',
         `/projects/${(await server.development()).projectId}/segments`,
@@ -174,7 +176,7 @@ const PASSWORD = 'correct horse battery staple';
 
     it('jumps anywhere with Ctrl-K', async () => {
       await page.keyboard.press('Control+K');
-      await page.getByRole('textbox', { name: 'Search the console' }).fill('checkout');
+      await page.getByLabel('Search the console').fill('checkout');
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'checkout_color' }).waitFor();

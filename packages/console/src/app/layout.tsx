@@ -203,6 +203,8 @@ function CommandPalette({ context }: { context: EnvironmentContext }) {
     <Spotlight
       actions={actions}
       shortcut={['mod + K']}
+      // Ctrl-K types nothing, so it opens the palette from inside a field too.
+      tagsToIgnore={[]}
       nothingFound="Nothing matches"
       highlightQuery
       limit={30}

@@ -6,6 +6,9 @@ export const paths = {
   flags: (p: string, e: string) => `${paths.environment(p, e)}/flags`,
   flag: (p: string, e: string, featureId: string) => `${paths.flags(p, e)}/${encodeURIComponent(featureId)}`,
   segments: (p: string, e: string) => `${paths.environment(p, e)}/segments`,
+  /** The rule builder for a segment not saved yet: the server takes a segment only with rules. */
+  newSegment: (p: string, e: string, name: string) =>
+    `${paths.segments(p, e)}/new?name=${encodeURIComponent(name)}`,
   segment: (p: string, e: string, segmentId: string) =>
     `${paths.segments(p, e)}/${encodeURIComponent(segmentId)}`,
   identities: (p: string, e: string) => `${paths.environment(p, e)}/identities`,

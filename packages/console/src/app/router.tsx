@@ -69,6 +69,14 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        path: 'segments/new',
+        element: (
+          <Screen>
+            <Segment />
+          </Screen>
+        ),
+      },
+      {
         path: 'segments/:segmentId',
         element: (
           <Screen>

@@ -7,5 +7,11 @@ export default function SegmentsRoute() {
   const { projectId, environment } = useEnvironmentContext();
   const navigate = useNavigate();
   const href = (id: string) => paths.segment(projectId, environment.id, id);
-  return <SegmentsPage projectId={projectId} segmentHref={href} onCreated={(id) => navigate(href(id))} />;
+  return (
+    <SegmentsPage
+      projectId={projectId}
+      segmentHref={href}
+      onNew={(name) => navigate(paths.newSegment(projectId, environment.id, name))}
+    />
+  );
 }

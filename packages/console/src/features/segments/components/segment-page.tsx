@@ -6,17 +6,23 @@ import { checkRules, fromApi, type RuleDraft, toApi } from '../model/rules.js';
 import { parseTraits, trySegment } from '../model/try-it.js';
 import { RuleBuilder } from './rule-builder.js';
 
-/** One segment: its rules in the builder, saved together, and a panel to try a sample user. */
+/**
+ * One segment: its rules in the builder, saved together, and a panel to try a sample user.
+ * Without `segmentId` it is a draft named `draftName`, created on the first save.
+ */
 export function SegmentPage(props: {
   projectId: string;
-  segmentId: string;
+  segmentId?: string;
+  draftName: string;
   environmentKey: string;
+  onCreated: (id: string) => void;
   onDeleted: () => void;
 }) {
   const segments = useSegments(props.projectId);
-  const { update, remove } = useSegmentMutations(props.projectId);
+  const { create, update, remove } = useSegmentMutations(props.projectId);
+  const draft = props.segmentId === undefined;
   const segment = segments.data?.find((s) => s.id === props.segmentId);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(props.draftName);
   const [description, setDescription] = useState('');
   const [rules, setRules] = useState<RuleDraft[]>([]);
 
@@ -30,13 +36,18 @@ export function SegmentPage(props: {
   const problems = checkRules(rules);
   return (
     <QueryState what="the segment" isPending={segments.isPending} error={segments.error}>
-      {!segment ? (
+      {!segment && !draft ? (
         <Text role="alert">No segment {props.segmentId} in this project.</Text>
       ) : (
         <Stack>
           <Title order={1} size="h2">
-            Segment {segment.name}
+            Segment {segment?.name ?? props.draftName}
           </Title>
+          {draft && (
+            <Text size="sm" c="dimmed">
+              Not saved yet: a segment is created with its first rules.
+            </Text>
+          )}
           <Group align="end">
             <TextInput
               label="Name"
@@ -59,41 +70,52 @@ export function SegmentPage(props: {
               {problems.find((p) => p.id === 'segment')?.message}
             </Alert>
           )}
-          <MutationError error={update.error ?? remove.error} />
+          <MutationError error={create.error ?? update.error ?? remove.error} />
           <Group>
             <Button
               disabled={problems.length > 0 || name.trim() === ''}
-              loading={update.isPending}
-              onClick={() =>
-                update.mutate({ id: segment.id, name: name.trim(), description, rules: toApi(rules) })
-              }
+              loading={create.isPending || update.isPending}
+              onClick={() => {
+                const body = { name: name.trim(), description, rules: toApi(rules) };
+                if (segment) update.mutate({ id: segment.id, ...body });
+                else create.mutate(body, { onSuccess: (created) => props.onCreated(created.id) });
+              }}
             >
               Save segment
             </Button>
-            <Button
-              color="red"
-              variant="light"
-              loading={remove.isPending}
-              onClick={() => {
-                if (window.confirm(`Delete segment "${segment.name}" and its overrides?`))
-                  remove.mutate(segment.id, { onSuccess: props.onDeleted });
-              }}
-            >
-              Delete segment
-            </Button>
+            {segment && (
+              <Button
+                color="red"
+                variant="light"
+                loading={remove.isPending}
+                onClick={() => {
+                  if (window.confirm(`Delete segment "${segment.name}" and its overrides?`))
+                    remove.mutate(segment.id, { onSuccess: props.onDeleted });
+                }}
+              >
+                Delete segment
+              </Button>
+            )}
             {update.isSuccess && (
               <Text size="sm" role="status">
                 Saved.
               </Text>
             )}
           </Group>
-          <TryIt
-            name={segment.name}
-            hashKey={segment.hash_key}
-            rules={rules}
-            problems={problems.length}
-            environmentKey={props.environmentKey}
-          />
+          {segment ? (
+            <TryIt
+              name={segment.name}
+              hashKey={segment.hash_key}
+              rules={rules}
+              problems={problems.length}
+              environmentKey={props.environmentKey}
+            />
+          ) : (
+            <Text size="sm">
+              Save the segment to try users against it: its percentage splits are seeded by a key made when it
+              is created.
+            </Text>
+          )}
         </Stack>
       )}
     </QueryState>

@@ -1,17 +1,16 @@
 import { Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { MutationError, QueryState } from '../../../components/query-state.js';
-import { useSegmentMutations, useSegments } from '../api/segments.js';
+import { QueryState } from '../../../components/query-state.js';
+import { useSegments } from '../api/segments.js';
 
-/** The project's segments; a new one opens in the rule builder. */
+/** The project's segments; a new one opens in the rule builder, saved once it has rules. */
 export function SegmentsPage(props: {
   projectId: string;
   segmentHref: (id: string) => string;
-  onCreated: (id: string) => void;
+  onNew: (name: string) => void;
 }) {
   const segments = useSegments(props.projectId);
-  const { create } = useSegmentMutations(props.projectId);
   const [name, setName] = useState('');
   const [search, setSearch] = useState('');
   const shown = (segments.data ?? []).filter((s) =>
@@ -20,7 +19,7 @@ export function SegmentsPage(props: {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), rules: [] }, { onSuccess: (segment) => props.onCreated(segment.id) });
+    props.onNew(name.trim());
   };
 
   return (
@@ -37,12 +36,9 @@ export function SegmentsPage(props: {
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
-          <Button type="submit" loading={create.isPending}>
-            Create segment
-          </Button>
+          <Button type="submit">Create segment</Button>
         </Group>
       </form>
-      <MutationError error={create.error} />
       <TextInput
         label="Search segments"
         value={search}
