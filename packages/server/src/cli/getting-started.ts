@@ -14,6 +14,7 @@ export function gettingStarted(url: string, boot: Bootstrap): string {
     '',
     `Pennon is running at ${url}. First start: here is how to begin.`,
     '',
+    `  Console      ${url}/  (sign in with the owner below)`,
     `  API docs     ${url}/api/docs`,
     ...adminTokenLines(url, boot.adminToken),
     ...ownerLines(boot.owner),
@@ -67,7 +68,7 @@ function ownerLines(owner: Bootstrap['owner']): string[] {
 export function whereToLook(url: string): string {
   return [
     '',
-    `Pennon is running at ${url}. API docs: ${url}/api/docs`,
+    `Pennon is running at ${url}: the console at ${url}/, API docs at ${url}/api/docs`,
     '  Environments and client keys: `npx pennon keys`. A new admin token: `npx pennon token create`.',
     '  A person who signs in: `npx pennon user create --email you@example.com --role owner --password-stdin`.',
     '  (Both take the same --data-dir / --database-url as the server.)',
