@@ -70,11 +70,16 @@ export class RateLimiter {
       const oldest = this.buckets.keys().next().value;
       if (oldest !== undefined) this.buckets.delete(oldest);
     }
+    // The same bucket object goes back in: a key's every request updates it, allocating nothing.
+    const next = bucket ?? { tokens, at: now };
+    next.at = now;
     if (tokens >= cost) {
-      this.buckets.set(key, { tokens: tokens - cost, at: now });
+      next.tokens = tokens - cost;
+      this.buckets.set(key, next);
       return 0;
     }
-    this.buckets.set(key, { tokens, at: now });
+    next.tokens = tokens;
+    this.buckets.set(key, next);
     return Math.max(1, Math.ceil((cost - tokens) / this.perMs / 1000));
   }
 }
