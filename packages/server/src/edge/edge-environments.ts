@@ -43,6 +43,10 @@ export class EdgeEnvironments implements SnapshotSource, KeyDirectory {
     return this.byEnvironment.get(environmentId);
   }
 
+  ready(environmentId: string): EnvironmentSnapshot | undefined {
+    return this.byEnvironment.get(environmentId);
+  }
+
   /** Every key the edge accepts is in memory: an unknown key is unknown (null), never looked up. */
   known(key: string): EnvironmentKey | null {
     return this.serverKeys.get(key) ?? this.clientKeys.get(key) ?? null;

@@ -40,6 +40,11 @@ export interface IdentityStore {
 export interface SnapshotSource {
   /** The current snapshot, or undefined when the environment does not exist. */
   get(environmentId: string): Promise<EnvironmentSnapshot | undefined>;
+  /**
+   * The current snapshot when it is already built, without waiting: what `get` would resolve
+   * to, or undefined when `get` has something to wait for. Lets the hot path skip a promise.
+   */
+  ready?(environmentId: string): EnvironmentSnapshot | undefined;
   close(): void;
 }
 
@@ -81,7 +86,7 @@ export class EvaluationService {
   }
 
   async snapshot(environmentId: string): Promise<EnvironmentSnapshot> {
-    const snapshot = await this.snapshots.get(environmentId);
+    const snapshot = this.snapshots.ready?.(environmentId) ?? (await this.snapshots.get(environmentId));
     // The key resolved a moment ago, so the environment was deleted in between.
     if (!snapshot) throw unavailable('The environment is no longer available.');
     return snapshot;
@@ -93,12 +98,16 @@ export class EvaluationService {
    * identities and transient traits never reach storage.
    */
   async evaluate(key: EnvironmentKey, identity?: IdentityRequest): Promise<Evaluation> {
-    const snapshot = await this.snapshot(key.environmentId);
+    // Every SDK request comes here: while the snapshot is built and the identity transient,
+    // nothing is awaited.
+    const snapshot = this.snapshots.ready?.(key.environmentId) ?? (await this.snapshot(key.environmentId));
     if (!identity) return this.anonymousEvaluation(snapshot, key.kind);
     // A client key stores traits only where the environment allows it; otherwise they count
     // for this evaluation alone, over the stored ones.
     const mayStore = key.kind === 'server' || snapshot.allowClientTraits;
-    const traits = await this.resolveTraits(key.environmentId, identity, mayStore);
+    const traits = identity.transient
+      ? transientTraits(identity.traits)
+      : await this.resolveStoredTraits(key.environmentId, identity, mayStore);
     const result: EvaluationResult = snapshot.compiled.evaluate({ identifier: identity.identifier, traits });
     const hideStored = key.kind === 'client' && snapshot.hideSensitiveData;
     return {
@@ -133,7 +142,8 @@ export class EvaluationService {
     return byKind[kind];
   }
 
-  private async resolveTraits(
+  /** The traits of a stored identity: read, or written and read, merged with the given ones. */
+  private async resolveStoredTraits(
     environmentId: string,
     identity: IdentityRequest,
     mayStore: boolean,
@@ -141,12 +151,8 @@ export class EvaluationService {
     const given = identity.traits ?? [];
     // fromEntries defines own properties, so a trait named `__proto__` is a trait like any other.
     const transientTraits: Record<string, TraitValue> = Object.fromEntries(
-      given
-        .filter((t) => (identity.transient || t.transient) && t.value !== null)
-        .map((t) => [t.key, t.value as TraitValue]),
+      given.filter((t) => t.transient && t.value !== null).map((t) => [t.key, t.value as TraitValue]),
     );
-    if (identity.transient) return transientTraits;
-
     const store = this.identityStore;
     if (!store) throw unavailable('Identity storage is not configured.');
     if (!mayStore) {
@@ -165,15 +171,56 @@ export class EvaluationService {
   }
 }
 
+/**
+ * The given traits of a transient identity, as the record the engine reads; a null value (a
+ * deletion, meaningless here) leaves the trait out. One loop: this runs on every request.
+ */
+function transientTraits(given: readonly TraitInput[] | undefined): Record<string, TraitValue> {
+  const traits: Record<string, TraitValue> = {};
+  if (given === undefined) return traits;
+  for (let i = 0; i < given.length; i++) {
+    const { key, value } = given[i];
+    if (value !== null) setOwn(traits, key, value);
+  }
+  return traits;
+}
+
 /** The traits the request itself sent, with the values the evaluation used. */
 function sentTraits(
   traits: Record<string, TraitValue>,
   given: readonly TraitInput[],
 ): Record<string, TraitValue> {
-  // fromEntries defines own properties, so a trait named `__proto__` stays a trait.
-  return Object.fromEntries(
-    given.filter((t) => Object.hasOwn(traits, t.key)).map((t) => [t.key, traits[t.key] as TraitValue]),
-  );
+  const sent: Record<string, TraitValue> = {};
+  for (let i = 0; i < given.length; i++) {
+    const { key } = given[i];
+    if (Object.hasOwn(traits, key)) setOwn(sent, key, traits[key] as TraitValue);
+  }
+  return sent;
+}
+
+/**
+ * `record[key] = value` as an own property whatever the key: assigning `__proto__` would set
+ * the prototype instead, so that one key is defined (clients may name a trait anything).
+ */
+function setOwn(record: Record<string, TraitValue>, key: string, value: TraitValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    record[key] = value;
+  }
+}
+
+/** Per snapshot, the features each kind of key may see, in feature order. */
+const visibleFeatures = new WeakMap<EnvironmentSnapshot, Record<EnvironmentKey['kind'], FeatureInfo[]>>();
+
+function featuresFor(snapshot: EnvironmentSnapshot, kind: EnvironmentKey['kind']): FeatureInfo[] {
+  let byKind = visibleFeatures.get(snapshot);
+  if (!byKind) {
+    const all = [...snapshot.features.values()];
+    byKind = { server: all, client: all.filter((feature) => !feature.serverKeyOnly) };
+    visibleFeatures.set(snapshot, byKind);
+  }
+  return byKind[kind];
 }
 
 function visibleFlags(
@@ -181,10 +228,12 @@ function visibleFlags(
   result: EvaluationResult,
   kind: EnvironmentKey['kind'],
 ): EvaluatedFlag[] {
+  const features = featuresFor(snapshot, kind);
   const flags: EvaluatedFlag[] = [];
-  for (const feature of snapshot.features.values()) {
-    if (kind === 'client' && feature.serverKeyOnly) continue;
-    const flag = result.flags[feature.key];
+  const results = result.flags;
+  for (let i = 0; i < features.length; i++) {
+    const feature = features[i];
+    const flag = results[feature.key];
     if (!flag) continue;
     if (snapshot.hideDisabledFlags && !flag.enabled) continue;
     flags.push({ feature, result: kind === 'client' ? withoutSegmentName(flag) : flag });

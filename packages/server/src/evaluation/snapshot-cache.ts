@@ -10,6 +10,8 @@ interface Entry {
   /** Bumped by every invalidation; a build started before the bump is not cached. */
   generation: number;
   snapshot?: Promise<EnvironmentSnapshot | undefined>;
+  /** What `snapshot` resolved to, once it has and while it is current. */
+  built?: EnvironmentSnapshot;
 }
 
 /**
@@ -25,6 +27,10 @@ export class SnapshotCache implements SnapshotSource {
     bus: ChangeBus,
   ) {
     this.unsubscribe = bus.subscribe((change) => this.invalidate(change));
+  }
+
+  ready(environmentId: string): EnvironmentSnapshot | undefined {
+    return this.entries.get(environmentId)?.built;
   }
 
   /** The current snapshot, or undefined when the environment does not exist. */
@@ -47,6 +53,7 @@ export class SnapshotCache implements SnapshotSource {
         if (snapshot) current.projectId = snapshot.projectId;
         // A change landed while building: this result may predate it, so build again next time.
         if (current.generation !== generation || !snapshot) current.snapshot = undefined;
+        else if (current.snapshot === building) current.built = snapshot;
       },
       () => {
         const current = this.entries.get(environmentId);
@@ -61,6 +68,7 @@ export class SnapshotCache implements SnapshotSource {
       if (affects(change, environmentId, entry.projectId)) {
         entry.generation++;
         entry.snapshot = undefined;
+        entry.built = undefined;
       }
     }
   }

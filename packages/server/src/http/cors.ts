@@ -78,6 +78,11 @@ function addToVary(reply: FastifyReply, field: string): void {
  * matches the catch-all OPTIONS route, and `%61dmin` must not slip past a prefix test.
  */
 function isAdminRequest(request: FastifyRequest): boolean {
+  // Every SDK request comes here. A URL without `%` is its own decoded path, and no route
+  // outside the prefix is an admin route: only the rest needs the route's options (built
+  // afresh by Fastify on each read).
+  const url = request.url;
+  if (!url.startsWith(ADMIN_PREFIX) && !url.includes('%')) return false;
   const route = request.routeOptions.url;
   if (route !== undefined && route !== '*') return route.startsWith(ADMIN_PREFIX);
   const path = request.url.split('?')[0];

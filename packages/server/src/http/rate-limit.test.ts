@@ -43,6 +43,18 @@ describe('RateLimiter', () => {
     expect(limiter.take('a')).toBe(0); // a was forgotten when b came back
   });
 
+  it('keeps recency exact when one key takes many times in a row', () => {
+    const limiter = new RateLimiter({ perSecond: 1, burst: 1, maxKeys: 2, now: clock().now });
+    limiter.take('a');
+    limiter.take('b');
+    expect(limiter.take('b')).toBe(1); // b again: still the most recent
+    expect(limiter.take('a')).toBe(1); // a becomes the most recent
+    expect(limiter.take('a')).toBe(1);
+    limiter.take('c'); // forgets b, the least recently used
+    expect(limiter.take('a')).toBe(1);
+    expect(limiter.take('b')).toBe(0);
+  });
+
   it('refuses nonsense limits', () => {
     expect(() => new RateLimiter({ perSecond: 0, burst: 1 })).toThrow(RangeError);
     expect(() => new RateLimiter({ perSecond: 1, burst: 0 })).toThrow(RangeError);

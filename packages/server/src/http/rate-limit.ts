@@ -35,6 +35,8 @@ export class RateLimiter {
   private readonly burst: number;
   private readonly maxKeys: number;
   private readonly now: () => number;
+  /** The key of the last `take`, which is the last entry of `buckets`. */
+  private lastKey: string | undefined;
 
   constructor(options: RateLimitOptions) {
     if (!(options.perSecond > 0) || !(options.burst >= 1)) {
@@ -60,21 +62,32 @@ export class RateLimiter {
    */
   take(key: string, cost = 1): number {
     const now = this.now();
-    const bucket = this.buckets.get(key);
+    let bucket = this.buckets.get(key);
     let tokens = this.burst;
     if (bucket) {
       tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);
-      // Re-inserting keeps Map order = recency, so the first entry is the one to forget.
-      this.buckets.delete(key);
-    } else if (this.buckets.size >= this.maxKeys) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
+      // Re-inserting keeps Map order = recency, so the first entry is the one to forget. The
+      // key taken last is already the last entry: a busy key's requests skip the move.
+      if (key !== this.lastKey) {
+        this.buckets.delete(key);
+        this.buckets.set(key, bucket);
+      }
+    } else {
+      if (this.buckets.size >= this.maxKeys) {
+        const oldest = this.buckets.keys().next().value;
+        if (oldest !== undefined) this.buckets.delete(oldest);
+      }
+      bucket = { tokens, at: now };
+      this.buckets.set(key, bucket);
     }
+    this.lastKey = key;
+    // Updated in place: a key's every request reuses its bucket, allocating nothing.
+    bucket.at = now;
     if (tokens >= cost) {
-      this.buckets.set(key, { tokens: tokens - cost, at: now });
+      bucket.tokens = tokens - cost;
       return 0;
     }
-    this.buckets.set(key, { tokens, at: now });
+    bucket.tokens = tokens;
     return Math.max(1, Math.ceil((cost - tokens) / this.perMs / 1000));
   }
 }

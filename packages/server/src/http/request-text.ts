@@ -115,7 +115,7 @@ export function registerRequestTextChecks(app: FastifyInstance): void {
 }
 
 function refuseUnstorable(fields: unknown, part: 'path' | 'query'): void {
-  if (typeof fields !== 'object' || fields === null) return;
+  if (typeof fields !== 'object' || fields === null || isEmpty(fields)) return;
   const at = unstorableTextAt(fields);
   if (at !== undefined) {
     throw invalid(
@@ -126,4 +126,10 @@ function refuseUnstorable(fields: unknown, part: 'path' | 'query'): void {
       },
     );
   }
+}
+
+/** Most SDK requests have neither path nor query parameters: nothing to walk, nothing to allocate. */
+function isEmpty(fields: object): boolean {
+  for (const _ in fields) return false;
+  return true;
 }

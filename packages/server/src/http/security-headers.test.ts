@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
+import { SseReader } from '../testing/sse-client.js';
 
 // Issue #7, point 11: security headers on every response, whatever answers it.
 describe('security headers', () => {
@@ -41,17 +42,38 @@ describe('security headers', () => {
       headers,
       ...(method === 'POST' ? { payload: auth === 'json' ? '{' : {} } : {}),
     });
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
-    expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
-    const csp = String(response.headers['content-security-policy']);
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("frame-ancestors 'self'");
-    expect(csp).toContain("object-src 'none'");
-    // Plain-http deployments on a LAN address would lose the docs' scripts to upgraded requests.
-    expect(csp).not.toContain('upgrade-insecure-requests');
+    expectSecurityHeaders((name) => response.headers[name]);
+  });
+
+  // A stream's reply is hijacked and its head written by the SSE hub: the hooks' headers must
+  // reach it all the same.
+  it('on an event stream', async () => {
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const reader = await SseReader.open(
+      `${url}/sse/environments/${encodeURIComponent(t.environments[0].clientKey)}/stream`,
+    );
+    try {
+      expect(reader.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expectSecurityHeaders((name) => reader.response.headers.get(name));
+    } finally {
+      reader.close();
+      t.app.server.closeAllConnections();
+    }
   });
 });
+
+/** The headers every answer carries, read through `header` (inject and fetch differ). */
+function expectSecurityHeaders(header: (name: string) => unknown): void {
+  expect(header('x-content-type-options')).toBe('nosniff');
+  expect(header('x-frame-options')).toBe('SAMEORIGIN');
+  expect(header('referrer-policy')).toBe('no-referrer');
+  expect(header('strict-transport-security')).toMatch(/max-age=\d+/);
+  expect(header('cross-origin-opener-policy')).toBe('same-origin');
+  const csp = String(header('content-security-policy'));
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("frame-ancestors 'self'");
+  expect(csp).toContain("object-src 'none'");
+  // Plain-http deployments on a LAN address would lose the docs' scripts to upgraded requests.
+  expect(csp).not.toContain('upgrade-insecure-requests');
+}

@@ -31,34 +31,52 @@ export interface TraitInput {
 export function validateTraits(
   traits: readonly { key: unknown; value: unknown }[] | Readonly<Record<string, unknown>>,
 ): PennonError | undefined {
-  const entries = Array.isArray(traits)
-    ? traits.map((t) => [t.key, t.value] as const)
-    : Object.entries(traits as Record<string, unknown>);
-  if (entries.length > MAX_TRAITS_PER_IDENTITY) return tooManyTraits(entries.length);
-  for (const [key, value] of entries) {
-    if (typeof key !== 'string' || key.length === 0 || !isStorableText(key)) {
-      return invalid('invalid_trait_key', 'A trait key must be a non-empty string without NUL characters.');
+  // Loops without building entries: every SDK request with traits comes through here.
+  if (Array.isArray(traits)) {
+    if (traits.length > MAX_TRAITS_PER_IDENTITY) return tooManyTraits(traits.length);
+    for (let i = 0; i < traits.length; i++) {
+      const failure = validateTrait(traits[i].key, traits[i].value);
+      if (failure) return failure;
     }
-    if (codePoints(key) > MAX_TRAIT_KEY_LENGTH) {
-      return invalid('trait_key_too_long', `Trait keys are limited to ${MAX_TRAIT_KEY_LENGTH} characters.`, {
-        key: key.slice(0, 50),
-      });
-    }
-    if (value === null || typeof value === 'boolean') continue;
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return invalidValue(key);
-      continue;
-    }
-    if (typeof value !== 'string') return invalidValue(key);
-    if (codePoints(value) > MAX_TRAIT_STRING_LENGTH) {
-      return invalid(
-        'trait_value_too_long',
-        `Trait string values are limited to ${MAX_TRAIT_STRING_LENGTH} characters.`,
-        {
-          key,
-        },
-      );
-    }
+    return undefined;
+  }
+  const record = traits as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(record);
+  if (keys.length > MAX_TRAITS_PER_IDENTITY) return tooManyTraits(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const failure = validateTrait(keys[i], record[keys[i]]);
+    if (failure) return failure;
+  }
+  return undefined;
+}
+
+/**
+ * Checks one trait as `validateTraits` checks each of a batch (count aside).
+ *
+ * @example
+ * validateTrait('plan', 'pro'); // undefined
+ * validateTrait('', 'pro')?.code; // 'invalid_trait_key'
+ */
+export function validateTrait(key: unknown, value: unknown): PennonError | undefined {
+  if (typeof key !== 'string' || key.length === 0 || (!plainText(key) && !isStorableText(key))) {
+    return invalid('invalid_trait_key', 'A trait key must be a non-empty string without NUL characters.');
+  }
+  if (key.length > MAX_TRAIT_KEY_LENGTH && codePoints(key) > MAX_TRAIT_KEY_LENGTH) {
+    return invalid('trait_key_too_long', `Trait keys are limited to ${MAX_TRAIT_KEY_LENGTH} characters.`, {
+      key: key.slice(0, 50),
+    });
+  }
+  if (value === null || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : invalidValue(key);
+  if (typeof value !== 'string') return invalidValue(key);
+  if (value.length > MAX_TRAIT_STRING_LENGTH && codePoints(value) > MAX_TRAIT_STRING_LENGTH) {
+    return invalid(
+      'trait_value_too_long',
+      `Trait string values are limited to ${MAX_TRAIT_STRING_LENGTH} characters.`,
+      {
+        key,
+      },
+    );
   }
   return undefined;
 }
@@ -87,6 +105,12 @@ function invalidValue(key: string): PennonError {
     'A trait value must be a string, a finite number, a boolean or null.',
     { key },
   );
+}
+
+/** Neither NUL nor any surrogate: storable, and as many code points as code units. */
+function plainText(text: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters looked for.
+  return !/[\u0000\uD800-\uDFFF]/.test(text);
 }
 
 function codePoints(text: string): number {

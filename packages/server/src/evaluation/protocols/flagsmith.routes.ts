@@ -119,7 +119,7 @@ export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
         const key = sdkKey(request);
         const { identifier, transient } = request.query;
         const evaluation = await ctx.evaluation.evaluate(key, { identifier, transient: transient === true });
-        return identityResponse(reply, evaluation, []);
+        return identityResponse(reply, evaluation, never);
       },
     );
 
@@ -160,22 +160,14 @@ export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const key = sdkKey(request);
         const body = request.body;
-        const traits: TraitInput[] = (body.traits ?? []).map((t) => ({
-          key: t.trait_key,
-          value: t.trait_value,
-          transient: t.transient === true,
-        }));
+        const traits = traitInputs(body.traits);
         const failure = validateTraits(traits);
         if (failure) throw failure;
         // Without an identifier the identity is anonymous: named after its traits, never stored.
         const identifier = body.identifier || derivedIdentifier(traits);
         const transient = body.transient === true || !body.identifier;
         const evaluation = await ctx.evaluation.evaluate(key, { identifier, traits, transient });
-        return identityResponse(
-          reply,
-          evaluation,
-          traits.filter((t) => t.transient || transient).map((t) => t.key),
-        );
+        return identityResponse(reply, evaluation, transient ? always : transientKeys(traits));
       },
     );
 
@@ -240,19 +232,48 @@ function stamp(reply: FastifyReply, snapshot: EnvironmentSnapshot): void {
 
 const environmentFlagsBytes = new WeakMap<Evaluation, Buffer>();
 
+/** The traits as Flagsmith's clients send them, in the evaluation's terms. */
+function traitInputs(given: FlagsmithIdentityBody['traits']): TraitInput[] {
+  const traits: TraitInput[] = [];
+  if (!given) return traits;
+  for (let i = 0; i < given.length; i++) {
+    const t = given[i];
+    traits.push({ key: t.trait_key, value: t.trait_value, transient: t.transient === true });
+  }
+  return traits;
+}
+
+/** Whether the answer marks a trait transient: those sent so, or all of a transient identity. */
+type IsTransient = (traitKey: string) => boolean;
+const always: IsTransient = () => true;
+const never: IsTransient = () => false;
+
+function transientKeys(traits: readonly TraitInput[]): IsTransient {
+  const keys = new Set<string>();
+  for (const t of traits) if (t.transient) keys.add(t.key);
+  return (traitKey) => keys.has(traitKey);
+}
+
 /** `{identifier, flags, traits}`, written as text: see `flagsmithFlagsJson`. */
-function identityResponse(reply: FastifyReply, evaluation: Evaluation, transientKeys: string[]) {
+function identityResponse(reply: FastifyReply, evaluation: Evaluation, isTransient: IsTransient) {
   stamp(reply, evaluation.snapshot);
-  const transient = new Set(transientKeys);
-  const traits = Object.entries(evaluation.visibleTraits).map(([trait_key, trait_value]) =>
-    transient.has(trait_key) ? { trait_key, trait_value, transient: true } : { trait_key, trait_value },
-  );
   const text = flagsmithFlagsJson(evaluation.snapshot).list(
     evaluation.flags,
     `{"identifier":${jsonText(evaluation.identifier)},"flags":`,
-    `,"traits":${JSON.stringify(traits)}}`,
+    `,"traits":${traitsJson(evaluation.visibleTraits, isTransient)}}`,
   );
   return reply.type('application/json').send(text);
+}
+
+/** `[{trait_key, trait_value, transient?}]` as text, from the same cached pieces as the flags. */
+function traitsJson(traits: Record<string, unknown>, isTransient: IsTransient): string {
+  let text = '[';
+  for (const trait_key in traits) {
+    if (!Object.hasOwn(traits, trait_key)) continue;
+    if (text.length > 1) text += ',';
+    text += `{"trait_key":${jsonText(trait_key)},"trait_value":${jsonText(traits[trait_key])}${isTransient(trait_key) ? ',"transient":true}' : '}'}`;
+  }
+  return `${text}]`;
 }
 
 /** A stable name for an anonymous identity: the same traits always give the same identifier. */

@@ -1,6 +1,7 @@
 import type { FlagResult } from '@pennon/engine';
 import { flattened } from '../../http/json-text.js';
 import type { EvaluatedFlag } from '../evaluation.service.js';
+import type { EnvironmentSnapshot } from '../snapshot.js';
 import { ofrepFlag } from './ofrep.mapping.js';
 
 /**
@@ -21,15 +22,47 @@ export function ofrepFlagText(flag: EvaluatedFlag): string {
 
 /**
  * The bulk answer `{flags, eventStreams}` as one flat string (a single join copies each piece
- * once). Same fields as `OfrepBulkResponse`, which still documents it.
+ * once). Same fields as `OfrepBulkResponse`, which still documents it. `eventStreams` is JSON
+ * text, since it is the same for every answer of a snapshot (see `ofrepEventStreamsJson`).
  *
  * @example
- * reply.type('application/json').send(ofrepBulkText(evaluation.flags, [stream]));
+ * reply.type('application/json').send(ofrepBulkText(evaluation.flags, '[]'));
  */
-export function ofrepBulkText(flags: readonly EvaluatedFlag[], eventStreams: readonly unknown[]): string {
+export function ofrepBulkText(flags: readonly EvaluatedFlag[], eventStreams: string): string {
   const parts = new Array<string>(flags.length + 2);
   parts[0] = '{"flags":[';
   for (let i = 0; i < flags.length; i++) parts[i + 1] = (i === 0 ? '' : ',') + ofrepFlagText(flags[i]);
-  parts[flags.length + 1] = `],"eventStreams":${JSON.stringify(eventStreams)}}`;
+  parts[flags.length + 1] = `],"eventStreams":${eventStreams}}`;
   return parts.join('');
+}
+
+/** Origins remembered per snapshot: the configured public URL, or a few `Host` headers. */
+const MAX_ORIGINS = 16;
+const streamsJson = new WeakMap<EnvironmentSnapshot, Map<string, string>>();
+
+/**
+ * `eventStreams` of a bulk answer, as JSON text: the one SSE stream a client of `snapshot`
+ * follows, at `origin` + `path`. Written once per snapshot and origin, not per answer; the
+ * origin comes from the `Host` header when no public URL is configured, so only a few are kept.
+ *
+ * @example
+ * ofrepEventStreamsJson('https://flags.example.com', '/ofrep/v1/events', snapshot);
+ * // '[{"type":"sse","url":"https://flags.example.com/ofrep/v1/events?key=…","endpoint":{…}}]'
+ */
+export function ofrepEventStreamsJson(origin: string, path: string, snapshot: EnvironmentSnapshot): string {
+  let byOrigin = streamsJson.get(snapshot);
+  if (!byOrigin) {
+    byOrigin = new Map();
+    streamsJson.set(snapshot, byOrigin);
+  }
+  const cacheKey = `${origin}\n${path}`;
+  let text = byOrigin.get(cacheKey);
+  if (text === undefined) {
+    const requestUri = `${path}?key=${encodeURIComponent(snapshot.clientKey)}`;
+    text = flattened(
+      JSON.stringify([{ type: 'sse', url: `${origin}${requestUri}`, endpoint: { requestUri } }]),
+    );
+    if (byOrigin.size < MAX_ORIGINS) byOrigin.set(cacheKey, text);
+  }
+  return text;
 }

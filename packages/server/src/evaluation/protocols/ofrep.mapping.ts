@@ -1,7 +1,12 @@
 import { hash } from 'node:crypto';
 import type { KeyKind } from '../../auth/environment-keys.js';
 import { toErrorResponse } from '../../http/error-handler.js';
-import { validateIdentifier, validateTraits } from '../../identities/identity-limits.js';
+import {
+  MAX_TRAITS_PER_IDENTITY,
+  tooManyTraits,
+  validateIdentifier,
+  validateTrait,
+} from '../../identities/identity-limits.js';
 import type { EvaluatedFlag, IdentityRequest, TraitValue } from '../evaluation.service.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import { typedFlag } from '../typed-value.js';
@@ -17,13 +22,26 @@ import type { OfrepContext, OfrepFlag } from './ofrep.schema.js';
  * evaluates anonymously. Throws a PennonError (kind invalid) for a context we cannot use.
  */
 export function identityOf(context: OfrepContext | undefined): IdentityRequest | undefined {
-  const { targetingKey, ...attributes } = context ?? {};
-  const failure = validateTraits(attributes);
-  if (failure) throw failure;
-  const traits = Object.entries(attributes)
-    .filter((entry): entry is [string, TraitValue] => entry[1] !== null)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => ({ key, value, transient: true }));
+  let targetingKey: unknown;
+  const traits: { key: string; value: TraitValue; transient: true }[] = [];
+  if (context) {
+    // Two loops over the keys, no copies: this runs on every OFREP request.
+    const keys = Object.keys(context);
+    const attributes = Object.hasOwn(context, 'targetingKey') ? keys.length - 1 : keys.length;
+    if (attributes > MAX_TRAITS_PER_IDENTITY) throw tooManyTraits(attributes);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const value = (context as Record<string, unknown>)[key];
+      if (key === 'targetingKey') {
+        targetingKey = value;
+        continue;
+      }
+      const failure = validateTrait(key, value);
+      if (failure) throw failure;
+      if (value !== null) traits.push({ key, value: value as TraitValue, transient: true });
+    }
+    traits.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
 
   if (targetingKey !== undefined && targetingKey !== null && targetingKey !== '') {
     const invalidKey = validateIdentifier(targetingKey);

@@ -26,7 +26,7 @@ import {
   ofrepBulkErrors,
   ofrepFlagErrors,
 } from './ofrep.schema.js';
-import { ofrepBulkText } from './ofrep-json.js';
+import { ofrepBulkText, ofrepEventStreamsJson } from './ofrep-json.js';
 
 /**
  * OpenFeature Remote Evaluation Protocol v1, for `@openfeature/ofrep-provider` (server) and
@@ -46,6 +46,7 @@ export function ofrepRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
 
   return async (app) => {
     const tags = ['ofrep'];
+    const eventsPath = `${app.prefix}/events`;
     // OFREP providers send `Authorization: Bearer` or `X-API-Key`; `X-Environment-Key` works too.
     const anyKey = anyOf('bearerKey', 'apiKeyHeader', 'clientKey', 'serverKey');
 
@@ -130,13 +131,13 @@ export function ofrepRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
             ? checked.etag
             : bulkEtag(evaluation.snapshot, key.kind, identity),
         );
-        const stream = eventStream(
+        const streams = ofrepEventStreamsJson(
           publicOrigin(ctx.config.publicUrl, request),
-          `${app.prefix}/events`,
+          eventsPath,
           evaluation.snapshot,
         );
         // Written as text (ofrep-json.ts); Fastify sends JSON text as is, the schema documents it.
-        const text: unknown = ofrepBulkText(evaluation.flags, [stream]);
+        const text: unknown = ofrepBulkText(evaluation.flags, streams);
         return reply.type('application/json').send(text as OfrepBulkResponse);
       },
     );
@@ -182,16 +183,6 @@ export function ofrepRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
         return reply;
       },
     );
-  };
-}
-
-/** The stream entry for bulk answers: an absolute URL, and the path for proxy-aware clients. */
-function eventStream(origin: string, path: string, snapshot: EnvironmentSnapshot) {
-  const requestUri = `${path}?key=${encodeURIComponent(snapshot.clientKey)}`;
-  return {
-    type: 'sse' as const,
-    url: `${origin}${requestUri}`,
-    endpoint: { requestUri },
   };
 }
 
