@@ -82,6 +82,8 @@ const EXPECTED: Record<string, Need> = {
   'POST /environments/:environmentId/identities': 'env-edit',
   'GET /environments/:environmentId/identities/:id': 'env-view',
   'DELETE /environments/:environmentId/identities/:id': 'env-edit',
+  'GET /environments/:environmentId/identities/:id/evaluation': 'env-view',
+  'GET /environments/:environmentId/identity-overrides': 'env-view',
   'PUT /environments/:environmentId/identities/:id/traits': 'env-edit',
   'PATCH /environments/:environmentId/identities/:id/traits': 'env-edit',
   'GET /environments/:environmentId/identities/:id/overrides': 'env-view',
