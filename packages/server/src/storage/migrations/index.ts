@@ -9,6 +9,7 @@ import * as clientPrivacy from './0007-client-privacy.js';
 import * as teams from './0008-teams.js';
 import * as auditWebhooks from './0009-audit-webhooks.js';
 import * as changeRequests from './0011-change-requests.js';
+import * as flagHousekeeping from './0012-flag-housekeeping.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008-teams': teams,
   '0009-audit-webhooks': auditWebhooks,
   '0011-change-requests': changeRequests,
+  '0012-flag-housekeeping': flagHousekeeping,
 };
 
 export const migrationProvider: MigrationProvider = {
