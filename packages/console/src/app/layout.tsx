@@ -49,6 +49,7 @@ export function EnvironmentLayout() {
 const SCREENS = [
   { label: 'Flags', to: paths.flags, segment: 'flags' },
   { label: 'Segments', to: paths.segments, segment: 'segments' },
+  { label: 'Identities', to: paths.identities, segment: 'identities' },
   { label: 'Keys', to: paths.keys, segment: 'keys' },
 ] as const;
 

@@ -10,6 +10,8 @@ const Flag = lazy(() => import('./routes/flag.js'));
 const Segments = lazy(() => import('./routes/segments.js'));
 const Segment = lazy(() => import('./routes/segment.js'));
 const Keys = lazy(() => import('./routes/keys.js'));
+const Identities = lazy(() => import('./routes/identities.js'));
+const Identity = lazy(() => import('./routes/identity.js'));
 
 function Screen({ children }: { children: ReactNode }) {
   return (
@@ -73,6 +75,22 @@ export const router = createBrowserRouter([
         element: (
           <Screen>
             <Segment />
+          </Screen>
+        ),
+      },
+      {
+        path: 'identities',
+        element: (
+          <Screen>
+            <Identities />
+          </Screen>
+        ),
+      },
+      {
+        path: 'identities/:identityId',
+        element: (
+          <Screen>
+            <Identity />
           </Screen>
         ),
       },

@@ -15,9 +15,9 @@ import {
 import { Link } from 'react-router';
 import { MutationError, QueryState } from '../../../components/query-state.js';
 import type { Environment, FeatureType } from '../../../lib/api-types.js';
+import { valueSummary } from '../../../lib/values.js';
 import { useFeatures, usePatchState, useStatesByEnvironment } from '../api/flags.js';
 import { allTags, type FlagFilter, type FlagSort, filterFlags, type StateFilter } from '../model/filters.js';
-import { valueSummary } from '../model/values.js';
 import { CreateFlagButton } from './create-flag.js';
 
 const SORT_LABELS: Record<FlagSort, string> = {

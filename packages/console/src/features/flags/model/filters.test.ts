@@ -26,6 +26,8 @@ function row(
     server_key_only: false,
     default_enabled: false,
     default_value: null,
+    owner: '',
+    archived: false,
     created_at: '2024-01-01T00:00:00Z',
     updated_at: '2024-01-01T00:00:00Z',
     ...extra,

@@ -4,6 +4,7 @@ import { MutationError, QueryState } from '../../../components/query-state.js';
 import { useSegmentMutations, useSegments } from '../api/segments.js';
 import { checkRules, fromApi, type RuleDraft, toApi } from '../model/rules.js';
 import { parseTraits, trySegment } from '../model/try-it.js';
+import { IdentifierUpload } from './identifier-upload.js';
 import { RuleBuilder } from './rule-builder.js';
 
 /** One segment: its rules in the builder, saved together, and a panel to try a sample user. */
@@ -54,6 +55,10 @@ export function SegmentPage(props: {
             />
           </Group>
           <RuleBuilder rules={rules} problems={problems} onChange={setRules} />
+          <IdentifierUpload
+            hasRules={rules.length > 0}
+            onAdd={(rule) => setRules((current) => [...current, ...fromApi([rule])])}
+          />
           {problems.some((p) => p.id === 'segment') && (
             <Alert color="red" role="alert">
               {problems.find((p) => p.id === 'segment')?.message}
