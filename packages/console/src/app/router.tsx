@@ -12,6 +12,9 @@ const Segment = lazy(() => import('./routes/segment.js'));
 const Keys = lazy(() => import('./routes/keys.js'));
 const Identities = lazy(() => import('./routes/identities.js'));
 const Identity = lazy(() => import('./routes/identity.js'));
+const Experiments = lazy(() => import('./routes/experiments.js'));
+const Experiment = lazy(() => import('./routes/experiment.js'));
+const Metrics = lazy(() => import('./routes/metrics.js'));
 
 function Screen({ children }: { children: ReactNode }) {
   return (
@@ -91,6 +94,30 @@ export const router = createBrowserRouter([
         element: (
           <Screen>
             <Identity />
+          </Screen>
+        ),
+      },
+      {
+        path: 'experiments',
+        element: (
+          <Screen>
+            <Experiments />
+          </Screen>
+        ),
+      },
+      {
+        path: 'experiments/:experimentKey',
+        element: (
+          <Screen>
+            <Experiment />
+          </Screen>
+        ),
+      },
+      {
+        path: 'metrics',
+        element: (
+          <Screen>
+            <Metrics />
           </Screen>
         ),
       },
