@@ -32,12 +32,14 @@ export function ExperimentPage(props: {
               <Title order={1} size="h2">
                 {e.name}
               </Title>
-              <Badge color={STATUS_COLOURS[e.status]}>{e.status}</Badge>
+              <Badge variant="dot" color={STATUS_COLOURS[e.status]}>
+                {e.status}
+              </Badge>
             </Group>
             <Group>
               {e.status === 'draft' && <Button onClick={() => setConfirm('start')}>Start experiment</Button>}
               {e.status === 'running' && (
-                <Button color="orange" onClick={() => setConfirm('stop')}>
+                <Button variant="outline" onClick={() => setConfirm('stop')}>
                   Stop experiment
                 </Button>
               )}
@@ -116,6 +118,7 @@ function ConfirmStatus(props: {
     <Modal
       opened={action !== null}
       onClose={props.onCancel}
+      closeButtonProps={{ 'aria-label': 'Cancel' }}
       title={action === 'start' ? `Start ${e.name}?` : `Stop ${e.name}?`}
     >
       <Stack>
@@ -142,11 +145,7 @@ function ConfirmStatus(props: {
           <Button variant="default" onClick={props.onCancel}>
             Cancel
           </Button>
-          <Button
-            color={action === 'stop' ? 'orange' : undefined}
-            loading={props.pending}
-            onClick={props.onConfirm}
-          >
+          <Button loading={props.pending} onClick={props.onConfirm}>
             {action === 'start' ? 'Start now' : 'Stop now'}
           </Button>
         </Group>

@@ -70,7 +70,9 @@ export function ExperimentsPage(props: {
                   </Table.Td>
                   <Table.Td>{e.feature_key}</Table.Td>
                   <Table.Td>
-                    <Badge color={STATUS_COLOURS[e.status]}>{e.status}</Badge>
+                    <Badge variant="dot" color={STATUS_COLOURS[e.status]}>
+                      {e.status}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>{e.method}</Table.Td>
                   <Table.Td>{e.started_at ? new Date(e.started_at).toLocaleDateString() : '—'}</Table.Td>

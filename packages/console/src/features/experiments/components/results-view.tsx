@@ -148,7 +148,9 @@ function MetricCard(props: {
                       (c.error ? (
                         <Text size="sm">{c.error}</Text>
                       ) : (
-                        <Badge color={VERDICT_COLOURS[c.verdict]}>{c.verdict}</Badge>
+                        <Badge variant="dot" color={VERDICT_COLOURS[c.verdict]}>
+                          {c.verdict}
+                        </Badge>
                       ))}
                   </Table.Td>
                 </Table.Tr>

@@ -86,7 +86,7 @@ export function IdentityPage(props: {
                       <Group gap={4}>
                         <Link to={props.flagHref(flag.feature_id)}>{flag.feature_key}</Link>
                         {flag.server_key_only && (
-                          <Badge size="xs" color="grape">
+                          <Badge size="xs" variant="light" color="grape">
                             server only
                           </Badge>
                         )}

@@ -37,7 +37,7 @@ export function IdentifierUpload(props: { hasRules: boolean; onAdd: (rule: Segme
         <Group align="start">
           <FileInput
             label="Read a list from a file"
-            placeholder="identifiers.txt or .csv"
+            description="A .txt or .csv file, one identifier per line"
             accept=".txt,.csv,text/plain,text/csv"
             onChange={read}
             error={fileError}

@@ -150,11 +150,11 @@ function TryIt(props: {
           {inSegment === undefined ? (
             <Text size="sm">Fix the problems above to see the result.</Text>
           ) : inSegment ? (
-            <Badge color="green" size="lg">
+            <Badge variant="light" color="green" size="lg">
               In the segment
             </Badge>
           ) : (
-            <Badge color="gray" size="lg">
+            <Badge variant="light" color="gray" size="lg">
               Not in the segment
             </Badge>
           )}
