@@ -15,6 +15,7 @@ const Identity = lazy(() => import('./routes/identity.js'));
 const Experiments = lazy(() => import('./routes/experiments.js'));
 const Experiment = lazy(() => import('./routes/experiment.js'));
 const Metrics = lazy(() => import('./routes/metrics.js'));
+const Compare = lazy(() => import('./routes/compare.js'));
 
 function Screen({ children }: { children: ReactNode }) {
   return (
@@ -118,6 +119,14 @@ export const router = createBrowserRouter([
         element: (
           <Screen>
             <Metrics />
+          </Screen>
+        ),
+      },
+      {
+        path: 'compare',
+        element: (
+          <Screen>
+            <Compare />
           </Screen>
         ),
       },

@@ -73,3 +73,5 @@ export type ExperimentSummary = Item<
   ResponseOf<`${typeof A}/environments/{environmentId}/experiments`, 'get'>
 >;
 export type NewMetric = BodyOf<`${typeof A}/projects/{projectId}/metrics`, 'post'>;
+export type NewChangeRequest = BodyOf<`${typeof A}/environments/{environmentId}/change-requests`, 'post'>;
+export type Change = NewChangeRequest['changes'][number];
