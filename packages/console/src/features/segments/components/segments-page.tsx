@@ -13,6 +13,8 @@ export function SegmentsPage(props: {
   const segments = useSegments(props.projectId);
   const { create } = useSegmentMutations(props.projectId);
   const [name, setName] = useState('');
+  const [trait, setTrait] = useState('');
+  const [value, setValue] = useState('');
   const [search, setSearch] = useState('');
   const shown = (segments.data ?? []).filter((s) =>
     `${s.name} ${s.description}`.toLowerCase().includes(search.toLowerCase()),
@@ -20,7 +22,10 @@ export function SegmentsPage(props: {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), rules: [] }, { onSuccess: (segment) => props.onCreated(segment.id) });
+    // The API refuses a segment without rules (it would match nobody): it starts with one
+    // condition, and the rule builder takes it from there.
+    const rules = [{ type: 'ALL' as const, conditions: [{ property: trait.trim(), operator: 'EQUAL' as const, value }] }];
+    create.mutate({ name: name.trim(), rules }, { onSuccess: (segment) => props.onCreated(segment.id) });
   };
 
   return (
@@ -36,6 +41,19 @@ export function SegmentsPage(props: {
             maxLength={200}
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <TextInput
+            label="First condition: trait"
+            required
+            maxLength={1000}
+            value={trait}
+            onChange={(e) => setTrait(e.currentTarget.value)}
+          />
+          <TextInput
+            label="equals"
+            required
+            value={value}
+            onChange={(e) => setValue(e.currentTarget.value)}
           />
           <Button type="submit" loading={create.isPending}>
             Create segment
