@@ -207,6 +207,8 @@ function CommandPalette({ context }: { context: EnvironmentContext }) {
     <Spotlight
       actions={actions}
       shortcut={['mod + K']}
+      // Everywhere, switches and text fields included: keyboard users are often focused on one.
+      tagsToIgnore={[]}
       nothingFound="Nothing matches"
       highlightQuery
       limit={30}

@@ -24,7 +24,9 @@ export function SegmentsPage(props: {
     event.preventDefault();
     // The API refuses a segment without rules (it would match nobody): it starts with one
     // condition, and the rule builder takes it from there.
-    const rules = [{ type: 'ALL' as const, conditions: [{ property: trait.trim(), operator: 'EQUAL' as const, value }] }];
+    const rules = [
+      { type: 'ALL' as const, conditions: [{ property: trait.trim(), operator: 'EQUAL' as const, value }] },
+    ];
     create.mutate({ name: name.trim(), rules }, { onSuccess: (segment) => props.onCreated(segment.id) });
   };
 
