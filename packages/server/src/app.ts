@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { FlagAnalytics } from './analytics/flag-analytics.service.js';
+import { flagUsageRoutes } from './analytics/flag-usage.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authorizeHook, requireDeclaredAccess } from './auth/access.js';
 import { handleAsActor } from './auth/actor.js';
@@ -21,6 +22,7 @@ import { EventsRepository } from './events/events.repository.js';
 import { EventsService } from './events/events.service.js';
 import { experimentsRoutes } from './experiments/experiments.routes.js';
 import { experimentResultsRoutes } from './experiments/results.routes.js';
+import { favouritesRoutes } from './features/favourites.routes.js';
 import { FeatureStatesRepository } from './features/feature-states.repository.js';
 import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { FeatureStatesService } from './features/feature-states.service.js';
@@ -155,6 +157,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       await admin.register(projectsRoutes(context));
       await admin.register(environmentsRoutes(context));
       await admin.register(featuresRoutes(context));
+      await admin.register(favouritesRoutes(context));
+      await admin.register(flagUsageRoutes(context));
       await admin.register(featureStatesRoutes(context));
       await admin.register(segmentsRoutes(context));
       await admin.register(segmentOverridesRoutes(context));

@@ -48,7 +48,11 @@ export function EnvironmentLayout() {
 
 const SCREENS = [
   { label: 'Flags', to: paths.flags, segment: 'flags' },
+  { label: 'Compare', to: paths.compare, segment: 'compare' },
   { label: 'Segments', to: paths.segments, segment: 'segments' },
+  { label: 'Identities', to: paths.identities, segment: 'identities' },
+  { label: 'Experiments', to: paths.experiments, segment: 'experiments' },
+  { label: 'Metrics', to: paths.metrics, segment: 'metrics' },
   { label: 'Keys', to: paths.keys, segment: 'keys' },
 ] as const;
 

@@ -15,5 +15,7 @@ export const paths = {
   identity: (p: string, e: string, id: string) => `${paths.identities(p, e)}/${encodeURIComponent(id)}`,
   experiments: (p: string, e: string) => `${paths.environment(p, e)}/experiments`,
   experiment: (p: string, e: string, key: string) => `${paths.experiments(p, e)}/${encodeURIComponent(key)}`,
+  metrics: (p: string, e: string) => `${paths.environment(p, e)}/metrics`,
+  compare: (p: string, e: string) => `${paths.environment(p, e)}/compare`,
   keys: (p: string, e: string) => `${paths.environment(p, e)}/keys`,
 };

@@ -10,6 +10,12 @@ const Flag = lazy(() => import('./routes/flag.js'));
 const Segments = lazy(() => import('./routes/segments.js'));
 const Segment = lazy(() => import('./routes/segment.js'));
 const Keys = lazy(() => import('./routes/keys.js'));
+const Identities = lazy(() => import('./routes/identities.js'));
+const Identity = lazy(() => import('./routes/identity.js'));
+const Experiments = lazy(() => import('./routes/experiments.js'));
+const Experiment = lazy(() => import('./routes/experiment.js'));
+const Metrics = lazy(() => import('./routes/metrics.js'));
+const Compare = lazy(() => import('./routes/compare.js'));
 
 function Screen({ children }: { children: ReactNode }) {
   return (
@@ -81,6 +87,54 @@ export const router = createBrowserRouter([
         element: (
           <Screen>
             <Segment />
+          </Screen>
+        ),
+      },
+      {
+        path: 'identities',
+        element: (
+          <Screen>
+            <Identities />
+          </Screen>
+        ),
+      },
+      {
+        path: 'identities/:identityId',
+        element: (
+          <Screen>
+            <Identity />
+          </Screen>
+        ),
+      },
+      {
+        path: 'experiments',
+        element: (
+          <Screen>
+            <Experiments />
+          </Screen>
+        ),
+      },
+      {
+        path: 'experiments/:experimentKey',
+        element: (
+          <Screen>
+            <Experiment />
+          </Screen>
+        ),
+      },
+      {
+        path: 'metrics',
+        element: (
+          <Screen>
+            <Metrics />
+          </Screen>
+        ),
+      },
+      {
+        path: 'compare',
+        element: (
+          <Screen>
+            <Compare />
           </Screen>
         ),
       },

@@ -27,6 +27,8 @@ const variantColorResolver: VariantColorsResolver = (input) => {
 export const theme = createTheme({
   primaryShade: { light: 8, dark: 6 },
   variantColorResolver,
+  // People who ask their system for reduced motion get dialogs and menus without animations.
+  respectReducedMotion: true,
 });
 
 /** Dimmed text is gray 6 by default (3.3:1 on white); gray 7 keeps it quiet and readable (AA). */

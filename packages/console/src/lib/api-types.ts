@@ -59,3 +59,19 @@ export type ExperimentResults = ResponseOf<
   'get'
 >;
 export type Metric = ResponseOf<`${typeof A}/projects/{projectId}/metrics/{metric}`, 'get'>;
+export type IdentityEvaluation = ResponseOf<
+  `${typeof A}/environments/{environmentId}/identities/{id}/evaluation`,
+  'get'
+>;
+export type EvaluatedFlag = IdentityEvaluation['flags'][number];
+export type FeatureIdentityOverride = Item<
+  ResponseOf<`${typeof A}/environments/{environmentId}/identity-overrides`, 'get'>
+>;
+export type FlagUsage = ResponseOf<`${typeof A}/environments/{environmentId}/flag-usage`, 'get'>;
+export type FeatureUsage = FlagUsage['items'][number];
+export type ExperimentSummary = Item<
+  ResponseOf<`${typeof A}/environments/{environmentId}/experiments`, 'get'>
+>;
+export type NewMetric = BodyOf<`${typeof A}/projects/{projectId}/metrics`, 'post'>;
+export type NewChangeRequest = BodyOf<`${typeof A}/environments/{environmentId}/change-requests`, 'post'>;
+export type Change = NewChangeRequest['changes'][number];

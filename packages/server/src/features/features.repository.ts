@@ -10,7 +10,14 @@ import { resolveFeature } from './feature-lookup.js';
 export type FeatureChanges = Partial<
   Pick<
     FeatureRow,
-    'description' | 'tags' | 'server_key_only' | 'default_enabled' | 'default_value' | 'updated_at'
+    | 'description'
+    | 'tags'
+    | 'server_key_only'
+    | 'default_enabled'
+    | 'default_value'
+    | 'owner'
+    | 'archived'
+    | 'updated_at'
   >
 >;
 

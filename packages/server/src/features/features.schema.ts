@@ -8,6 +8,15 @@ const FeatureKey = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-
 const Description = Type.String({ maxLength: 2000 });
 const Tag = Type.String({ minLength: 1, maxLength: 100 });
 const Tags = Type.Array(Tag, { maxItems: 50, uniqueItems: true });
+const Owner = Type.String({
+  maxLength: 200,
+  description: 'Who looks after the flag: a person or a team, free text; empty for nobody.',
+});
+const Archived = Type.Boolean({
+  description:
+    'Archived flags are hidden from the console list by default and keep evaluating exactly as ' +
+    'before (as in Flagsmith): archiving never changes what an application gets. Delete to stop serving.',
+});
 
 export const Feature = Type.Object(
   {
@@ -22,6 +31,8 @@ export const Feature = Type.Object(
     server_key_only: Type.Boolean(),
     default_enabled: Type.Boolean(),
     default_value: JsonValue,
+    owner: Type.String(),
+    archived: Type.Boolean(),
     created_at: Type.String(),
     updated_at: Type.String(),
   },
@@ -39,6 +50,7 @@ export const CreateFeature = Type.Object(
     default_enabled: Type.Optional(Type.Boolean()),
     /** Typed like the feature; null for boolean features. Used for the states of new environments too. */
     default_value: Type.Optional(JsonValue),
+    owner: Type.Optional(Owner),
   },
   { additionalProperties: false },
 );
@@ -54,6 +66,8 @@ export const UpdateFeature = Type.Object(
     server_key_only: Type.Optional(Type.Boolean()),
     default_enabled: Type.Optional(Type.Boolean()),
     default_value: Type.Optional(JsonValue),
+    owner: Type.Optional(Owner),
+    archived: Type.Optional(Archived),
   },
   { additionalProperties: false },
 );

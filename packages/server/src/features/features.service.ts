@@ -59,6 +59,8 @@ export class FeaturesService {
             default_enabled: input.default_enabled ? 1 : 0,
             default_value: serialiseValue(defaultValue),
             number: await repository.nextNumber(projectId),
+            owner: input.owner ?? '',
+            archived: 0,
             created_at: change.at,
             updated_at: change.at,
           };
@@ -83,6 +85,8 @@ export class FeaturesService {
 
   /**
    * Defaults apply to states created later (new environments); existing states keep theirs.
+   * Archiving changes no snapshot (archived flags keep evaluating), but is recorded as a change
+   * like any other edit, so every server sees the same `updated_at`.
    * Changing nothing records nothing (shared/patch.ts).
    */
   async update(organisationId: string, id: string, input: UpdateFeature): Promise<Feature> {
@@ -102,6 +106,8 @@ export class FeaturesService {
       if (input.tags !== undefined) changes.tags = JSON.stringify(input.tags);
       if (input.server_key_only !== undefined) changes.server_key_only = input.server_key_only ? 1 : 0;
       if (input.default_enabled !== undefined) changes.default_enabled = input.default_enabled ? 1 : 0;
+      if (input.owner !== undefined) changes.owner = input.owner;
+      if (input.archived !== undefined) changes.archived = input.archived ? 1 : 0;
       if (input.default_value !== undefined) {
         checkValue(current.type, input.default_value, 'default_value');
         changes.default_value = serialiseValue(input.default_value);
@@ -169,6 +175,8 @@ function toFeature(row: FeatureRow): Feature {
     server_key_only: row.server_key_only === 1,
     default_enabled: row.default_enabled === 1,
     default_value: parseValue(row.default_value),
+    owner: row.owner ?? '',
+    archived: row.archived === 1,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

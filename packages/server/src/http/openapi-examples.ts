@@ -70,6 +70,8 @@ export const featureExample = {
   server_key_only: false,
   default_enabled: false,
   default_value: 'classic',
+  owner: 'checkout team',
+  archived: false,
   created_at: at,
   updated_at: later,
 };

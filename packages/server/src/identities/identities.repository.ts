@@ -196,6 +196,23 @@ export class IdentitiesRepository {
     return rows.map(toOverride);
   }
 
+  /** The overrides of one feature in one environment, with each identity's identifier; paged by override id. */
+  async listOverridesOfFeature(environmentId: string, featureId: string, page: PageRequest) {
+    const result = await paginate(
+      this.overridesQuery()
+        .innerJoin('identities as i', 'i.id', 'o.identity_id')
+        .select('i.identifier')
+        .where('i.environment_id', '=', environmentId)
+        .where('o.feature_id', '=', featureId),
+      'o.id',
+      page,
+    );
+    return {
+      items: result.items.map((row) => ({ ...toOverride(row), identifier: row.identifier })),
+      next_cursor: result.next_cursor,
+    };
+  }
+
   findOverride(identityId: string, featureId: string): Promise<StoredOverride | undefined> {
     return this.overridesQuery()
       .where('o.identity_id', '=', identityId)

@@ -5,6 +5,10 @@ import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
 import {
+  featureIdentityOverrideExample,
+  identityEvaluationExample,
+} from '../http/openapi-console-examples.js';
+import {
   identityDetailExample,
   identityExample,
   identityOverrideExample,
@@ -16,6 +20,8 @@ import { IdentitiesRepository } from './identities.repository.js';
 import {
   CreateIdentity,
   EnvironmentParams,
+  FeatureIdentityOverride,
+  FeatureOverridesQuery,
   Identity,
   IdentityDetail,
   IdentityListQuery,
@@ -28,6 +34,8 @@ import {
   TraitsResponse,
 } from './identities.schema.js';
 import { IdentitiesService } from './identities.service.js';
+import { IdentityEvaluation } from './identity-evaluation.schema.js';
+import { IdentityEvaluationService } from './identity-evaluation.service.js';
 
 /** Admin API: `/environments/:environmentId/identities`, their traits and overrides. */
 export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -35,6 +43,7 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     maxIdentities: ctx.config.maxIdentitiesPerEnvironment,
     maxTraits: ctx.config.maxTraitsPerEnvironment,
   });
+  const evaluation = new IdentityEvaluationService(service, ctx.evaluation);
   return async (app) => {
     const tags = ['identities'];
     const base = '/environments/:environmentId/identities';
@@ -55,6 +64,31 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       (request) =>
         service.list(principal(request).organisationId, request.params.environmentId, request.query),
+    );
+    app.get(
+      '/environments/:environmentId/identity-overrides',
+      {
+        config: access('environment.read', { environment: 'environmentId' }),
+        schema: {
+          tags,
+          summary: 'List the identity overrides of a feature',
+          description:
+            'Every identity of the environment with an override of `feature_id` (an id or key), ' +
+            'oldest first. Remove one with DELETE /identities/{id}/overrides/{featureId}.',
+          params: EnvironmentParams,
+          querystring: FeatureOverridesQuery,
+          response: {
+            200: withExample(Page(FeatureIdentityOverride), pageExample(featureIdentityOverrideExample)),
+            ...adminErrors,
+          },
+        },
+      },
+      (request) =>
+        service.listOverridesOfFeature(
+          principal(request).organisationId,
+          request.params.environmentId,
+          request.query,
+        ),
     );
     app.post(
       base,
@@ -98,6 +132,28 @@ export function identitiesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       (request) =>
         service.get(principal(request).organisationId, request.params.environmentId, request.params.id),
+    );
+    app.get(
+      `${base}/:id/evaluation`,
+      {
+        config: access('environment.read', { environment: 'environmentId' }),
+        schema: {
+          tags,
+          summary: 'Evaluate every flag for an identity, with the reason',
+          description:
+            'The stored identity and its traits evaluated on the environment as it is now, as a ' +
+            'server key sees it: server-only flags included, segment names in reasons. ' +
+            '`decided_by` says what decided each flag. Stores nothing and is not an SDK read.',
+          params: IdentityParams,
+          response: { 200: withExample(IdentityEvaluation, identityEvaluationExample), ...adminErrors },
+        },
+      },
+      (request) =>
+        evaluation.evaluate(
+          principal(request).organisationId,
+          request.params.environmentId,
+          request.params.id,
+        ),
     );
     app.delete(
       `${base}/:id`,

@@ -105,3 +105,24 @@ export const IdentityListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type IdentityListQuery = Static<typeof IdentityListQuery>;
+
+/** An identity override seen from its feature: who has it, and what it gives them. */
+export const FeatureIdentityOverride = Type.Object(
+  {
+    identity_id: Type.String(),
+    identifier: Type.String(),
+    feature_id: Type.String(),
+    feature_key: Type.String(),
+    enabled: Type.Boolean(),
+    value: JsonValue,
+    updated_at: Type.String(),
+  },
+  { $id: 'FeatureIdentityOverride' },
+);
+export type FeatureIdentityOverride = Static<typeof FeatureIdentityOverride>;
+
+export const FeatureOverridesQuery = Type.Object(
+  { ...PageQuery.properties, feature_id: Ref },
+  { additionalProperties: false },
+);
+export type FeatureOverridesQuery = Static<typeof FeatureOverridesQuery>;

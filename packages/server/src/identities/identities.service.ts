@@ -13,6 +13,8 @@ import { adjustUsage, type IdentityQuotas, UNLIMITED } from './environment-usage
 import { IdentitiesRepository, type StoredOverride } from './identities.repository.js';
 import type {
   CreateIdentity,
+  FeatureIdentityOverride,
+  FeatureOverridesQuery,
   Identity,
   IdentityDetail,
   IdentityListQuery,
@@ -221,6 +223,32 @@ export class IdentitiesService {
       await recordTraitChange(trx, organisationId, environment, identity, before, stored);
       return stored;
     });
+  }
+
+  /**
+   * Who has an override of one feature here: the flag page lists them. Throws
+   * `feature_not_found` for a feature outside the environment's project.
+   */
+  async listOverridesOfFeature(
+    organisationId: string,
+    environmentId: string,
+    query: FeatureOverridesQuery,
+  ): Promise<PageResult<FeatureIdentityOverride>> {
+    const environment = await this.environment(organisationId, environmentId);
+    const feature = await this.identities.findFeature(environment.project_id, query.feature_id);
+    const page = await this.identities.listOverridesOfFeature(environment.id, feature.id, query);
+    return {
+      items: page.items.map((o) => ({
+        identity_id: o.identity_id,
+        identifier: o.identifier,
+        feature_id: o.feature_id,
+        feature_key: o.feature_key,
+        enabled: o.enabled,
+        value: o.value,
+        updated_at: o.updated_at,
+      })),
+      next_cursor: page.next_cursor,
+    };
   }
 
   async listOverrides(

@@ -11,6 +11,7 @@ export interface Tables {
   server_keys: ServerKeyRow;
   admin_tokens: AdminTokenRow;
   features: FeatureRow;
+  feature_favourites: FeatureFavouriteRow;
   feature_states: FeatureStateRow;
   segments: SegmentRow;
   segment_overrides: SegmentOverrideRow;
@@ -113,8 +114,20 @@ export interface FeatureRow {
   default_value: string | null;
   /** Stable integer used by Flagsmith-compatible APIs as the feature id. */
   number: number;
+  /**
+   * Who looks after the flag (free text); archived flags are hidden from the console's list
+   * but keep evaluating. Optional only for writers: the columns default to '' and 0.
+   */
+  owner?: string;
+  archived?: number;
   created_at: string;
   updated_at: string;
+}
+
+export interface FeatureFavouriteRow {
+  user_id: string;
+  feature_id: string;
+  created_at: string;
 }
 
 export interface FeatureStateRow {

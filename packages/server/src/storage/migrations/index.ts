@@ -10,6 +10,7 @@ import * as teams from './0008-teams.js';
 import * as auditWebhooks from './0009-audit-webhooks.js';
 import * as byteOrderEvents from './0010-byte-order-events.js';
 import * as changeRequests from './0011-change-requests.js';
+import * as flagHousekeeping from './0012-flag-housekeeping.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009-audit-webhooks': auditWebhooks,
   '0010-byte-order-events': byteOrderEvents,
   '0011-change-requests': changeRequests,
+  '0012-flag-housekeeping': flagHousekeeping,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -47,8 +47,7 @@ export function KeysPage({ projectId, environment }: { projectId: string; enviro
         <CopyField label="client key" value={environment.client_key} />
         <Group>
           <Button
-            variant="light"
-            color="orange"
+            variant="default"
             size="xs"
             loading={rotate.isPending}
             onClick={() => {
@@ -69,7 +68,7 @@ export function KeysPage({ projectId, environment }: { projectId: string; enviro
           Secret, for backends: they download every rule of this environment.
         </Text>
         {created && (
-          <Alert color="yellow" title={`Server key "${created.name}" created`} role="status">
+          <Alert color="blue" title={`Server key "${created.name}" created`} role="status">
             <Stack gap={4}>
               <Text size="sm">Copy it now: it is shown only this once.</Text>
               <CopyField label="new server key" value={created.key} />

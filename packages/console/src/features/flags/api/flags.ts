@@ -2,12 +2,15 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { api } from '../../../lib/api.js';
 import { unwrap } from '../../../lib/api-client.js';
 import type {
+  BodyOf,
   FeatureState,
   FeatureStatePatch,
   NewFeature,
   NewSegmentOverride,
 } from '../../../lib/api-types.js';
 import { allPages, PAGE_LIMIT } from '../../../lib/pages.js';
+
+type FeaturePatch = BodyOf<'/api/admin/v1/features/{id}', 'patch'>;
 
 export const featuresKey = (projectId: string) => ['features', projectId] as const;
 export const statesKey = (environmentId: string) => ['feature-states', environmentId] as const;
@@ -166,4 +169,129 @@ export function useSegmentOverrideMutations(environmentId: string, featureId: st
     onSuccess,
   });
   return { create, update, remove };
+}
+
+/** Changes a flag's own fields (description, tags, owner, server-only, archived). */
+export function useUpdateFeature(projectId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: FeaturePatch & { id: string }) =>
+      unwrap(api.PATCH('/api/admin/v1/features/{id}', { params: { path: { id } }, body })),
+    onSuccess: () => queries.invalidateQueries({ queryKey: featuresKey(projectId) }),
+  });
+}
+
+export function useDeleteFeature(projectId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE('/api/admin/v1/features/{id}', { params: { path: { id } } })),
+    onSuccess: () => queries.invalidateQueries({ queryKey: featuresKey(projectId) }),
+  });
+}
+
+const favouritesKey = (projectId: string) => ['favourites', projectId] as const;
+
+/** The signed-in person's favourite flags, as a set of feature ids. */
+export function useFavourites(projectId: string) {
+  return useQuery({
+    queryKey: favouritesKey(projectId),
+    queryFn: async () => {
+      const answer = await unwrap(
+        api.GET('/api/admin/v1/projects/{projectId}/favourites', { params: { path: { projectId } } }),
+      );
+      return new Set(answer.feature_ids);
+    },
+  });
+}
+
+/** Marks or unmarks a favourite at once in the list, putting it back if the server refuses. */
+export function useSetFavourite(projectId: string) {
+  const queries = useQueryClient();
+  const key = favouritesKey(projectId);
+  return useMutation({
+    mutationFn: ({ id, favourite }: { id: string; favourite: boolean }) =>
+      unwrap(
+        favourite
+          ? api.PUT('/api/admin/v1/features/{id}/favourite', { params: { path: { id } } })
+          : api.DELETE('/api/admin/v1/features/{id}/favourite', { params: { path: { id } } }),
+      ),
+    onMutate: async ({ id, favourite }) => {
+      await queries.cancelQueries({ queryKey: key });
+      const before = queries.getQueryData<Set<string>>(key);
+      const next = new Set(before);
+      if (favourite) next.add(id);
+      else next.delete(id);
+      queries.setQueryData(key, next);
+      return { before };
+    },
+    onError: (_error, _input, context) => queries.setQueryData(key, context?.before),
+    onSettled: () => queries.invalidateQueries({ queryKey: key }),
+  });
+}
+
+/** Evaluations per flag per day in one environment over the last `days` days. */
+export function useFlagUsage(environmentId: string, days: number, featureId?: string) {
+  return useQuery({
+    queryKey: ['flag-usage', environmentId, days, featureId ?? null],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/admin/v1/environments/{environmentId}/flag-usage', {
+          params: {
+            path: { environmentId },
+            query: { days, ...(featureId ? { feature_id: featureId } : {}) },
+          },
+        }),
+      ),
+  });
+}
+
+const identityOverridesKey = (environmentId: string, featureId: string) => [
+  'identity-overrides',
+  environmentId,
+  featureId,
+];
+
+/** Who has their own override of the flag here. */
+export function useFeatureIdentityOverrides(environmentId: string, featureId: string) {
+  return useQuery({
+    queryKey: identityOverridesKey(environmentId, featureId),
+    queryFn: () =>
+      allPages((cursor) =>
+        unwrap(
+          api.GET('/api/admin/v1/environments/{environmentId}/identity-overrides', {
+            params: { path: { environmentId }, query: { feature_id: featureId, limit: PAGE_LIMIT, cursor } },
+          }),
+        ),
+      ),
+  });
+}
+
+export function useRemoveIdentityOverride(environmentId: string, featureId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (identityId: string) =>
+      unwrap(
+        api.DELETE('/api/admin/v1/environments/{environmentId}/identities/{id}/overrides/{featureId}', {
+          params: { path: { environmentId, id: identityId, featureId } },
+        }),
+      ),
+    onSuccess: () => queries.invalidateQueries({ queryKey: identityOverridesKey(environmentId, featureId) }),
+  });
+}
+
+/** The experiments of this environment that run on the flag. */
+export function useExperimentsOfFeature(environmentId: string, featureId: string) {
+  return useQuery({
+    queryKey: ['experiments', environmentId],
+    queryFn: () =>
+      allPages((cursor) =>
+        unwrap(
+          api.GET('/api/admin/v1/environments/{environmentId}/experiments', {
+            params: { path: { environmentId }, query: { limit: PAGE_LIMIT, cursor } },
+          }),
+        ),
+      ),
+    select: (experiments) => experiments.filter((e) => e.feature_id === featureId),
+  });
 }

@@ -4,6 +4,9 @@ import { QueryState } from '../../../components/query-state.js';
 import type { Environment } from '../../../lib/api-types.js';
 import { useFeatures, useStatesByEnvironment } from '../api/flags.js';
 import { snippets } from '../model/snippets.js';
+import { FlagSettings } from './flag-settings.js';
+import { FlagUsage } from './flag-usage.js';
+import { FlagUsages } from './flag-usages.js';
 import { SegmentOverrides } from './segment-overrides.js';
 import { StateEditor } from './state-editor.js';
 
@@ -13,6 +16,9 @@ export function FlagPage(props: {
   featureId: string;
   environment: Environment;
   environments: Environment[];
+  identityHref: (id: string) => string;
+  experimentHref: (key: string) => string;
+  onDeleted: () => void;
 }) {
   const { projectId, environment, environments } = props;
   const features = useFeatures(projectId);
@@ -36,6 +42,7 @@ export function FlagPage(props: {
               </Title>
               <Badge variant="light">{feature.type}</Badge>
               {feature.server_key_only && <Badge color="grape">server keys only</Badge>}
+              {feature.archived && <Badge color="gray">archived</Badge>}
               {feature.tags.map((tag) => (
                 <Badge key={tag} variant="outline">
                   {tag}
@@ -43,6 +50,7 @@ export function FlagPage(props: {
               ))}
             </Group>
             {feature.description && <Text c="dimmed">{feature.description}</Text>}
+            {feature.owner && <Text size="sm">Owner: {feature.owner}</Text>}
           </Stack>
           <Group align="stretch" wrap="wrap">
             {environments.map((e) => (
@@ -55,6 +63,14 @@ export function FlagPage(props: {
             ))}
           </Group>
           <SegmentOverrides projectId={projectId} feature={feature} environment={environment} />
+          <FlagUsages
+            feature={feature}
+            environment={environment}
+            identityHref={props.identityHref}
+            experimentHref={props.experimentHref}
+          />
+          <FlagUsage feature={feature} environment={environment} />
+          <FlagSettings projectId={projectId} feature={feature} onDeleted={props.onDeleted} />
           <Stack component="section" aria-labelledby="snippets-title">
             <Title order={2} size="h3" id="snippets-title">
               Use it in code ({environment.name})

@@ -1,8 +1,11 @@
 import {
+  ActionIcon,
   Badge,
   Button,
+  Checkbox,
   Group,
   MultiSelect,
+  NumberInput,
   SegmentedControl,
   Select,
   Stack,
@@ -12,12 +15,32 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { MutationError, QueryState } from '../../../components/query-state.js';
 import type { Environment, FeatureType } from '../../../lib/api-types.js';
-import { useFeatures, usePatchState, useStatesByEnvironment } from '../api/flags.js';
-import { allTags, type FlagFilter, type FlagSort, filterFlags, type StateFilter } from '../model/filters.js';
-import { valueSummary } from '../model/values.js';
+import { valueSummary } from '../../../lib/values.js';
+import {
+  useFavourites,
+  useFeatures,
+  useFlagUsage,
+  usePatchState,
+  useSetFavourite,
+  useStatesByEnvironment,
+} from '../api/flags.js';
+import {
+  allOwners,
+  allTags,
+  DEFAULT_STALE_DAYS,
+  type FlagFilter,
+  type FlagSort,
+  filterFlags,
+  lastChange,
+  NO_FILTER,
+  type StateFilter,
+} from '../model/filters.js';
+import { staleness } from '../model/usage.js';
+import { BulkActions } from './bulk-actions.js';
 import { CreateFlagButton } from './create-flag.js';
 
 const SORT_LABELS: Record<FlagSort, string> = {
@@ -43,11 +66,39 @@ export function FlagsPage(props: {
   const features = useFeatures(projectId);
   const states = useStatesByEnvironment(environments.map((e) => e.id));
   const here = states.byEnvironment.get(environment.id);
+  const favourites = useFavourites(projectId);
+  const setFavourite = useSetFavourite(projectId);
+  const [staleDays, setStaleDays] = useState<number>(filter.stale ?? DEFAULT_STALE_DAYS);
+  const usage = useFlagUsage(environment.id, staleDays);
+  const usageOf = new Map((usage.data?.items ?? []).map((u) => [u.feature_id, u]));
+  const now = new Date();
   const rows = filterFlags(
-    (features.data ?? []).map((feature) => ({ feature, state: here?.get(feature.id) })),
+    (features.data ?? []).map((feature) => {
+      const row = {
+        feature,
+        state: here?.get(feature.id),
+        favourite: favourites.data?.has(feature.id) ?? false,
+      };
+      const stale = staleness(
+        { createdAt: feature.created_at, lastChange: lastChange(row), usage: usageOf.get(feature.id) },
+        staleDays,
+        now,
+      );
+      return { ...row, staleness: stale };
+    }),
     filter,
   );
   const set = (change: Partial<FlagFilter>) => props.onFilterChange({ ...filter, ...change });
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const visibleSelected = rows.filter((r) => selected.has(r.feature.id)).map((r) => r.feature);
+  const allSelected = rows.length > 0 && visibleSelected.length === rows.length;
+  const toggleSelected = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
 
   return (
     <Stack>
@@ -104,7 +155,55 @@ export function FlagsPage(props: {
           onChange={(sort) => sort && set({ sort: sort as FlagSort })}
           w={180}
         />
+        <MultiSelect
+          label="Owners"
+          data={allOwners(features.data ?? [])}
+          value={filter.owners}
+          onChange={(owners) => set({ owners })}
+          clearable
+          w={200}
+        />
       </Group>
+      <Group align="end" gap="md">
+        <Switch
+          label="Favourites only"
+          checked={filter.favourites}
+          onChange={(e) => set({ favourites: e.currentTarget.checked })}
+        />
+        <Switch
+          label="Show archived"
+          checked={filter.archived}
+          onChange={(e) => set({ archived: e.currentTarget.checked })}
+        />
+        <Switch
+          label="Stale only"
+          checked={filter.stale !== null}
+          onChange={(e) => set({ stale: e.currentTarget.checked ? staleDays : null })}
+        />
+        <NumberInput
+          label="Stale after (days)"
+          description={`Not evaluated in ${environment.name}, or not changed`}
+          min={1}
+          max={365}
+          value={staleDays}
+          onChange={(value) => {
+            const days = Number(value);
+            if (!Number.isInteger(days) || days < 1 || days > 365) return;
+            setStaleDays(days);
+            if (filter.stale !== null) set({ stale: days });
+          }}
+          w={220}
+        />
+      </Group>
+      {visibleSelected.length > 0 && (
+        <BulkActions
+          projectId={projectId}
+          selected={visibleSelected}
+          environments={environments}
+          statesByEnvironment={states.byEnvironment}
+          onDone={() => setSelected(new Set())}
+        />
+      )}
       <QueryState
         what="flags"
         isPending={features.isPending || states.isPending}
@@ -116,6 +215,16 @@ export function FlagsPage(props: {
         <Table striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
+              <Table.Th>
+                <Checkbox
+                  aria-label="Select every flag shown"
+                  checked={allSelected}
+                  indeterminate={visibleSelected.length > 0 && !allSelected}
+                  onChange={(e) =>
+                    setSelected(e.currentTarget.checked ? new Set(rows.map((r) => r.feature.id)) : new Set())
+                  }
+                />
+              </Table.Th>
               <Table.Th>Flag</Table.Th>
               <Table.Th>Type</Table.Th>
               <Table.Th>Value in {environment.name}</Table.Th>
@@ -125,11 +234,40 @@ export function FlagsPage(props: {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rows.map(({ feature, state }) => (
+            {rows.map(({ feature, state, favourite, staleness: stale }) => (
               <Table.Tr key={feature.id}>
                 <Table.Td>
+                  <Checkbox
+                    aria-label={`Select ${feature.key}`}
+                    checked={selected.has(feature.id)}
+                    onChange={(e) => toggleSelected(feature.id, e.currentTarget.checked)}
+                  />
+                </Table.Td>
+                <Table.Td>
                   <Stack gap={2}>
-                    <Link to={props.flagHref(feature.id)}>{feature.key}</Link>
+                    <Group gap={4} wrap="nowrap">
+                      <ActionIcon
+                        variant="subtle"
+                        size="sm"
+                        aria-label={`Favourite ${feature.key}`}
+                        aria-pressed={favourite}
+                        onClick={() => setFavourite.mutate({ id: feature.id, favourite: !favourite })}
+                      >
+                        {favourite ? '★' : '☆'}
+                      </ActionIcon>
+                      <Link to={props.flagHref(feature.id)}>{feature.key}</Link>
+                      {feature.archived && (
+                        <Badge size="xs" variant="outline" color="gray">
+                          archived
+                        </Badge>
+                      )}
+                      {stale?.stale && (
+                        <Badge size="xs" variant="dot" color="yellow" title={stale.reasons.join(', ')}>
+                          stale: {stale.reasons.join(', ')}
+                        </Badge>
+                      )}
+                    </Group>
+                    {feature.owner && <Text size="xs">Owner: {feature.owner}</Text>}
                     {feature.description && (
                       <Text size="xs" c="dimmed">
                         {feature.description}
@@ -167,9 +305,7 @@ export function FlagsPage(props: {
             <Text>No flag matches these filters.</Text>
             <Button
               variant="subtle"
-              onClick={() =>
-                props.onFilterChange({ ...filter, search: '', tags: [], types: [], state: 'any' })
-              }
+              onClick={() => props.onFilterChange({ ...NO_FILTER, sort: filter.sort })}
             >
               Clear filters
             </Button>

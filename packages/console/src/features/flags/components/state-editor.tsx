@@ -14,8 +14,8 @@ import {
 import { useEffect, useState } from 'react';
 import { MutationError } from '../../../components/query-state.js';
 import type { Environment, Feature, FeatureState } from '../../../lib/api-types.js';
+import { parseValueText, valueToText } from '../../../lib/values.js';
 import { usePatchState } from '../api/flags.js';
-import { parseValueText, valueToText } from '../model/values.js';
 import { checkVariants, evenWeights, type VariantDraft, variantRowId } from '../model/variants.js';
 
 /**

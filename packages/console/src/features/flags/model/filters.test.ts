@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Feature, FeatureState } from '../../../lib/api-types.js';
 import {
+  allOwners,
   allTags,
   type FlagRow,
   filterFlags,
@@ -26,6 +27,8 @@ function row(
     server_key_only: false,
     default_enabled: false,
     default_value: null,
+    owner: '',
+    archived: false,
     created_at: '2024-01-01T00:00:00Z',
     updated_at: '2024-01-01T00:00:00Z',
     ...extra,
@@ -105,6 +108,23 @@ describe('flag list filters', () => {
     expect(keys(filterFlags(rows, { ...NO_FILTER, sort: 'updated' }))[0]).toBe('limits');
   });
 
+  it('hides archived flags unless asked, and filters by owner, favourite and staleness', () => {
+    const more: FlagRow[] = [
+      { ...row('gone', { archived: true, owner: 'web' }), favourite: true },
+      { ...row('mine', { owner: 'web' }), favourite: true, staleness: { stale: true, reasons: ['x'] } },
+      { ...row('theirs', { owner: 'data' }), staleness: { stale: false } },
+    ];
+    expect(keys(filterFlags(more, NO_FILTER))).toEqual(['mine', 'theirs']);
+    expect(keys(filterFlags(more, { ...NO_FILTER, archived: true }))).toEqual(['gone', 'mine', 'theirs']);
+    expect(keys(filterFlags(more, { ...NO_FILTER, owners: ['web'] }))).toEqual(['mine']);
+    expect(keys(filterFlags(more, { ...NO_FILTER, favourites: true, archived: true }))).toEqual([
+      'gone',
+      'mine',
+    ]);
+    expect(keys(filterFlags(more, { ...NO_FILTER, stale: 30 }))).toEqual(['mine']);
+    expect(allOwners(more.map((r) => r.feature))).toEqual(['data', 'web']);
+  });
+
   it('lists the tags in use, once each, sorted', () => {
     expect(allTags(rows.map((r) => r.feature))).toEqual(['backend', 'checkout', 'ui']);
   });
@@ -116,8 +136,14 @@ describe('flag list filters', () => {
       types: ['json' as const],
       state: 'enabled' as const,
       sort: 'newest' as const,
+      owners: ['web team'],
+      favourites: true,
+      archived: true,
+      stale: 45,
     };
     expect(filterFromSearch(new URLSearchParams(filterToSearch(filter).toString()))).toEqual(filter);
+    expect(filterFromSearch(new URLSearchParams('stale=0')).stale).toBeNull();
+    expect(filterFromSearch(new URLSearchParams('stale=soon')).stale).toBeNull();
     expect(filterToSearch(NO_FILTER).toString()).toBe('');
     expect(filterFromSearch(new URLSearchParams('type=flag&state=maybe&sort=random'))).toEqual(NO_FILTER);
   });

@@ -1,5 +1,5 @@
 import type { FeatureType } from '../../../lib/api-types.js';
-import { parseValueText } from './values.js';
+import { parseValueText } from '../../../lib/values.js';
 
 /** As the server's features/variants.ts states them. */
 export const MAX_VARIANTS = 20;

@@ -4,6 +4,7 @@ import { MutationError, QueryState } from '../../../components/query-state.js';
 import { useSegmentMutations, useSegments } from '../api/segments.js';
 import { checkRules, fromApi, type RuleDraft, toApi } from '../model/rules.js';
 import { parseTraits, trySegment } from '../model/try-it.js';
+import { IdentifierUpload } from './identifier-upload.js';
 import { RuleBuilder } from './rule-builder.js';
 
 /**
@@ -65,6 +66,10 @@ export function SegmentPage(props: {
             />
           </Group>
           <RuleBuilder rules={rules} problems={problems} onChange={setRules} />
+          <IdentifierUpload
+            hasRules={rules.length > 0}
+            onAdd={(rule) => setRules((current) => [...current, ...fromApi([rule])])}
+          />
           {problems.some((p) => p.id === 'segment') && (
             <Alert color="red" role="alert">
               {problems.find((p) => p.id === 'segment')?.message}
@@ -167,11 +172,11 @@ function TryIt(props: {
           {inSegment === undefined ? (
             <Text size="sm">Fix the problems above to see the result.</Text>
           ) : inSegment ? (
-            <Badge color="green" size="lg">
+            <Badge variant="light" color="green" size="lg">
               In the segment
             </Badge>
           ) : (
-            <Badge color="gray" size="lg">
+            <Badge variant="light" color="gray" size="lg">
               Not in the segment
             </Badge>
           )}

@@ -1,4 +1,4 @@
-import type { FeatureType } from '../../../lib/api-types.js';
+import type { FeatureType } from './api-types.js';
 
 /** The API's limit on one value, as serialised JSON (features/feature-values.ts on the server). */
 export const MAX_VALUE_BYTES = 64 * 1024;
