@@ -3,6 +3,7 @@ import {
   createTheme,
   darken,
   defaultVariantColorsResolver,
+  Modal,
   parseThemeColor,
   type VariantColorsResolver,
 } from '@mantine/core';
@@ -29,6 +30,11 @@ export const theme = createTheme({
   variantColorResolver,
   // People who ask their system for reduced motion get dialogs and menus without animations.
   respectReducedMotion: true,
+  components: {
+    // Mantine's modal close button is an icon alone: named here once, so no dialog has a nameless
+    // button (axe's button-name). A dialog may still name it its own way, e.g. "Cancel".
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
 });
 
 /** Dimmed text is gray 6 by default (3.3:1 on white); gray 7 keeps it quiet and readable (AA). */
