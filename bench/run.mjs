@@ -58,6 +58,12 @@ const BENCHMARKS = [
       'results of 1M units / 10M events on SQLite and PostgreSQL; events ingested per second through the native endpoint',
     run: async (options) => (await import('./experiments.bench.mjs')).runExperimentsBenchmark(options),
   },
+  {
+    name: 'console',
+    description:
+      'the console in headless Chromium with 2,000 flags: time to an interactive flag list, to filter; first-load JS gzipped vs 250 KB',
+    run: async (options) => (await import('./console.bench.mjs')).runConsoleBenchmark(options),
+  },
 ];
 
 function usage() {
