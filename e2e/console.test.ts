@@ -1,17 +1,18 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from './support/browser.js';
+import { browserUnavailableReason } from './support/browser.js';
+import {
+  type ConsoleBrowser,
+  checkScreen as check,
+  createPerson,
+  openConsoleBrowser,
+} from './support/console.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
 
 // Issue #11: the console as a user meets it, signed in through the UI with a real session (the
 // session API of the teams-auth branch), in Chromium, under the server's CSP. Each screen is
 // checked with axe-core and photographed into e2e/screenshots/ (gitignored).
 const skip = browserUnavailableReason();
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const shots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 
@@ -19,68 +20,35 @@ const PASSWORD = 'correct horse battery staple';
   skip ? `console (skipped: ${skip})` : 'the web console, in Chromium',
   () => {
     let server: E2eServer;
-    let browser: Browser;
+    let chromium: ConsoleBrowser;
     let page: Page;
-    const problems: string[] = [];
 
     beforeAll(async () => {
       server = await startE2eServer();
-      // The first user joins as the contract says: an invitation (admin token), accepted with a password.
-      const invitation = await server.admin('POST', '/invitations', {
-        email: EMAIL,
-        organisation_role: 'admin',
-      });
-      const accepted = await fetch(`${server.url}/api/admin/v1/auth/accept-invitation`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: invitation.token, name: 'Ada', password: PASSWORD }),
-      });
-      expect(accepted.status).toBe(200);
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (event) => {
-          console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
-        });
-      });
-      fs.mkdirSync(shots, { recursive: true });
+      await createPerson(server, { email: EMAIL, name: 'Ada', password: PASSWORD });
+      chromium = await openConsoleBrowser();
+      page = await chromium.newPage();
     }, 60_000);
     afterAll(async () => {
-      await browser?.close();
+      await chromium?.close();
       await server?.close();
     });
 
-    /** axe-core on the page as it stands: no serious or critical violation; then a screenshot. */
-    async function checkScreen(name: string) {
-      await page.addScriptTag({ content: axeSource });
-      const violations = await page.evaluate(async () => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time.
-        const result = await (window as any).axe.run(document);
-        return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      expect(violations, name).toEqual([]);
-      await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
-    }
+    const checkScreen = (name: string) => check(page, name);
 
     it('sends a visitor to sign-in, and refuses a wrong password with the server message', async () => {
       await page.goto(`${server.url}/`);
       await page.getByRole('heading', { name: 'Sign in to Pennon' }).waitFor();
       await checkScreen('sign-in');
       await page.getByLabel('Email').fill(EMAIL);
-      await page.getByLabel('Password').fill('wrong password');
+      await page.getByLabel(/^Password/).fill('wrong password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();
     });
 
     it('signs in with the keyboard and lands on the flags of the first environment', async () => {
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByLabel('Password').press('Enter');
+      await page.getByLabel(/^Password/).fill(PASSWORD);
+      await page.getByLabel(/^Password/).press('Enter');
       await page.getByRole('heading', { name: 'Flags' }).waitFor();
       expect(page.url()).toMatch(/\/p\/[^/]+\/e\/[^/]+\/flags$/);
       await checkScreen('flags-empty');
@@ -193,7 +161,7 @@ const PASSWORD = 'correct horse battery staple';
       await page.getByRole('heading', { name: 'Sign in to Pennon' }).waitFor();
       const me = await page.evaluate(async () => (await fetch('/api/admin/v1/auth/me')).status);
       expect(me).toBe(401);
-      expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+      expect(chromium.problems.filter((p) => !p.includes('401'))).toEqual([]);
     });
   },
 );
