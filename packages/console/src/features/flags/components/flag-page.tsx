@@ -13,6 +13,8 @@ export function FlagPage(props: {
   featureId: string;
   environment: Environment;
   environments: Environment[];
+  /** Where a change request proposed from this page is shown. */
+  changeRequestHref?: (environmentId: string, id: string) => string;
 }) {
   const { projectId, environment, environments } = props;
   const features = useFeatures(projectId);
@@ -48,6 +50,10 @@ export function FlagPage(props: {
             {environments.map((e) => (
               <StateEditor
                 key={e.id}
+                projectId={projectId}
+                changeRequestHref={
+                  props.changeRequestHref ? (id) => props.changeRequestHref?.(e.id, id) ?? '' : undefined
+                }
                 feature={feature}
                 environment={e}
                 state={states.byEnvironment.get(e.id)?.get(feature.id)}
