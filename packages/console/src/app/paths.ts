@@ -13,4 +13,9 @@ export const paths = {
   experiments: (p: string, e: string) => `${paths.environment(p, e)}/experiments`,
   experiment: (p: string, e: string, key: string) => `${paths.experiments(p, e)}/${encodeURIComponent(key)}`,
   keys: (p: string, e: string) => `${paths.environment(p, e)}/keys`,
+  changeRequests: (p: string, e: string) => `${paths.environment(p, e)}/change-requests`,
+  changeRequest: (p: string, e: string, id: string) =>
+    `${paths.changeRequests(p, e)}/${encodeURIComponent(id)}`,
+  audit: (p: string, e: string) => `${paths.environment(p, e)}/audit`,
+  people: (p: string, e: string) => `${paths.environment(p, e)}/people`,
 };

@@ -10,6 +10,11 @@ const Flag = lazy(() => import('./routes/flag.js'));
 const Segments = lazy(() => import('./routes/segments.js'));
 const Segment = lazy(() => import('./routes/segment.js'));
 const Keys = lazy(() => import('./routes/keys.js'));
+const ChangeRequests = lazy(() => import('./routes/change-requests.js'));
+const ChangeRequest = lazy(() => import('./routes/change-request.js'));
+const Audit = lazy(() => import('./routes/audit.js'));
+const People = lazy(() => import('./routes/people.js'));
+const AcceptInvitation = lazy(() => import('./routes/accept-invitation.js'));
 
 function Screen({ children }: { children: ReactNode }) {
   return (
@@ -25,16 +30,20 @@ function Screen({ children }: { children: ReactNode }) {
   );
 }
 
-/*
- * Screens for the audit log, change requests, users and webhooks slot in here as routes under
- * the environment (or a sibling `/settings` tree), each a lazy chunk over its own feature folder.
- */
 export const router = createBrowserRouter([
   {
     path: '/sign-in',
     element: (
       <Screen>
         <SignIn />
+      </Screen>
+    ),
+  },
+  {
+    path: '/accept-invitation',
+    element: (
+      <Screen>
+        <AcceptInvitation />
       </Screen>
     ),
   },
@@ -81,6 +90,38 @@ export const router = createBrowserRouter([
         element: (
           <Screen>
             <Keys />
+          </Screen>
+        ),
+      },
+      {
+        path: 'change-requests',
+        element: (
+          <Screen>
+            <ChangeRequests />
+          </Screen>
+        ),
+      },
+      {
+        path: 'change-requests/:requestId',
+        element: (
+          <Screen>
+            <ChangeRequest />
+          </Screen>
+        ),
+      },
+      {
+        path: 'audit',
+        element: (
+          <Screen>
+            <Audit />
+          </Screen>
+        ),
+      },
+      {
+        path: 'people',
+        element: (
+          <Screen>
+            <People />
           </Screen>
         ),
       },

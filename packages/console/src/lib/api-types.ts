@@ -59,3 +59,4 @@ export type ExperimentResults = ResponseOf<
   'get'
 >;
 export type Metric = ResponseOf<`${typeof A}/projects/{projectId}/metrics/{metric}`, 'get'>;
+export type AuditRecord = Item<ResponseOf<`${typeof A}/audit-log`, 'get'>>;

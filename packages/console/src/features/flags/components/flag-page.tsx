@@ -4,6 +4,7 @@ import { QueryState } from '../../../components/query-state.js';
 import type { Environment } from '../../../lib/api-types.js';
 import { useFeatures, useStatesByEnvironment } from '../api/flags.js';
 import { snippets } from '../model/snippets.js';
+import { FlagHistory } from './flag-history.js';
 import { SegmentOverrides } from './segment-overrides.js';
 import { StateEditor } from './state-editor.js';
 
@@ -61,6 +62,12 @@ export function FlagPage(props: {
             ))}
           </Group>
           <SegmentOverrides projectId={projectId} feature={feature} environment={environment} />
+          <FlagHistory
+            feature={feature}
+            environment={environment}
+            environments={environments}
+            states={environments.map((e) => states.byEnvironment.get(e.id)?.get(feature.id))}
+          />
           <Stack component="section" aria-labelledby="snippets-title">
             <Title order={2} size="h3" id="snippets-title">
               Use it in code ({environment.name})
