@@ -48,7 +48,7 @@ export function ScheduledChanges(props: { projectId: string; environment: Enviro
                   <Table.Td>
                     <StatusBadge status={s.status} />
                     {s.failure && (
-                      <Text size="xs" c="red">
+                      <Text size="xs" c="red.9">
                         {s.failure.message}
                       </Text>
                     )}
