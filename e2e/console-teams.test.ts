@@ -21,6 +21,9 @@ const bob: Person = { email: 'bob@example.com', name: 'Bob', password: 'another 
 const vic: Person = { email: 'vic@example.com', name: 'Vic', password: 'viewer passphrase 42' };
 const FLAG = 'banner_text';
 
+/** The input of a Mantine Select by its label (its listbox carries the same label). */
+const selectInput = (page: Page, label: string) => page.getByLabel(label).and(page.locator('input'));
+
 (skip ? describe.skip : describe)(
   skip ? `console for teams (skipped: ${skip})` : 'the web console for a team, in Chromium',
   () => {
@@ -150,8 +153,9 @@ const FLAG = 'banner_text';
     it('lets a second person approve and commit it in the UI, and the SDK API serves the new value', async () => {
       const page = await chromium.newPage();
       await signIn(page, server, bob);
+      page.setDefaultTimeout(8000);
       await page.getByRole('link', { name: 'Change requests' }).click();
-      await page.getByRole('textbox', { name: 'Status' }).click();
+      await selectInput(page, 'Status').click();
       await page.getByRole('option', { name: 'open' }).click();
       await page.getByRole('link', { name: 'Summer banner' }).click();
       expect(page.url()).toBe(requestUrl);
@@ -178,9 +182,10 @@ const FLAG = 'banner_text';
     });
 
     it('shows the change in the audit log with its before and after', async () => {
+      adaPage.setDefaultTimeout(8000);
       await adaPage.getByRole('link', { name: 'Audit log' }).click();
       await adaPage.getByRole('heading', { name: 'Audit log' }).waitFor();
-      await adaPage.getByRole('textbox', { name: 'Resource type' }).click();
+      await selectInput(adaPage, 'Resource type').click();
       await adaPage.getByRole('option', { name: 'feature_state' }).click();
       expect(adaPage.url()).toContain('resource_type=feature_state');
       const newest = adaPage
@@ -212,6 +217,7 @@ const FLAG = 'banner_text';
       expect(link).toMatch(/\/accept-invitation#token=/);
       await checkScreen(adaPage, 'teams-invite');
       await dialog.getByRole('button', { name: 'I have copied it' }).click();
+      await dialog.waitFor({ state: 'hidden' });
       await adaPage.getByRole('cell', { name: 'cy@example.com', exact: true }).waitFor();
       await checkScreen(adaPage, 'teams-people');
 

@@ -101,7 +101,6 @@ function Actions(props: {
       <Group>
         {choice.approve.show && (
           <Button
-            color="green"
             disabled={!!choice.approve.why}
             loading={pending === 'approve'}
             onClick={() => props.onAction('approve')}

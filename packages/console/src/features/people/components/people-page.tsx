@@ -129,10 +129,10 @@ function InviteButton({ disabledBy }: { disabledBy: ReturnType<typeof useCan> })
   const invite = useInvite();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<OrganisationRole>('member');
-  const finish = () => {
+  // The link goes once the dialog has closed, never to be shown again.
+  const forget = () => {
     invite.reset();
     setEmail('');
-    close();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -143,7 +143,7 @@ function InviteButton({ disabledBy }: { disabledBy: ReturnType<typeof useCan> })
       <GuardedButton decision={disabledBy} onClick={open}>
         Invite someone
       </GuardedButton>
-      <Modal opened={opened} onClose={finish} title="Invite someone">
+      <Modal opened={opened} onClose={close} onExitTransitionEnd={forget} title="Invite someone">
         {invite.data ? (
           <Stack>
             <Alert color="green" role="status" title="Invitation created">
@@ -152,7 +152,7 @@ function InviteButton({ disabledBy }: { disabledBy: ReturnType<typeof useCan> })
             </Alert>
             <CopyField label="invitation link" value={invite.data.url} />
             <Group justify="end">
-              <Button onClick={finish}>I have copied it</Button>
+              <Button onClick={close}>I have copied it</Button>
             </Group>
           </Stack>
         ) : (
@@ -175,7 +175,7 @@ function InviteButton({ disabledBy }: { disabledBy: ReturnType<typeof useCan> })
               />
               <MutationError error={invite.error} />
               <Group justify="end">
-                <Button variant="default" onClick={finish}>
+                <Button variant="default" onClick={close}>
                   Cancel
                 </Button>
                 <Button type="submit" loading={invite.isPending}>
