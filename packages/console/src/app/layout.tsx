@@ -33,7 +33,15 @@ function FirstEnvironment() {
   const projectId = projects.data?.[0]?.id;
   const environments = useEnvironments(projectId);
   const environmentId = environments.data?.[0]?.id;
-  if (projects.data && !projectId) return <Text p="xl">This organisation has no project yet.</Text>;
+  const member = useMe().data?.organisation_role === 'member';
+  if (projects.data && !projectId)
+    return (
+      <Text p="xl">
+        {member
+          ? 'You are in no project yet: ask an organisation admin to add you to one.'
+          : 'This organisation has no project yet.'}
+      </Text>
+    );
   if (!projectId || !environmentId) return <Loader m="xl" aria-label="Loading projects" />;
   return <Navigate to={paths.flags(projectId, environmentId)} replace />;
 }
