@@ -65,9 +65,9 @@ const selectInput = (page: Page, label: string) => page.getByLabel(label).and(pa
       await signIn(page, server, vic);
       expect(await page.getByRole('button', { name: 'New flag' }).getAttribute('aria-disabled')).toBe('true');
       expect(await page.getByRole('switch', { name: `${FLAG} in Development` }).isDisabled()).toBe(true);
-      // Screens a viewer may not read are not offered at all.
-      expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+      // Screens a viewer may not read are not offered at all; the audit log is, for their projects.
       expect(await page.getByRole('link', { name: 'People' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(1);
 
       await page.goto(flagUrl());
       const card = page.getByRole('region', { name: 'Development', exact: true });
