@@ -16,6 +16,9 @@ export default defineConfig({
       ),
       '@pennon/js': fileURLToPath(new URL('./packages/js/src/index.ts', import.meta.url)),
       '@pennon/react': fileURLToPath(new URL('./packages/react/src/index.ts', import.meta.url)),
+      '@pennon/server/permissions': fileURLToPath(
+        new URL('./packages/server/src/auth/permissions.ts', import.meta.url),
+      ),
       '@pennon/stats': fileURLToPath(new URL('./packages/stats/src/index.ts', import.meta.url)),
     },
   },

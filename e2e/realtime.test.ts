@@ -1,14 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EventSource } from 'eventsource';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUnavailableReason, TEST_POSTGRES_URL } from '../packages/server/src/testing/databases.js';
+import { postgresUnavailableReason } from '../packages/server/src/testing/databases.js';
+import { freshPostgresDatabase, type Pennon, servePennon, stopPennon } from './support/pennon-servers.js';
 
 /**
  * Live updates across real `pennon serve` processes: a change made through the admin API of
@@ -19,12 +18,6 @@ import { postgresUnavailableReason, TEST_POSTGRES_URL } from '../packages/server
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN_TOKEN = 'pat_e2e-realtime-admin-token-0123456789';
 const WAIT_MS = 10_000;
-
-interface Pennon {
-  url: string;
-  process: ChildProcess;
-  output: string[];
-}
 
 interface Environment {
   id: string;
@@ -205,89 +198,16 @@ async function flagNames(pennon: Pennon, environment: Environment): Promise<stri
   return flags.map((f) => f.feature.name);
 }
 
-/** A database of its own on the test server, dropped afterwards. */
-async function freshDatabase(): Promise<string> {
-  const name = `pennon_e2e_realtime_${Date.now().toString(36)}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const cleaner = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-    await cleaner.connect();
-    try {
-      await cleaner.query(`drop database if exists "${name}" with (force)`);
-    } finally {
-      await cleaner.end();
-    }
-  });
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const freshDatabase = () => freshPostgresDatabase('realtime', cleanups);
 
-/** Starts `pennon serve` on a free loopback port and waits until it answers /health. */
+/** Starts `pennon serve`; stopped after each test. */
 async function serve(args: string[]): Promise<Pennon> {
-  const port = await freePort();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PENNON_')));
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'packages/server/dist/main.js'),
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--admin-token',
-      ADMIN_TOKEN,
-      '--log-level',
-      'warn',
-      ...args,
-    ],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const pennon: Pennon = { url: `http://127.0.0.1:${port}`, process: child, output: [] };
+  const pennon = await servePennon(ADMIN_TOKEN, [...args]);
   started.push(pennon);
-  child.stdout?.on('data', (chunk: Buffer) => pennon.output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => pennon.output.push(chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`pennon serve exited (${child.exitCode}):\n${pennon.output.join('')}`);
-    const healthy = await fetch(`${pennon.url}/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return pennon;
-    if (Date.now() > deadline)
-      throw new Error(`pennon serve did not answer in time:\n${pennon.output.join('')}`);
-    await sleep(100);
-  }
+  return pennon;
 }
 
-/** Ends a server as an operator would (SIGTERM: graceful), and kills it if it does not go. */
-async function stop(pennon: Pennon): Promise<void> {
-  const child = pennon.process;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A port nobody listens on right now: bind port 0, note what the system gave, let it go. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const stop = stopPennon;
 
 async function admin(pennon: Pennon, method: string, route: string, body?: object): Promise<unknown> {
   const response = await fetch(`${pennon.url}/api/admin/v1${route}`, {

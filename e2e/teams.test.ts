@@ -1,18 +1,18 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
-import path from 'node:path';
+import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUnavailableReason, TEST_POSTGRES_URL } from '../packages/server/src/testing/databases.js';
+import { postgresUnavailableReason } from '../packages/server/src/testing/databases.js';
 import {
   DELIVERY_HEADER,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   verify,
 } from '../packages/server/src/webhooks/webhook-signature.js';
+import { freshPostgresDatabase, type Pennon, servePennon, stopPennon } from './support/pennon-servers.js';
 
 /**
  * Change requests, scheduled changes and webhooks across two real `pennon serve` processes on
@@ -29,12 +29,6 @@ const WEBHOOK_LEASE_SECONDS = 6;
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read admin payloads ad hoc.
 type Payload = any;
-
-interface Pennon {
-  url: string;
-  process: ChildProcess;
-  output: string[];
-}
 
 const started: Pennon[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -332,93 +326,22 @@ async function holdingReceiver(): Promise<{
   };
 }
 
-/** A database of its own on the test server, dropped afterwards. */
-async function freshDatabase(): Promise<string> {
-  const name = `pennon_e2e_teams_${Date.now().toString(36)}_${process.pid}`;
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  await client.query(`create database "${name}"`);
-  await client.end();
-  cleanups.push(async () => {
-    const cleaner = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-    await cleaner.connect();
-    try {
-      await cleaner.query(`drop database if exists "${name}" with (force)`);
-    } finally {
-      await cleaner.end();
-    }
-  });
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const freshDatabase = () => freshPostgresDatabase('teams', cleanups);
 
-/** Starts `pennon serve` on a free loopback port and waits until it answers /health. */
+/** Starts `pennon serve` as one process (no primary: the processes these tests kill and name by pid are the servers); stopped after each test. */
 async function serve(args: string[]): Promise<Pennon> {
-  const port = await freePort();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PENNON_')));
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'packages/server/dist/main.js'),
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--admin-token',
-      ADMIN_TOKEN,
-      '--log-level',
-      'warn',
-      '--webhook-lease',
-      String(WEBHOOK_LEASE_SECONDS),
-      // One process each, no primary: the processes these tests kill and name by pid are the servers.
-      '--workers',
-      '1',
-      ...args,
-    ],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const pennon: Pennon = { url: `http://127.0.0.1:${port}`, process: child, output: [] };
+  const pennon = await servePennon(ADMIN_TOKEN, [
+    '--webhook-lease',
+    String(WEBHOOK_LEASE_SECONDS),
+    '--workers',
+    '1',
+    ...args,
+  ]);
   started.push(pennon);
-  child.stdout?.on('data', (chunk: Buffer) => pennon.output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => pennon.output.push(chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`pennon serve exited (${child.exitCode}):\n${pennon.output.join('')}`);
-    const healthy = await fetch(`${pennon.url}/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return pennon;
-    if (Date.now() > deadline)
-      throw new Error(`pennon serve did not answer in time:\n${pennon.output.join('')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return pennon;
 }
 
-/** Ends a server as an operator would (SIGTERM: graceful), and kills it if it does not go. */
-async function stop(pennon: Pennon): Promise<void> {
-  const child = pennon.process;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const stop = stopPennon;
 
 async function call(
   pennon: Pennon,

@@ -9,6 +9,11 @@ export default defineConfig({
   resolve: {
     alias: {
       '@pennon/engine': fileURLToPath(new URL('../engine/src/index.ts', import.meta.url)),
+      // The server's permission table (pure TypeScript, no imports): the console decides what
+      // is editable with the very rules the API enforces.
+      '@pennon/server/permissions': fileURLToPath(
+        new URL('../server/src/auth/permissions.ts', import.meta.url),
+      ),
     },
   },
   build: {

@@ -6,7 +6,9 @@ import { useSignOut } from '../features/auth/api/session.js';
 import { useEnvironments, useProjects } from '../features/environments/api/environments.js';
 import { EnvironmentSwitcher } from '../features/environments/components/environment-switcher.js';
 import { useFeatures, useSegments } from '../features/flags/api/flags.js';
+import { can, type Permission } from '../lib/access.js';
 import type { Environment } from '../lib/api-types.js';
+import { useMe } from '../lib/me.js';
 import { paths } from './paths.js';
 import { SessionGate } from './session-gate.js';
 
@@ -31,7 +33,15 @@ function FirstEnvironment() {
   const projectId = projects.data?.[0]?.id;
   const environments = useEnvironments(projectId);
   const environmentId = environments.data?.[0]?.id;
-  if (projects.data && !projectId) return <Text p="xl">This organisation has no project yet.</Text>;
+  const member = useMe().data?.organisation_role === 'member';
+  if (projects.data && !projectId)
+    return (
+      <Text p="xl">
+        {member
+          ? 'You are in no project yet: ask an organisation admin to add you to one.'
+          : 'This organisation has no project yet.'}
+      </Text>
+    );
   if (!projectId || !environmentId) return <Loader m="xl" aria-label="Loading projects" />;
   return <Navigate to={paths.flags(projectId, environmentId)} replace />;
 }
@@ -46,15 +56,24 @@ export function EnvironmentLayout() {
   );
 }
 
-const SCREENS = [
+/** Screens in the navigation; `needs` hides one the signed-in person may not read at all. */
+const SCREENS: readonly {
+  label: string;
+  to: (p: string, e: string) => string;
+  segment: string;
+  needs?: Permission;
+}[] = [
   { label: 'Flags', to: paths.flags, segment: 'flags' },
   { label: 'Compare', to: paths.compare, segment: 'compare' },
   { label: 'Segments', to: paths.segments, segment: 'segments' },
   { label: 'Identities', to: paths.identities, segment: 'identities' },
   { label: 'Experiments', to: paths.experiments, segment: 'experiments' },
   { label: 'Metrics', to: paths.metrics, segment: 'metrics' },
+  { label: 'Change requests', to: paths.changeRequests, segment: 'change-requests' },
   { label: 'Keys', to: paths.keys, segment: 'keys' },
-] as const;
+  { label: 'Audit log', to: paths.audit, segment: 'audit', needs: 'audit.read' },
+  { label: 'People', to: paths.people, segment: 'people', needs: 'users.read' },
+];
 
 function Shell(props: { organisationName: string; userName: string }) {
   const params = useParams();
@@ -64,6 +83,8 @@ function Shell(props: { organisationName: string; userName: string }) {
   const [opened, { toggle }] = useDisclosure();
   const environments = useEnvironments(projectId);
   const signOut = useSignOut();
+  const me = useMe().data;
+  const screens = SCREENS.filter((s) => !s.needs || can(me, s.needs).allowed);
   const environment = environments.data?.find(
     (e) => e.id === params.environmentId || e.key === params.environmentId,
   );
@@ -140,7 +161,7 @@ function Shell(props: { organisationName: string; userName: string }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Screens">
-        {SCREENS.map((s) => (
+        {screens.map((s) => (
           <NavLink
             key={s.segment}
             component={Link}

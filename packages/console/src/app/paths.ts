@@ -18,4 +18,9 @@ export const paths = {
   metrics: (p: string, e: string) => `${paths.environment(p, e)}/metrics`,
   compare: (p: string, e: string) => `${paths.environment(p, e)}/compare`,
   keys: (p: string, e: string) => `${paths.environment(p, e)}/keys`,
+  changeRequests: (p: string, e: string) => `${paths.environment(p, e)}/change-requests`,
+  changeRequest: (p: string, e: string, id: string) =>
+    `${paths.changeRequests(p, e)}/${encodeURIComponent(id)}`,
+  audit: (p: string, e: string) => `${paths.environment(p, e)}/audit`,
+  people: (p: string, e: string) => `${paths.environment(p, e)}/people`,
 };

@@ -16,6 +16,11 @@ const Experiments = lazy(() => import('./routes/experiments.js'));
 const Experiment = lazy(() => import('./routes/experiment.js'));
 const Metrics = lazy(() => import('./routes/metrics.js'));
 const Compare = lazy(() => import('./routes/compare.js'));
+const ChangeRequests = lazy(() => import('./routes/change-requests.js'));
+const ChangeRequest = lazy(() => import('./routes/change-request.js'));
+const Audit = lazy(() => import('./routes/audit.js'));
+const People = lazy(() => import('./routes/people.js'));
+const AcceptInvitation = lazy(() => import('./routes/accept-invitation.js'));
 
 function Screen({ children }: { children: ReactNode }) {
   return (
@@ -31,16 +36,20 @@ function Screen({ children }: { children: ReactNode }) {
   );
 }
 
-/*
- * Screens for the audit log, change requests, users and webhooks slot in here as routes under
- * the environment (or a sibling `/settings` tree), each a lazy chunk over its own feature folder.
- */
 export const router = createBrowserRouter([
   {
     path: '/sign-in',
     element: (
       <Screen>
         <SignIn />
+      </Screen>
+    ),
+  },
+  {
+    path: '/accept-invitation',
+    element: (
+      <Screen>
+        <AcceptInvitation />
       </Screen>
     ),
   },
@@ -143,6 +152,38 @@ export const router = createBrowserRouter([
         element: (
           <Screen>
             <Keys />
+          </Screen>
+        ),
+      },
+      {
+        path: 'change-requests',
+        element: (
+          <Screen>
+            <ChangeRequests />
+          </Screen>
+        ),
+      },
+      {
+        path: 'change-requests/:requestId',
+        element: (
+          <Screen>
+            <ChangeRequest />
+          </Screen>
+        ),
+      },
+      {
+        path: 'audit',
+        element: (
+          <Screen>
+            <Audit />
+          </Screen>
+        ),
+      },
+      {
+        path: 'people',
+        element: (
+          <Screen>
+            <People />
           </Screen>
         ),
       },

@@ -75,3 +75,4 @@ export type ExperimentSummary = Item<
 export type NewMetric = BodyOf<`${typeof A}/projects/{projectId}/metrics`, 'post'>;
 export type NewChangeRequest = BodyOf<`${typeof A}/environments/{environmentId}/change-requests`, 'post'>;
 export type Change = NewChangeRequest['changes'][number];
+export type AuditRecord = Item<ResponseOf<`${typeof A}/audit-log`, 'get'>>;

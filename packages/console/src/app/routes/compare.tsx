@@ -1,6 +1,6 @@
 import { useMe } from '../../features/auth/api/session.js';
 import { ComparePage } from '../../features/flags/components/compare-page.js';
-import { environmentAccess } from '../access.js';
+import { environmentAccess } from '../../lib/access.js';
 import { useEnvironmentContext } from '../layout.js';
 import { paths } from '../paths.js';
 

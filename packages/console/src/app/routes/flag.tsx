@@ -16,6 +16,7 @@ export default function FlagRoute() {
       identityHref={(id) => paths.identity(projectId, environment.id, id)}
       experimentHref={(key) => paths.experiment(projectId, environment.id, key)}
       onDeleted={() => navigate(paths.flags(projectId, environment.id))}
+      changeRequestHref={(environmentId, id) => paths.changeRequest(projectId, environmentId, id)}
     />
   );
 }

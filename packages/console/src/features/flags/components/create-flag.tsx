@@ -1,7 +1,9 @@
 import { Button, Group, Modal, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
+import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError } from '../../../components/query-state.js';
+import { useCan } from '../../../lib/access.js';
 import type { FeatureType } from '../../../lib/api-types.js';
 import { useCreateFeature } from '../api/flags.js';
 
@@ -11,6 +13,7 @@ const KEY = /^[A-Za-z0-9_.:-]{1,100}$/;
 export function CreateFlagButton({ projectId }: { projectId: string }) {
   const [opened, { open, close }] = useDisclosure(false);
   const create = useCreateFeature(projectId);
+  const decision = useCan('project.edit', { project: { id: projectId } });
   const [key, setKey] = useState('');
   const [type, setType] = useState<FeatureType>('boolean');
   const [description, setDescription] = useState('');
@@ -36,7 +39,9 @@ export function CreateFlagButton({ projectId }: { projectId: string }) {
 
   return (
     <>
-      <Button onClick={open}>New flag</Button>
+      <GuardedButton decision={decision} onClick={open}>
+        New flag
+      </GuardedButton>
       <Modal opened={opened} onClose={close} title="New flag">
         <form onSubmit={submit}>
           <Stack>

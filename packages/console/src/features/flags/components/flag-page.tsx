@@ -4,6 +4,7 @@ import { QueryState } from '../../../components/query-state.js';
 import type { Environment } from '../../../lib/api-types.js';
 import { useFeatures, useStatesByEnvironment } from '../api/flags.js';
 import { snippets } from '../model/snippets.js';
+import { FlagHistory } from './flag-history.js';
 import { FlagSettings } from './flag-settings.js';
 import { FlagUsage } from './flag-usage.js';
 import { FlagUsages } from './flag-usages.js';
@@ -19,6 +20,8 @@ export function FlagPage(props: {
   identityHref: (id: string) => string;
   experimentHref: (key: string) => string;
   onDeleted: () => void;
+  /** Where a change request proposed from this page is shown. */
+  changeRequestHref?: (environmentId: string, id: string) => string;
 }) {
   const { projectId, environment, environments } = props;
   const features = useFeatures(projectId);
@@ -56,6 +59,10 @@ export function FlagPage(props: {
             {environments.map((e) => (
               <StateEditor
                 key={e.id}
+                projectId={projectId}
+                changeRequestHref={
+                  props.changeRequestHref ? (id) => props.changeRequestHref?.(e.id, id) ?? '' : undefined
+                }
                 feature={feature}
                 environment={e}
                 state={states.byEnvironment.get(e.id)?.get(feature.id)}
@@ -71,6 +78,12 @@ export function FlagPage(props: {
           />
           <FlagUsage feature={feature} environment={environment} />
           <FlagSettings projectId={projectId} feature={feature} onDeleted={props.onDeleted} />
+          <FlagHistory
+            feature={feature}
+            environment={environment}
+            environments={environments}
+            states={environments.map((e) => states.byEnvironment.get(e.id)?.get(feature.id))}
+          />
           <Stack component="section" aria-labelledby="snippets-title">
             <Title order={2} size="h3" id="snippets-title">
               Use it in code ({environment.name})

@@ -14,10 +14,12 @@ import {
   Text,
   TextInput,
   Title,
+  Tooltip,
 } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { useChangeMode } from '../../../lib/access.js';
 import type { Environment, FeatureType } from '../../../lib/api-types.js';
 import { valueSummary } from '../../../lib/values.js';
 import {
@@ -289,6 +291,7 @@ export function FlagsPage(props: {
                 {environments.map((e) => (
                   <Table.Td key={e.id}>
                     <EnvironmentToggle
+                      projectId={projectId}
                       environment={e}
                       featureId={feature.id}
                       featureKey={feature.key}
@@ -317,21 +320,34 @@ export function FlagsPage(props: {
 }
 
 function EnvironmentToggle(props: {
+  projectId: string;
   environment: Environment;
   featureId: string;
   featureKey: string;
   enabled: boolean;
 }) {
   const patch = usePatchState(props.environment.id);
+  const access = useChangeMode(props.projectId, props.environment);
+  const toggle = (
+    <Switch
+      aria-label={`${props.featureKey} in ${props.environment.name}`}
+      disabled={access.mode !== 'edit'}
+      checked={props.enabled}
+      onChange={(e) =>
+        patch.mutate({ featureId: props.featureId, patch: { enabled: e.currentTarget.checked } })
+      }
+    />
+  );
+  // Not editable here: say why (the role needed, or the change request it takes) on hover.
   return (
     <Stack gap={2}>
-      <Switch
-        aria-label={`${props.featureKey} in ${props.environment.name}`}
-        checked={props.enabled}
-        onChange={(e) =>
-          patch.mutate({ featureId: props.featureId, patch: { enabled: e.currentTarget.checked } })
-        }
-      />
+      {access.mode === 'edit' ? (
+        toggle
+      ) : (
+        <Tooltip label={access.mode === 'view' ? access.reason : access.why} multiline w={300}>
+          <div>{toggle}</div>
+        </Tooltip>
+      )}
       <MutationError error={patch.error} />
     </Stack>
   );

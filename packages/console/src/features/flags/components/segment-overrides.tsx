@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Group, Select, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { useChangeMode } from '../../../lib/access.js';
 import type { Environment, Feature } from '../../../lib/api-types.js';
 import { useSegmentOverrideMutations, useSegmentOverrides, useSegments } from '../api/flags.js';
 import { nextPriority, reorder } from '../model/priorities.js';
@@ -15,6 +16,8 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
   const names = new Map((segments.data ?? []).map((s) => [s.id, s.name]));
   const list = overrides.data ?? [];
   const used = new Set(list.map((o) => o.segment_id));
+  // Overrides here change straight in or not at all: proposing them is done through the API.
+  const access = useChangeMode(props.projectId, environment);
 
   const move = async (from: number, to: number) => {
     for (const p of reorder(list, from, to)) await update.mutateAsync(p);
@@ -28,90 +31,102 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
       <Text size="sm" c="dimmed">
         Tried from the top: the first segment the user is in decides. Identity overrides win over all of them.
       </Text>
-      <QueryState what="segment overrides" isPending={overrides.isPending} error={overrides.error}>
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Order</Table.Th>
-              <Table.Th>Segment</Table.Th>
-              <Table.Th>Enabled</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.map((override, index) => {
-              const name = names.get(override.segment_id) ?? override.segment_id;
-              return (
-                <Table.Tr key={override.id}>
-                  <Table.Td>{index + 1}</Table.Td>
-                  <Table.Td>{name}</Table.Td>
-                  <Table.Td>
-                    <Switch
-                      aria-label={`Override for ${name} enabled`}
-                      checked={override.enabled}
-                      onChange={(e) => update.mutate({ id: override.id, enabled: e.currentTarget.checked })}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      <ActionIcon
-                        variant="subtle"
-                        aria-label={`Move ${name} up`}
-                        disabled={index === 0}
-                        onClick={() => move(index, index - 1)}
-                      >
-                        ↑
-                      </ActionIcon>
-                      <ActionIcon
-                        variant="subtle"
-                        aria-label={`Move ${name} down`}
-                        disabled={index === list.length - 1}
-                        onClick={() => move(index, index + 1)}
-                      >
-                        ↓
-                      </ActionIcon>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Remove override for ${name}`}
-                        onClick={() => remove.mutate(override.id)}
-                      >
-                        ✕
-                      </ActionIcon>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </QueryState>
-      <Group align="end">
-        <Select
-          label="Add an override for segment"
-          placeholder="Choose a segment"
-          searchable
-          data={(segments.data ?? [])
-            .filter((s) => !used.has(s.id))
-            .map((s) => ({ value: s.id, label: s.name }))}
-          value={segmentId}
-          onChange={setSegmentId}
-          w={260}
-        />
-        <Button
-          disabled={!segmentId}
-          loading={create.isPending}
-          onClick={() =>
-            segmentId &&
-            create.mutate(
-              { segment_id: segmentId, feature_id: feature.id, enabled: true, priority: nextPriority(list) },
-              { onSuccess: () => setSegmentId(null) },
-            )
-          }
-        >
-          Add override
-        </Button>
-      </Group>
+      {access.mode !== 'edit' && (
+        <Text size="sm" c="dimmed">
+          Read only. {access.mode === 'view' ? access.reason : access.why}
+        </Text>
+      )}
+      <fieldset disabled={access.mode !== 'edit'} className="plain-fieldset">
+        <QueryState what="segment overrides" isPending={overrides.isPending} error={overrides.error}>
+          <Table>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Order</Table.Th>
+                <Table.Th>Segment</Table.Th>
+                <Table.Th>Enabled</Table.Th>
+                <Table.Th>Actions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((override, index) => {
+                const name = names.get(override.segment_id) ?? override.segment_id;
+                return (
+                  <Table.Tr key={override.id}>
+                    <Table.Td>{index + 1}</Table.Td>
+                    <Table.Td>{name}</Table.Td>
+                    <Table.Td>
+                      <Switch
+                        aria-label={`Override for ${name} enabled`}
+                        checked={override.enabled}
+                        onChange={(e) => update.mutate({ id: override.id, enabled: e.currentTarget.checked })}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        <ActionIcon
+                          variant="subtle"
+                          aria-label={`Move ${name} up`}
+                          disabled={index === 0}
+                          onClick={() => move(index, index - 1)}
+                        >
+                          ↑
+                        </ActionIcon>
+                        <ActionIcon
+                          variant="subtle"
+                          aria-label={`Move ${name} down`}
+                          disabled={index === list.length - 1}
+                          onClick={() => move(index, index + 1)}
+                        >
+                          ↓
+                        </ActionIcon>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Remove override for ${name}`}
+                          onClick={() => remove.mutate(override.id)}
+                        >
+                          ✕
+                        </ActionIcon>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </QueryState>
+        <Group align="end">
+          <Select
+            label="Add an override for segment"
+            placeholder="Choose a segment"
+            searchable
+            data={(segments.data ?? [])
+              .filter((s) => !used.has(s.id))
+              .map((s) => ({ value: s.id, label: s.name }))}
+            value={segmentId}
+            onChange={setSegmentId}
+            w={260}
+          />
+          <Button
+            disabled={!segmentId}
+            loading={create.isPending}
+            onClick={() =>
+              segmentId &&
+              create.mutate(
+                {
+                  segment_id: segmentId,
+                  feature_id: feature.id,
+                  enabled: true,
+                  priority: nextPriority(list),
+                },
+                { onSuccess: () => setSegmentId(null) },
+              )
+            }
+          >
+            Add override
+          </Button>
+        </Group>
+      </fieldset>
       <MutationError error={create.error ?? update.error ?? remove.error} />
     </Stack>
   );

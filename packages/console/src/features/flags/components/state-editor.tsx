@@ -1,5 +1,7 @@
 import {
   ActionIcon,
+  Alert,
+  Anchor,
   Button,
   Card,
   Group,
@@ -12,29 +14,45 @@ import {
   Title,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError } from '../../../components/query-state.js';
+import { useChangeMode } from '../../../lib/access.js';
 import type { Environment, Feature, FeatureState } from '../../../lib/api-types.js';
 import { parseValueText, valueToText } from '../../../lib/values.js';
 import { usePatchState } from '../api/flags.js';
+import { needsChangeRequest, stateChanges } from '../model/state-change.js';
 import { checkVariants, evenWeights, type VariantDraft, variantRowId } from '../model/variants.js';
+import { ChangeDialog } from './change-dialog.js';
 
 /**
  * The flag's state in one environment: on/off, typed value, rollout percentage and variants,
  * saved together. Nothing is sent while the editor holds a problem, and the problem is named.
+ * What the signed-in person may do there decides how: saved straight in, proposed as a change
+ * request (protected environment or 'propose' access), or shown read-only with the role needed.
  */
 export function StateEditor(props: {
+  projectId: string;
   feature: Feature;
   environment: Environment;
   state: FeatureState | undefined;
+  /** Where a created change request is shown. */
+  changeRequestHref?: (id: string) => string;
 }) {
   const { feature, environment, state } = props;
   const patch = usePatchState(environment.id);
+  const access = useChangeMode(props.projectId, environment);
+  const [dialog, setDialog] = useState<'propose' | 'schedule' | undefined>();
+  const [done, setDone] = useState<{ kind: 'propose' | 'schedule'; id: string; title: string }>();
+  // Proposing edits the switch like any other field: nothing changes until the request commits.
+  const [enabledDraft, setEnabledDraft] = useState(false);
   const [valueText, setValueText] = useState('');
   const [rollout, setRollout] = useState<number | string>('');
   const [variants, setVariants] = useState<VariantDraft[]>([]);
 
   // A saved or refetched state replaces the edits: the server's answer is what is stored.
   useEffect(() => {
+    setEnabledDraft(state?.enabled ?? false);
     setValueText(valueToText(feature.type, state?.value ?? null));
     setRollout(state?.rollout_percentage ?? '');
     setVariants(
@@ -56,6 +74,16 @@ export function StateEditor(props: {
       : undefined;
   const canSave = value.ok && check.variants !== undefined && !rolloutProblem;
   const id = `state-${environment.id}`;
+  const proposing = access.mode === 'propose' || (access.mode === 'edit' && needsChangeRequest(patch.error));
+  const changes =
+    value.ok && check.variants && !rolloutProblem
+      ? stateChanges(state, {
+          enabled: access.mode === 'propose' ? enabledDraft : (state?.enabled ?? false),
+          value: value.value,
+          variants: check.variants,
+          rollout_percentage: rolloutNumber,
+        })
+      : [];
 
   const save = () => {
     if (!value.ok || !check.variants || rolloutProblem) return;
@@ -64,6 +92,7 @@ export function StateEditor(props: {
       patch: { value: value.value, variants: check.variants, rollout_percentage: rolloutNumber },
     });
   };
+  const closeDialog = () => setDialog(undefined);
 
   return (
     <Card withBorder component="section" aria-labelledby={`${id}-title`} miw={300} style={{ flex: 1 }}>
@@ -73,55 +102,119 @@ export function StateEditor(props: {
             {environment.name}
           </Title>
           <Switch
-            label={state?.enabled ? 'On' : 'Off'}
+            label={(access.mode === 'propose' ? enabledDraft : state?.enabled) ? 'On' : 'Off'}
             aria-label={`${feature.key} enabled in ${environment.name}`}
-            checked={state?.enabled ?? false}
+            disabled={access.mode === 'view'}
+            checked={access.mode === 'propose' ? enabledDraft : (state?.enabled ?? false)}
             onChange={(e) =>
-              patch.mutate({ featureId: feature.id, patch: { enabled: e.currentTarget.checked } })
+              access.mode === 'propose'
+                ? setEnabledDraft(e.currentTarget.checked)
+                : patch.mutate({ featureId: feature.id, patch: { enabled: e.currentTarget.checked } })
             }
           />
         </Group>
-        {feature.type !== 'boolean' &&
-          (feature.type === 'json' ? (
-            <Textarea
-              label="Value (JSON)"
-              autosize
-              minRows={3}
-              styles={{ input: { fontFamily: 'monospace' } }}
-              value={valueText}
-              error={value.ok ? undefined : value.message}
-              onChange={(e) => setValueText(e.currentTarget.value)}
-            />
-          ) : (
-            <TextInput
-              label={`Value (${feature.type})`}
-              inputMode={feature.type === 'number' ? 'decimal' : undefined}
-              value={valueText}
-              error={value.ok ? undefined : value.message}
-              onChange={(e) => setValueText(e.currentTarget.value)}
-            />
-          ))}
-        <NumberInput
-          label="Rollout percentage"
-          description="Share of identities that get this state enabled; empty for everyone."
-          min={0}
-          max={100}
-          decimalScale={4}
-          suffix="%"
-          value={rollout}
-          error={rolloutProblem}
-          onChange={setRollout}
-        />
-        {feature.type !== 'boolean' && (
-          <VariantsEditor type={feature.type} drafts={variants} onChange={setVariants} check={check} />
+        {access.mode === 'propose' && (
+          <Text size="xs" c="dimmed">
+            {access.why}
+          </Text>
         )}
+        {access.mode === 'view' && (
+          <Text size="xs" c="dimmed">
+            Read only. {access.reason}
+          </Text>
+        )}
+        <fieldset disabled={access.mode === 'view'} className="plain-fieldset">
+          <Stack gap="sm">
+            {feature.type !== 'boolean' &&
+              (feature.type === 'json' ? (
+                <Textarea
+                  label="Value (JSON)"
+                  autosize
+                  minRows={3}
+                  styles={{ input: { fontFamily: 'monospace' } }}
+                  value={valueText}
+                  error={value.ok ? undefined : value.message}
+                  onChange={(e) => setValueText(e.currentTarget.value)}
+                />
+              ) : (
+                <TextInput
+                  label={`Value (${feature.type})`}
+                  inputMode={feature.type === 'number' ? 'decimal' : undefined}
+                  value={valueText}
+                  error={value.ok ? undefined : value.message}
+                  onChange={(e) => setValueText(e.currentTarget.value)}
+                />
+              ))}
+            <NumberInput
+              label="Rollout percentage"
+              description="Share of identities that get this state enabled; empty for everyone."
+              min={0}
+              max={100}
+              decimalScale={4}
+              suffix="%"
+              value={rollout}
+              error={rolloutProblem}
+              onChange={setRollout}
+            />
+            {feature.type !== 'boolean' && (
+              <VariantsEditor type={feature.type} drafts={variants} onChange={setVariants} check={check} />
+            )}
+          </Stack>
+        </fieldset>
         <MutationError error={patch.error} />
+        {done && (
+          <Alert color="green" role="status" withCloseButton onClose={() => setDone(undefined)}>
+            {done.kind === 'propose' ? 'Proposed: ' : 'Scheduled: '}
+            {done.kind === 'propose' && props.changeRequestHref ? (
+              <Anchor component={Link} to={props.changeRequestHref(done.id)}>
+                {done.title}
+              </Anchor>
+            ) : (
+              done.title
+            )}
+          </Alert>
+        )}
         <Group justify="end">
-          <Button onClick={save} disabled={!canSave} loading={patch.isPending}>
-            Save {environment.name}
-          </Button>
+          {access.mode === 'view' ? (
+            <GuardedButton decision={{ allowed: false, reason: access.reason, propose: false }}>
+              Save {environment.name}
+            </GuardedButton>
+          ) : proposing ? (
+            <Button onClick={() => setDialog('propose')} disabled={!canSave || changes.length === 0}>
+              Propose change to {environment.name}
+            </Button>
+          ) : (
+            <>
+              <Button
+                variant="default"
+                onClick={() => setDialog('schedule')}
+                disabled={!canSave || changes.length === 0}
+              >
+                Apply {environment.name} at…
+              </Button>
+              <Button onClick={save} disabled={!canSave} loading={patch.isPending}>
+                Save {environment.name}
+              </Button>
+            </>
+          )}
         </Group>
       </Stack>
+      {dialog && (
+        <ChangeDialog
+          kind={dialog}
+          opened
+          onClose={closeDialog}
+          featureKey={feature.key}
+          environment={environment}
+          changes={changes}
+          why={access.mode === 'propose' ? access.why : undefined}
+          onDone={(result) => {
+            closeDialog();
+            patch.reset();
+            setDone(result);
+          }}
+        />
+      )}
     </Card>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Me } from '../features/auth/api/session.js';
 import { environmentAccess } from './access.js';
+import type { Me } from './me.js';
 
 const me = (role: Me['organisation_role'], projects: Me['projects'] = []): Me => ({
   user: { id: 'u', email: 'a@b.c', name: 'A' },

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchChromium } from './browser.js';
+import type { E2eServer } from './server.js';
+
+// What every console test needs: people who can sign in, a Chromium page that records what
+// went wrong in it (console errors, page errors, CSP violations), sign-in through the UI, and
+// axe-core plus a screenshot for each screen (into e2e/screenshots/, gitignored).
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const shots = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+export interface Person {
+  email: string;
+  name: string;
+  password: string;
+}
+
+/**
+ * A user who joined as the contract says: an invitation made with the admin token, accepted
+ * with a password over the API. `invitation` is the invitation body beyond the email.
+ */
+export async function createPerson(
+  server: E2eServer,
+  person: Person,
+  invitation: Record<string, unknown> = { organisation_role: 'admin' },
+): Promise<{ id: string }> {
+  const created = await server.admin('POST', '/invitations', { email: person.email, ...invitation });
+  const accepted = await fetch(`${server.url}/api/admin/v1/auth/accept-invitation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: created.token, name: person.name, password: person.password }),
+  });
+  expect(accepted.status).toBe(200);
+  return (await accepted.json()).user;
+}
+
+export interface ConsoleBrowser {
+  browser: Browser;
+  /** Console errors, page errors and CSP violations seen so far, in order. */
+  problems: string[];
+  /** A new page (its own cookies) whose problems land in `problems`. */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with a screenshots folder ready. */
+export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
+  const browser = await launchChromium();
+  const problems: string[] = [];
+  fs.mkdirSync(shots, { recursive: true });
+  return {
+    browser,
+    problems,
+    async newPage() {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+        });
+      });
+      return page;
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Signs in through the sign-in form and waits for the flags screen. */
+export async function signIn(page: Page, server: E2eServer, person: Person): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await page.getByRole('heading', { name: 'Sign in to Pennon' }).waitFor();
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel(/^Password/).fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Flags' }).waitFor();
+}
+
+/** axe-core on the page as it stands: no serious or critical violation; then a screenshot. */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  // Evaluated through the debugging protocol: the console's CSP (script-src 'self') rightly
+  // refuses an inline <script>, and must stay on for the page under test.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time.
+    const result = await (window as any).axe.run(document);
+    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, name).toEqual([]);
+  await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { reviewChoice } from './review.js';
+
+const ada = { kind: 'user' as const, id: 'ada' };
+const bob = { kind: 'user' as const, id: 'bob' };
+
+describe('the review actions offered', () => {
+  it('never offers the author approve or reject, only cancel', () => {
+    const choice = reviewChoice({ status: 'open', author: ada, approvals: [] }, ada, true);
+    expect(choice.approve.show).toBe(false);
+    expect(choice.reject.show).toBe(false);
+    expect(choice.cancel.show).toBe(true);
+  });
+
+  it('offers a reviewer approve and reject, and commit only once approved', () => {
+    const open = reviewChoice({ status: 'open', author: ada, approvals: [] }, bob, true);
+    expect(open).toMatchObject({ approve: { show: true }, reject: { show: true }, cancel: { show: false } });
+    expect(open.commit.why).toMatch(/approvals first/);
+    const approved = reviewChoice(
+      { status: 'approved', author: ada, approvals: [{ actor: bob }] },
+      bob,
+      true,
+    );
+    expect(approved.commit).toEqual({ show: true, why: undefined });
+    expect(approved.approve.why).toMatch(/already/);
+  });
+
+  it('offers nothing to review without edit access, and nothing once closed', () => {
+    const viewer = reviewChoice({ status: 'open', author: ada, approvals: [] }, bob, false);
+    expect([viewer.approve.show, viewer.reject.show, viewer.commit.show]).toEqual([false, false, false]);
+    for (const status of ['committed', 'rejected', 'cancelled', 'failed'] as const) {
+      const closed = reviewChoice({ status, author: ada, approvals: [] }, ada, true);
+      expect(Object.values(closed).some((c) => c.show)).toBe(false);
+    }
+  });
+});
