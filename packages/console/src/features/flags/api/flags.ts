@@ -1,4 +1,5 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { api } from '../../../lib/api.js';
 import { unwrap } from '../../../lib/api-client.js';
 import type {
@@ -45,17 +46,26 @@ function statesQuery(environmentId: string) {
 
 /** The states of every flag, in each of `environmentIds`, keyed by environment then feature id. */
 export function useStatesByEnvironment(environmentIds: readonly string[]) {
-  const results = useQueries({ queries: environmentIds.map(statesQuery) });
-  const byEnvironment = new Map<string, Map<string, FeatureState>>();
-  environmentIds.forEach((id, i) => {
-    const data = results[i]?.data;
-    if (data) byEnvironment.set(id, new Map(data.map((state) => [state.feature_id, state])));
-  });
-  return {
-    byEnvironment,
-    isPending: results.some((r) => r.isPending),
-    error: results.find((r) => r.error)?.error ?? null,
-  };
+  const key = environmentIds.join(',');
+  // A stable `combine`: TanStack Query then hands back the same maps until a query's data
+  // changes, so lists filtered from them (2,000 flags) are not filtered again on every render.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the ids' contents.
+  const combine = useCallback(
+    (results: { data?: FeatureState[]; isPending: boolean; error: Error | null }[]) => {
+      const byEnvironment = new Map<string, Map<string, FeatureState>>();
+      environmentIds.forEach((id, i) => {
+        const data = results[i]?.data;
+        if (data) byEnvironment.set(id, new Map(data.map((state) => [state.feature_id, state])));
+      });
+      return {
+        byEnvironment,
+        isPending: results.some((r) => r.isPending),
+        error: results.find((r) => r.error)?.error ?? null,
+      };
+    },
+    [key],
+  );
+  return useQueries({ queries: environmentIds.map(statesQuery), combine });
 }
 
 export function useCreateFeature(projectId: string) {

@@ -16,7 +16,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { MutationError, QueryState } from '../../../components/query-state.js';
 import { useChangeMode } from '../../../lib/access.js';
@@ -30,6 +30,7 @@ import {
   useSetFavourite,
   useStatesByEnvironment,
 } from '../api/flags.js';
+import { useWindowRows } from '../hooks/use-window-rows.js';
 import {
   allOwners,
   allTags,
@@ -72,24 +73,28 @@ export function FlagsPage(props: {
   const setFavourite = useSetFavourite(projectId);
   const [staleDays, setStaleDays] = useState<number>(filter.stale ?? DEFAULT_STALE_DAYS);
   const usage = useFlagUsage(environment.id, staleDays);
-  const usageOf = new Map((usage.data?.items ?? []).map((u) => [u.feature_id, u]));
-  const now = new Date();
-  const rows = filterFlags(
-    (features.data ?? []).map((feature) => {
-      const row = {
-        feature,
-        state: here?.get(feature.id),
-        favourite: favourites.data?.has(feature.id) ?? false,
-      };
-      const stale = staleness(
-        { createdAt: feature.created_at, lastChange: lastChange(row), usage: usageOf.get(feature.id) },
-        staleDays,
-        now,
-      );
-      return { ...row, staleness: stale };
-    }),
-    filter,
-  );
+  // Filtered once per change of data or filter, not on every render (a toggle, a selection).
+  const rows = useMemo(() => {
+    const usageOf = new Map((usage.data?.items ?? []).map((u) => [u.feature_id, u]));
+    const now = new Date();
+    return filterFlags(
+      (features.data ?? []).map((feature) => {
+        const row = {
+          feature,
+          state: here?.get(feature.id),
+          favourite: favourites.data?.has(feature.id) ?? false,
+        };
+        const stale = staleness(
+          { createdAt: feature.created_at, lastChange: lastChange(row), usage: usageOf.get(feature.id) },
+          staleDays,
+          now,
+        );
+        return { ...row, staleness: stale };
+      }),
+      filter,
+    );
+  }, [features.data, here, favourites.data, usage.data, staleDays, filter]);
+  const shown = useWindowRows(rows.length);
   const set = (change: Partial<FlagFilter>) => props.onFilterChange({ ...filter, ...change });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const visibleSelected = rows.filter((r) => selected.has(r.feature.id)).map((r) => r.feature);
@@ -214,7 +219,7 @@ export function FlagsPage(props: {
         <Text size="sm" c="dimmed" aria-live="polite">
           {rows.length} of {features.data?.length ?? 0} flags
         </Text>
-        <Table striped highlightOnHover>
+        <Table highlightOnHover aria-rowcount={rows.length + 1}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>
@@ -235,72 +240,90 @@ export function FlagsPage(props: {
               ))}
             </Table.Tr>
           </Table.Thead>
-          <Table.Tbody>
-            {rows.map(({ feature, state, favourite, staleness: stale }) => (
-              <Table.Tr key={feature.id}>
-                <Table.Td>
-                  <Checkbox
-                    aria-label={`Select ${feature.key}`}
-                    checked={selected.has(feature.id)}
-                    onChange={(e) => toggleSelected(feature.id, e.currentTarget.checked)}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <Stack gap={2}>
-                    <Group gap={4} wrap="nowrap">
-                      <ActionIcon
-                        variant="subtle"
-                        size="sm"
-                        aria-label={`Favourite ${feature.key}`}
-                        aria-pressed={favourite}
-                        onClick={() => setFavourite.mutate({ id: feature.id, favourite: !favourite })}
-                      >
-                        {favourite ? '★' : '☆'}
-                      </ActionIcon>
-                      <Link to={props.flagHref(feature.id)}>{feature.key}</Link>
-                      {feature.archived && (
-                        <Badge size="xs" variant="outline" color="gray">
-                          archived
-                        </Badge>
-                      )}
-                      {stale?.stale && (
-                        <Badge size="xs" variant="dot" color="yellow" title={stale.reasons.join(', ')}>
-                          stale: {stale.reasons.join(', ')}
-                        </Badge>
-                      )}
-                    </Group>
-                    {feature.owner && <Text size="xs">Owner: {feature.owner}</Text>}
-                    {feature.description && (
-                      <Text size="xs" c="dimmed">
-                        {feature.description}
-                      </Text>
-                    )}
-                    <Group gap={4}>
-                      {feature.tags.map((tag) => (
-                        <Badge key={tag} size="xs" variant="light">
-                          {tag}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Stack>
-                </Table.Td>
-                <Table.Td>{feature.type}</Table.Td>
-                <Table.Td>
-                  <code>{feature.type === 'boolean' ? '—' : valueSummary(state?.value)}</code>
-                </Table.Td>
-                {environments.map((e) => (
-                  <Table.Td key={e.id}>
-                    <EnvironmentToggle
-                      projectId={projectId}
-                      environment={e}
-                      featureId={feature.id}
-                      featureKey={feature.key}
-                      enabled={states.byEnvironment.get(e.id)?.get(feature.id)?.enabled ?? false}
+          <Table.Tbody ref={shown.bodyRef}>
+            {shown.before > 0 && (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing in for the rows above; nothing in it takes focus.
+              <tr aria-hidden="true" style={{ height: shown.before }} />
+            )}
+            {shown.items.map(({ index }) => {
+              const { feature, state, favourite, staleness: stale } = rows[index] as (typeof rows)[number];
+              return (
+                <Table.Tr
+                  key={feature.id}
+                  ref={shown.measure}
+                  data-index={index}
+                  aria-rowindex={index + 2}
+                  // Striped by the row's place in the list, not in the rendered slice, so stripes hold still on scroll.
+                  bg={index % 2 === 0 ? 'var(--mantine-color-gray-0)' : undefined}
+                >
+                  <Table.Td>
+                    <Checkbox
+                      aria-label={`Select ${feature.key}`}
+                      checked={selected.has(feature.id)}
+                      onChange={(e) => toggleSelected(feature.id, e.currentTarget.checked)}
                     />
                   </Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
+                  <Table.Td>
+                    <Stack gap={2}>
+                      <Group gap={4} wrap="nowrap">
+                        <ActionIcon
+                          variant="subtle"
+                          size="sm"
+                          aria-label={`Favourite ${feature.key}`}
+                          aria-pressed={favourite}
+                          onClick={() => setFavourite.mutate({ id: feature.id, favourite: !favourite })}
+                        >
+                          {favourite ? '★' : '☆'}
+                        </ActionIcon>
+                        <Link to={props.flagHref(feature.id)}>{feature.key}</Link>
+                        {feature.archived && (
+                          <Badge size="xs" variant="outline" color="gray">
+                            archived
+                          </Badge>
+                        )}
+                        {stale?.stale && (
+                          <Badge size="xs" variant="dot" color="yellow" title={stale.reasons.join(', ')}>
+                            stale: {stale.reasons.join(', ')}
+                          </Badge>
+                        )}
+                      </Group>
+                      {feature.owner && <Text size="xs">Owner: {feature.owner}</Text>}
+                      {feature.description && (
+                        <Text size="xs" c="dimmed">
+                          {feature.description}
+                        </Text>
+                      )}
+                      <Group gap={4}>
+                        {feature.tags.map((tag) => (
+                          <Badge key={tag} size="xs" variant="light">
+                            {tag}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Stack>
+                  </Table.Td>
+                  <Table.Td>{feature.type}</Table.Td>
+                  <Table.Td>
+                    <code>{feature.type === 'boolean' ? '—' : valueSummary(state?.value)}</code>
+                  </Table.Td>
+                  {environments.map((e) => (
+                    <Table.Td key={e.id}>
+                      <EnvironmentToggle
+                        projectId={projectId}
+                        environment={e}
+                        featureId={feature.id}
+                        featureKey={feature.key}
+                        enabled={states.byEnvironment.get(e.id)?.get(feature.id)?.enabled ?? false}
+                      />
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              );
+            })}
+            {shown.after > 0 && (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing in for the rows below; nothing in it takes focus.
+              <tr aria-hidden="true" style={{ height: shown.after }} />
+            )}
           </Table.Tbody>
         </Table>
         {rows.length === 0 && (features.data?.length ?? 0) > 0 && (
