@@ -1,6 +1,7 @@
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Spotlight, spotlight } from '@mantine/spotlight';
+import { memo, useMemo } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
 import { useSignOut } from '../features/auth/api/session.js';
 import { useEnvironments, useProjects } from '../features/environments/api/environments.js';
@@ -176,54 +177,64 @@ function Shell(props: { organisationName: string; userName: string }) {
           <Outlet context={context} />
         </main>
       </AppShell.Main>
-      <CommandPalette context={context} />
+      <CommandPalette projectId={projectId} environment={environment} environments={environments.data} />
     </AppShell>
   );
 }
 
-/** Ctrl/Cmd-K: jump to any screen, flag, segment or environment by typing part of its name. */
-function CommandPalette({ context }: { context: EnvironmentContext }) {
+/**
+ * Ctrl/Cmd-K: jump to any screen, flag, segment or environment by typing part of its name.
+ * Memoised: with thousands of flags, rebuilding its actions on every change of the address (each
+ * keystroke in the flag search) cost more than filtering the list itself.
+ */
+const CommandPalette = memo(function CommandPalette(props: {
+  projectId: string;
+  environment: Environment;
+  environments: Environment[];
+}) {
   const navigate = useNavigate();
-  const { projectId, environment, environments } = context;
+  const { projectId, environment, environments } = props;
   const features = useFeatures(projectId);
   const segments = useSegments(projectId);
-  const go = (to: string) => () => navigate(to);
-  const actions = [
-    {
-      group: 'Screens',
-      actions: SCREENS.map((s) => ({
-        id: `screen-${s.segment}`,
-        label: s.label,
-        onClick: go(s.to(projectId, environment.id)),
-      })),
-    },
-    {
-      group: 'Flags',
-      actions: (features.data ?? []).map((f) => ({
-        id: `flag-${f.id}`,
-        label: f.key,
-        description: f.description || f.type,
-        onClick: go(paths.flag(projectId, environment.id, f.id)),
-      })),
-    },
-    {
-      group: 'Segments',
-      actions: (segments.data ?? []).map((s) => ({
-        id: `segment-${s.id}`,
-        label: s.name,
-        description: s.description,
-        onClick: go(paths.segment(projectId, environment.id, s.id)),
-      })),
-    },
-    {
-      group: 'Environments',
-      actions: environments.map((e) => ({
-        id: `environment-${e.id}`,
-        label: `Switch to ${e.name}`,
-        onClick: go(paths.flags(projectId, e.id)),
-      })),
-    },
-  ];
+  const actions = useMemo(() => {
+    const go = (to: string) => () => navigate(to);
+    return [
+      {
+        group: 'Screens',
+        actions: SCREENS.map((s) => ({
+          id: `screen-${s.segment}`,
+          label: s.label,
+          onClick: go(s.to(projectId, environment.id)),
+        })),
+      },
+      {
+        group: 'Flags',
+        actions: (features.data ?? []).map((f) => ({
+          id: `flag-${f.id}`,
+          label: f.key,
+          description: f.description || f.type,
+          onClick: go(paths.flag(projectId, environment.id, f.id)),
+        })),
+      },
+      {
+        group: 'Segments',
+        actions: (segments.data ?? []).map((s) => ({
+          id: `segment-${s.id}`,
+          label: s.name,
+          description: s.description,
+          onClick: go(paths.segment(projectId, environment.id, s.id)),
+        })),
+      },
+      {
+        group: 'Environments',
+        actions: environments.map((e) => ({
+          id: `environment-${e.id}`,
+          label: `Switch to ${e.name}`,
+          onClick: go(paths.flags(projectId, e.id)),
+        })),
+      },
+    ];
+  }, [navigate, projectId, environment.id, environments, features.data, segments.data]);
   return (
     <Spotlight
       actions={actions}
@@ -239,4 +250,4 @@ function CommandPalette({ context }: { context: EnvironmentContext }) {
       }}
     />
   );
-}
+});
