@@ -52,6 +52,10 @@ describe('experiment results from logged exposures and events', () => {
       name: feature,
       feature,
       control_variant: 'classic',
+      // Which users land in which variant is new each run (the state's hash key is random), so
+      // the data is a fresh sample: at 95% the true lift would fall outside the interval in one
+      // run in twenty. At 99.9% the test checks the same thing and fails once in a thousand.
+      alpha: 0.001,
       metrics: [
         { metric: 'purchased', role: 'primary' },
         { metric: 'revenue', role: 'secondary' },
@@ -148,10 +152,11 @@ describe('experiment results from logged exposures and events', () => {
     const rates = Object.fromEntries(
       purchased.variants.map((v: { variant: string; mean: number }) => [v.variant, v.mean]),
     );
-    expect(rates.classic).toBeGreaterThan(0.17);
-    expect(rates.classic).toBeLessThan(0.23);
-    expect(rates['one-page']).toBeGreaterThan(0.27);
-    expect(rates['one-page']).toBeLessThan(0.33);
+    // Within four standard errors of the built-in rates (about 1,500 units per variant).
+    expect(rates.classic).toBeGreaterThan(0.16);
+    expect(rates.classic).toBeLessThan(0.24);
+    expect(rates['one-page']).toBeGreaterThan(0.25);
+    expect(rates['one-page']).toBeLessThan(0.35);
     const [comparison] = purchased.comparisons;
     expect(comparison).toMatchObject({
       variant: 'one-page',
