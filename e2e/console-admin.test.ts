@@ -369,7 +369,10 @@ async function startReceiver(): Promise<Receiver> {
       await page.getByRole('row', { name: /mel@example.com/ }).waitFor();
       const add = page.getByRole('button', { name: 'Add a person' });
       expect(await add.getAttribute('aria-disabled')).toBe('true');
-      expect(await add.getAttribute('aria-description')).toMatch(/needs the project role admin/);
+      // The refusal names the role and the project, as the API's own 403 would.
+      await expect
+        .poll(() => add.getAttribute('aria-description'))
+        .toMatch(/needs the project role admin in project 'Default project' \(you are viewer\)/);
       expect(
         await page
           .getByRole('button', { name: 'Remove mel@example.com from the project' })

@@ -15,6 +15,8 @@ import { SessionGate } from './session-gate.js';
 /** What every screen under an environment gets from the layout. */
 export interface EnvironmentContext {
   projectId: string;
+  /** For messages ("…in project 'Shop'"); undefined until the project list has loaded. */
+  projectName: string | undefined;
   environment: Environment;
   environments: Environment[];
 }
@@ -91,6 +93,7 @@ function Shell(props: { organisationName: string; userName: string }) {
   const location = useLocation();
   const [opened, { toggle }] = useDisclosure();
   const environments = useEnvironments(projectId);
+  const projectName = useProjects().data?.find((p) => p.id === projectId)?.name;
   const signOut = useSignOut();
   const me = useMe().data;
   // Project-level needs are decided for this project: a project admin sees its webhooks.
@@ -114,7 +117,12 @@ function Shell(props: { organisationName: string; userName: string }) {
       </Center>
     );
   }
-  const context: EnvironmentContext = { projectId, environment, environments: environments.data };
+  const context: EnvironmentContext = {
+    projectId,
+    projectName,
+    environment,
+    environments: environments.data,
+  };
   // Switching keeps the screen (flags stay flags), dropping a selected item that belongs elsewhere.
   const screen = SCREENS.find((s) => location.pathname.includes(`/${s.segment}`)) ?? SCREENS[0];
 

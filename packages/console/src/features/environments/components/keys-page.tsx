@@ -17,14 +17,22 @@ import {
  * The environment's keys. The client key is public and always shown; a server key's secret
  * is shown once, right after creation, and then only its prefix survives on the server.
  */
-export function KeysPage({ projectId, environment }: { projectId: string; environment: Environment }) {
+export function KeysPage({
+  projectId,
+  projectName,
+  environment,
+}: {
+  projectId: string;
+  projectName?: string;
+  environment: Environment;
+}) {
   const keys = useServerKeys(environment.id);
   const create = useCreateServerKey(environment.id);
   const remove = useDeleteServerKey(environment.id);
   const rotate = useRotateClientKey(projectId, environment.id);
   // Keys are the environment's settings: project admins (and organisation admins) manage them.
   const manage = useCan('environment.manage', {
-    project: { id: projectId },
+    project: { id: projectId, name: projectName },
     environment: { id: environment.id, key: environment.key },
   });
   const [name, setName] = useState('');

@@ -18,9 +18,9 @@ import { accessChanges, accessIn, candidates, limitsToSend } from '../model/memb
 import { AccessFields, type AccessValue } from './access-fields.js';
 
 /** Who works in this project, with which role, and an editor's access per environment. */
-export function MembersPage(props: { projectId: string; environments: Environment[] }) {
+export function MembersPage(props: { projectId: string; projectName?: string; environments: Environment[] }) {
   const { projectId, environments } = props;
-  const manage = useCan('project.manage', { project: { id: projectId } });
+  const manage = useCan('project.manage', { project: { id: projectId, name: props.projectName } });
   const members = useMembers(projectId);
   const remove = useRemoveMember(projectId);
 
