@@ -258,9 +258,17 @@ async function startReceiver(): Promise<Receiver> {
         .toBe(false);
 
       // Delete asks first, naming what goes with it.
-      await page.getByRole('button', { name: `Delete webhook ${receiver.url}/hook2` }).click();
+      // By keyboard: focus starts on Cancel, so a stray Enter destroys nothing.
+      await page.getByRole('button', { name: `Delete webhook ${receiver.url}/hook2` }).press('Enter');
       const confirm = page.getByRole('dialog', { name: 'Delete this webhook?' });
       await confirm.getByText(/its delivery log goes with it/).waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      await page.keyboard.press('Enter');
+      await confirm.waitFor({ state: 'hidden' });
+      expect((await server.admin('GET', `/projects/${development.projectId}/webhooks`)).items).toHaveLength(
+        1,
+      );
+      await page.getByRole('button', { name: `Delete webhook ${receiver.url}/hook2` }).click();
       await confirm.getByRole('button', { name: 'Delete webhook' }).click();
       await page.getByText('No webhook yet.').waitFor();
       expect((await server.admin('GET', `/projects/${development.projectId}/webhooks`)).items).toEqual([]);

@@ -51,7 +51,8 @@ export function ConfirmButton({
           <Text size="sm">{message}</Text>
           {opened && <MutationError error={error} />}
           <Group justify="end">
-            <Button variant="default" onClick={close}>
+            {/* Focus starts on the harmless choice: Enter on an opened dialog destroys nothing. */}
+            <Button variant="default" onClick={close} data-autofocus>
               Cancel
             </Button>
             <Button color="red" loading={pending} onClick={() => onConfirm(close)}>
