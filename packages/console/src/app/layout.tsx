@@ -8,13 +8,15 @@ import { EnvironmentSwitcher } from '../features/environments/components/environ
 import { useFeatures, useSegments } from '../features/flags/api/flags.js';
 import { can, type Permission } from '../lib/access.js';
 import type { Environment } from '../lib/api-types.js';
-import { useMe } from '../lib/me.js';
+import { type Me, useMe } from '../lib/me.js';
 import { paths } from './paths.js';
 import { SessionGate } from './session-gate.js';
 
 /** What every screen under an environment gets from the layout. */
 export interface EnvironmentContext {
   projectId: string;
+  /** For messages ("…in project 'Shop'"); undefined until the project list has loaded. */
+  projectName: string | undefined;
   environment: Environment;
   environments: Environment[];
 }
@@ -73,7 +75,16 @@ const SCREENS: readonly {
   { label: 'Keys', to: paths.keys, segment: 'keys' },
   { label: 'Audit log', to: paths.audit, segment: 'audit', needs: 'audit.read' },
   { label: 'People', to: paths.people, segment: 'people', needs: 'users.read' },
+  // Members read the list of their project; changing it is for project admins (useCan there).
+  { label: 'Project members', to: paths.members, segment: 'members', needs: 'project.read' },
+  { label: 'Webhooks', to: paths.webhooks, segment: 'webhooks', needs: 'project.manage' },
+  { label: 'Admin tokens', to: paths.adminTokens, segment: 'admin-tokens', needs: 'tokens.manage' },
 ];
+
+/** The screens offered to `me` in one project (project-level needs are decided there). */
+function screensFor(me: Me | undefined, projectId: string) {
+  return SCREENS.filter((s) => !s.needs || can(me, s.needs, { project: { id: projectId } }).allowed);
+}
 
 function Shell(props: { organisationName: string; userName: string }) {
   const params = useParams();
@@ -82,9 +93,11 @@ function Shell(props: { organisationName: string; userName: string }) {
   const location = useLocation();
   const [opened, { toggle }] = useDisclosure();
   const environments = useEnvironments(projectId);
+  const projectName = useProjects().data?.find((p) => p.id === projectId)?.name;
   const signOut = useSignOut();
   const me = useMe().data;
-  const screens = SCREENS.filter((s) => !s.needs || can(me, s.needs).allowed);
+  // Project-level needs are decided for this project: a project admin sees its webhooks.
+  const screens = screensFor(me, projectId);
   const environment = environments.data?.find(
     (e) => e.id === params.environmentId || e.key === params.environmentId,
   );
@@ -104,7 +117,12 @@ function Shell(props: { organisationName: string; userName: string }) {
       </Center>
     );
   }
-  const context: EnvironmentContext = { projectId, environment, environments: environments.data };
+  const context: EnvironmentContext = {
+    projectId,
+    projectName,
+    environment,
+    environments: environments.data,
+  };
   // Switching keeps the screen (flags stay flags), dropping a selected item that belongs elsewhere.
   const screen = SCREENS.find((s) => location.pathname.includes(`/${s.segment}`)) ?? SCREENS[0];
 
@@ -187,11 +205,12 @@ function CommandPalette({ context }: { context: EnvironmentContext }) {
   const { projectId, environment, environments } = context;
   const features = useFeatures(projectId);
   const segments = useSegments(projectId);
+  const screens = screensFor(useMe().data, projectId);
   const go = (to: string) => () => navigate(to);
   const actions = [
     {
       group: 'Screens',
-      actions: SCREENS.map((s) => ({
+      actions: screens.map((s) => ({
         id: `screen-${s.segment}`,
         label: s.label,
         onClick: go(s.to(projectId, environment.id)),
