@@ -83,18 +83,21 @@ export async function signIn(page: Page, server: E2eServer, person: Person): Pro
   await page.getByRole('heading', { name: 'Flags' }).waitFor();
 }
 
-/** axe-core on the page as it stands: no serious or critical violation; then a screenshot. */
-export async function checkScreen(page: Page, name: string): Promise<void> {
+/**
+ * axe-core on the page as it stands: no serious or critical violation; then a screenshot.
+ * `within` checks one part only, e.g. an open dialog, whose dimmed backdrop was checked undimmed.
+ */
+export async function checkScreen(page: Page, name: string, within?: string): Promise<void> {
   // Evaluated through the debugging protocol: the console's CSP (script-src 'self') rightly
   // refuses an inline <script>, and must stay on for the page under test.
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (selector) => {
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time.
-    const result = await (window as any).axe.run(document);
+    const result = await (window as any).axe.run(selector ?? document);
     return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
+  }, within);
   expect(violations, name).toEqual([]);
   await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
 }

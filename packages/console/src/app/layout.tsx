@@ -9,13 +9,15 @@ import { EnvironmentSwitcher } from '../features/environments/components/environ
 import { useFeatures, useSegments } from '../features/flags/api/flags.js';
 import { can, type Permission } from '../lib/access.js';
 import type { Environment } from '../lib/api-types.js';
-import { useMe } from '../lib/me.js';
+import { type Me, useMe } from '../lib/me.js';
 import { paths } from './paths.js';
 import { SessionGate } from './session-gate.js';
 
 /** What every screen under an environment gets from the layout. */
 export interface EnvironmentContext {
   projectId: string;
+  /** For messages ("…in project 'Shop'"); undefined until the project list has loaded. */
+  projectName: string | undefined;
   environment: Environment;
   environments: Environment[];
 }
@@ -74,7 +76,16 @@ const SCREENS: readonly {
   { label: 'Keys', to: paths.keys, segment: 'keys' },
   { label: 'Audit log', to: paths.audit, segment: 'audit', needs: 'audit.read' },
   { label: 'People', to: paths.people, segment: 'people', needs: 'users.read' },
+  // Members read the list of their project; changing it is for project admins (useCan there).
+  { label: 'Project members', to: paths.members, segment: 'members', needs: 'project.read' },
+  { label: 'Webhooks', to: paths.webhooks, segment: 'webhooks', needs: 'project.manage' },
+  { label: 'Admin tokens', to: paths.adminTokens, segment: 'admin-tokens', needs: 'tokens.manage' },
 ];
+
+/** The screens offered to `me` in one project (project-level needs are decided there). */
+function screensFor(me: Me | undefined, projectId: string) {
+  return SCREENS.filter((s) => !s.needs || can(me, s.needs, { project: { id: projectId } }).allowed);
+}
 
 function Shell(props: { organisationName: string; userName: string }) {
   const params = useParams();
@@ -83,9 +94,11 @@ function Shell(props: { organisationName: string; userName: string }) {
   const location = useLocation();
   const [opened, { toggle }] = useDisclosure();
   const environments = useEnvironments(projectId);
+  const projectName = useProjects().data?.find((p) => p.id === projectId)?.name;
   const signOut = useSignOut();
   const me = useMe().data;
-  const screens = SCREENS.filter((s) => !s.needs || can(me, s.needs).allowed);
+  // Project-level needs are decided for this project: a project admin sees its webhooks.
+  const screens = screensFor(me, projectId);
   const environment = environments.data?.find(
     (e) => e.id === params.environmentId || e.key === params.environmentId,
   );
@@ -105,7 +118,12 @@ function Shell(props: { organisationName: string; userName: string }) {
       </Center>
     );
   }
-  const context: EnvironmentContext = { projectId, environment, environments: environments.data };
+  const context: EnvironmentContext = {
+    projectId,
+    projectName,
+    environment,
+    environments: environments.data,
+  };
   // Switching keeps the screen (flags stay flags), dropping a selected item that belongs elsewhere.
   const screen = SCREENS.find((s) => location.pathname.includes(`/${s.segment}`)) ?? SCREENS[0];
 
@@ -196,12 +214,14 @@ const CommandPalette = memo(function CommandPalette(props: {
   const { projectId, environment, environments } = props;
   const features = useFeatures(projectId);
   const segments = useSegments(projectId);
+  const me = useMe().data;
+  const screens = useMemo(() => screensFor(me, projectId), [me, projectId]);
   const actions = useMemo(() => {
     const go = (to: string) => () => navigate(to);
     return [
       {
         group: 'Screens',
-        actions: SCREENS.map((s) => ({
+        actions: screens.map((s) => ({
           id: `screen-${s.segment}`,
           label: s.label,
           onClick: go(s.to(projectId, environment.id)),
@@ -234,7 +254,7 @@ const CommandPalette = memo(function CommandPalette(props: {
         })),
       },
     ];
-  }, [navigate, projectId, environment.id, environments, features.data, segments.data]);
+  }, [navigate, screens, projectId, environment.id, environments, features.data, segments.data]);
   return (
     <Spotlight
       actions={actions}

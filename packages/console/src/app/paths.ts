@@ -23,4 +23,8 @@ export const paths = {
     `${paths.changeRequests(p, e)}/${encodeURIComponent(id)}`,
   audit: (p: string, e: string) => `${paths.environment(p, e)}/audit`,
   people: (p: string, e: string) => `${paths.environment(p, e)}/people`,
+  /** Organisation-wide, but shown inside the current project like every screen. */
+  adminTokens: (p: string, e: string) => `${paths.environment(p, e)}/admin-tokens`,
+  webhooks: (p: string, e: string) => `${paths.environment(p, e)}/webhooks`,
+  members: (p: string, e: string) => `${paths.environment(p, e)}/members`,
 };

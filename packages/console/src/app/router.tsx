@@ -20,6 +20,9 @@ const ChangeRequests = lazy(() => import('./routes/change-requests.js'));
 const ChangeRequest = lazy(() => import('./routes/change-request.js'));
 const Audit = lazy(() => import('./routes/audit.js'));
 const People = lazy(() => import('./routes/people.js'));
+const AdminTokens = lazy(() => import('./routes/admin-tokens.js'));
+const Webhooks = lazy(() => import('./routes/webhooks.js'));
+const Members = lazy(() => import('./routes/members.js'));
 const AcceptInvitation = lazy(() => import('./routes/accept-invitation.js'));
 
 function Screen({ children }: { children: ReactNode }) {
@@ -184,6 +187,30 @@ export const router = createBrowserRouter([
         element: (
           <Screen>
             <People />
+          </Screen>
+        ),
+      },
+      {
+        path: 'members',
+        element: (
+          <Screen>
+            <Members />
+          </Screen>
+        ),
+      },
+      {
+        path: 'webhooks',
+        element: (
+          <Screen>
+            <Webhooks />
+          </Screen>
+        ),
+      },
+      {
+        path: 'admin-tokens',
+        element: (
+          <Screen>
+            <AdminTokens />
           </Screen>
         ),
       },

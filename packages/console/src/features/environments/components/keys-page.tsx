@@ -1,7 +1,10 @@
 import { Alert, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { CopyField } from '../../../components/copy-field.js';
+import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { useCan } from '../../../lib/access.js';
 import type { Environment } from '../../../lib/api-types.js';
 import {
   useCreateServerKey,
@@ -14,16 +17,30 @@ import {
  * The environment's keys. The client key is public and always shown; a server key's secret
  * is shown once, right after creation, and then only its prefix survives on the server.
  */
-export function KeysPage({ projectId, environment }: { projectId: string; environment: Environment }) {
+export function KeysPage({
+  projectId,
+  projectName,
+  environment,
+}: {
+  projectId: string;
+  projectName?: string;
+  environment: Environment;
+}) {
   const keys = useServerKeys(environment.id);
   const create = useCreateServerKey(environment.id);
   const remove = useDeleteServerKey(environment.id);
   const rotate = useRotateClientKey(projectId, environment.id);
+  // Keys are the environment's settings: project admins (and organisation admins) manage them.
+  const manage = useCan('environment.manage', {
+    project: { id: projectId, name: projectName },
+    environment: { id: environment.id, key: environment.key },
+  });
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!manage.allowed) return;
     create.mutate(name.trim(), {
       onSuccess: (key) => {
         setCreated({ name: key.name, key: key.key });
@@ -46,19 +63,21 @@ export function KeysPage({ projectId, environment }: { projectId: string; enviro
         </Text>
         <CopyField label="client key" value={environment.client_key} />
         <Group>
-          <Button
+          <ConfirmButton
+            decision={manage}
             variant="default"
             size="xs"
-            loading={rotate.isPending}
-            onClick={() => {
-              if (window.confirm('Rotate the client key? Apps using the old key stop getting flags.'))
-                rotate.mutate();
-            }}
+            title="Rotate the client key?"
+            message="A new client key replaces this one at once: apps using the old key stop getting flags."
+            confirmLabel="Rotate client key"
+            pending={rotate.isPending}
+            error={rotate.error}
+            onOpen={rotate.reset}
+            onConfirm={(done) => rotate.mutate(undefined, { onSuccess: done })}
           >
             Rotate client key
-          </Button>
+          </ConfirmButton>
         </Group>
-        <MutationError error={rotate.error} />
       </Stack>
       <Stack gap="xs">
         <Title order={2} size="h4">
@@ -86,23 +105,24 @@ export function KeysPage({ projectId, environment }: { projectId: string; enviro
               label="New server key name"
               required
               maxLength={200}
+              disabled={!manage.allowed}
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
             />
-            <Button type="submit" loading={create.isPending}>
+            <GuardedButton type="submit" decision={manage} loading={create.isPending}>
               Create server key
-            </Button>
+            </GuardedButton>
           </Group>
         </form>
-        <MutationError error={create.error ?? remove.error} />
+        <MutationError error={create.error} />
         <QueryState what="server keys" isPending={keys.isPending} error={keys.error}>
           <Table>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Key</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>
+                <Table.Th scope="col">Name</Table.Th>
+                <Table.Th scope="col">Key (masked)</Table.Th>
+                <Table.Th scope="col">Created</Table.Th>
+                <Table.Th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </Table.Th>
               </Table.Tr>
@@ -116,16 +136,21 @@ export function KeysPage({ projectId, environment }: { projectId: string; enviro
                   </Table.Td>
                   <Table.Td>{new Date(key.created_at).toLocaleString()}</Table.Td>
                   <Table.Td>
-                    <Button
+                    <ConfirmButton
+                      decision={manage}
                       size="xs"
                       color="red"
                       variant="subtle"
-                      onClick={() => {
-                        if (window.confirm(`Revoke server key "${key.name}"?`)) remove.mutate(key.id);
-                      }}
+                      title={`Revoke server key "${key.name}"?`}
+                      message="Backends using it are refused from their next request on. This cannot be undone."
+                      confirmLabel="Revoke server key"
+                      pending={remove.isPending}
+                      error={remove.error}
+                      onOpen={remove.reset}
+                      onConfirm={(done) => remove.mutate(key.id, { onSuccess: done })}
                     >
                       Revoke {key.name}
-                    </Button>
+                    </ConfirmButton>
                   </Table.Td>
                 </Table.Tr>
               ))}
