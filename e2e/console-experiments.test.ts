@@ -124,7 +124,7 @@ const skip = browserUnavailableReason();
 
     it('uploads a list of identifiers into a segment', async () => {
       await nav('Segments').click();
-      await page.getByRole('link', { name: 'pro' }).click();
+      await page.getByRole('link', { name: 'pro', exact: true }).click();
       await page.getByRole('heading', { name: 'Segment pro' }).waitFor();
       await page
         .getByLabel('Identifiers', { exact: true })
