@@ -149,6 +149,7 @@ interface Answer {
       await flagPage();
       await page.getByRole('combobox', { name: 'Add an override for segment' }).click();
       await page.getByRole('option', { name: 'beta testers' }).click();
+      await page.getByLabel('Served to the segment (string)').fill('beta-flow');
       await page.getByRole('button', { name: 'Add override' }).click();
       await page.getByRole('switch', { name: 'Override for beta testers enabled' }).waitFor();
       await session.checkScreen('journey-targeted');
@@ -206,15 +207,15 @@ interface Answer {
         .getByText('This identity has its own override')
         .waitFor();
       await session.checkScreen('journey-overridden');
-      // The segment's members get the flag on but no value: the console's "Add override" sends
-      // none and has no field for one yet (segment-overrides.tsx, being reworked on console-b).
+      // The segment's members get the override's value, everyone else the rollout's, and the
+      // overridden identity its own.
       await expect.poll(answers).toEqual([
-        { enabled: true, value: null },
+        { enabled: true, value: 'beta-flow' },
         { enabled: true, value: 'one-page' },
         { enabled: true, value: 'classic' },
       ]);
       // The Flagsmith protocol gives the same three answers.
-      expect(await flagsmith(BETA)).toEqual({ enabled: true, value: null });
+      expect(await flagsmith(BETA)).toEqual({ enabled: true, value: 'beta-flow' });
       expect(await flagsmith(OUTSIDER)).toEqual({ enabled: true, value: 'one-page' });
       expect(await flagsmith(OVERRIDDEN)).toEqual({ enabled: true, value: 'classic' });
       expect(session.problems.filter((p) => !p.includes('401'))).toEqual([]);

@@ -1,8 +1,20 @@
-import { ActionIcon, Button, Group, Select, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Group,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useState } from 'react';
 import { MutationError, QueryState } from '../../../components/query-state.js';
 import { useChangeMode } from '../../../lib/access.js';
-import type { Environment, Feature } from '../../../lib/api-types.js';
+import type { Environment, Feature, NewSegmentOverride } from '../../../lib/api-types.js';
+import { parseValueText, valueSummary } from '../../../lib/values.js';
 import { useSegmentOverrideMutations, useSegmentOverrides, useSegments } from '../api/flags.js';
 import { nextPriority, reorder } from '../model/priorities.js';
 
@@ -13,6 +25,9 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
   const segments = useSegments(props.projectId);
   const { create, update, remove } = useSegmentOverrideMutations(environment.id, feature.id);
   const [segmentId, setSegmentId] = useState<string | null>(null);
+  // What the segment's members are served; a boolean flag has no value beyond being on.
+  const [valueText, setValueText] = useState('');
+  const parsedValue = parseValueText(feature.type, valueText);
   const names = new Map((segments.data ?? []).map((s) => [s.id, s.name]));
   const list = overrides.data ?? [];
   const used = new Set(list.map((o) => o.segment_id));
@@ -44,6 +59,7 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
                 <Table.Th>Order</Table.Th>
                 <Table.Th>Segment</Table.Th>
                 <Table.Th>Enabled</Table.Th>
+                {feature.type !== 'boolean' && <Table.Th>Value</Table.Th>}
                 <Table.Th>Actions</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -61,6 +77,7 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
                         onChange={(e) => update.mutate({ id: override.id, enabled: e.currentTarget.checked })}
                       />
                     </Table.Td>
+                    {feature.type !== 'boolean' && <Table.Td>{valueSummary(override.value)}</Table.Td>}
                     <Table.Td>
                       <Group gap={4}>
                         <ActionIcon
@@ -107,19 +124,36 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
             onChange={setSegmentId}
             w={260}
           />
+          {feature.type !== 'boolean' && (
+            <TextInput
+              label={`Served to the segment (${feature.type})`}
+              description="Empty: no value"
+              value={valueText}
+              error={parsedValue.ok ? undefined : parsedValue.message}
+              onChange={(e) => setValueText(e.currentTarget.value)}
+              w={260}
+            />
+          )}
           <Button
-            disabled={!segmentId}
+            disabled={!segmentId || !parsedValue.ok}
             loading={create.isPending}
             onClick={() =>
               segmentId &&
+              parsedValue.ok &&
               create.mutate(
                 {
                   segment_id: segmentId,
                   feature_id: feature.id,
                   enabled: true,
+                  value: parsedValue.value as NewSegmentOverride['value'],
                   priority: nextPriority(list),
                 },
-                { onSuccess: () => setSegmentId(null) },
+                {
+                  onSuccess: () => {
+                    setSegmentId(null);
+                    setValueText('');
+                  },
+                },
               )
             }
           >
