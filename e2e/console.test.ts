@@ -184,6 +184,44 @@ const PASSWORD = 'correct horse battery staple';
       await page.getByRole('heading', { name: 'checkout_color' }).waitFor();
     });
 
+    it('reorders segment overrides by dragging a row', async () => {
+      const { environmentId, projectId } = await server.development();
+      for (const [name, plan] of [
+        ['drag first', 'gold'],
+        ['drag second', 'silver'],
+      ]) {
+        const segment = await server.admin('POST', `/projects/${projectId}/segments`, {
+          name,
+          rules: [{ type: 'ALL', conditions: [{ property: 'plan', operator: 'EQUAL', value: plan }] }],
+        });
+        await server.admin('POST', `/environments/${environmentId}/segment-overrides`, {
+          segment_id: segment.id,
+          feature_id: 'checkout_color',
+          enabled: true,
+        });
+      }
+      await page.reload();
+      await page.getByRole('heading', { name: 'checkout_color' }).waitFor();
+      const second = page.getByRole('row', { name: /drag second/ });
+      await second.dragTo(page.getByRole('row', { name: /drag first/ }));
+      const order = async () => {
+        const listed = await server.admin(
+          'GET',
+          `/environments/${environmentId}/segment-overrides?feature_id=checkout_color`,
+        );
+        const names = new Map(
+          (await server.admin('GET', `/projects/${projectId}/segments`)).items.map(
+            (segment: { id: string; name: string }) => [segment.id, segment.name],
+          ),
+        );
+        return [...listed.items]
+          .sort((a: { priority: number }, b: { priority: number }) => a.priority - b.priority)
+          .map((o: { segment_id: string }) => names.get(o.segment_id))
+          .filter((name: string) => name.startsWith('drag'));
+      };
+      await expect.poll(order).toEqual(['drag second', 'drag first']);
+    });
+
     /** Ctrl-K, the query typed once the search field has the focus, and Enter on the first match. */
     async function palette(query: string) {
       await page.keyboard.press('Control+K');

@@ -25,6 +25,8 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
   const segments = useSegments(props.projectId);
   const { create, update, remove } = useSegmentOverrideMutations(environment.id, feature.id);
   const [segmentId, setSegmentId] = useState<string | null>(null);
+  // The row being dragged, by index: dropping it on another row moves it there.
+  const [dragged, setDragged] = useState<number | null>(null);
   // What the segment's members are served; a boolean flag has no value beyond being on.
   const [valueText, setValueText] = useState('');
   const parsedValue = parseValueText(feature.type, valueText);
@@ -67,7 +69,26 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
               {list.map((override, index) => {
                 const name = names.get(override.segment_id) ?? override.segment_id;
                 return (
-                  <Table.Tr key={override.id}>
+                  <Table.Tr
+                    key={override.id}
+                    // Dragging a row reorders by mouse; the arrow buttons do the same by keyboard.
+                    draggable={access.mode === 'edit'}
+                    style={{ cursor: access.mode === 'edit' ? 'grab' : undefined }}
+                    onDragStart={(event) => {
+                      event.dataTransfer.effectAllowed = 'move';
+                      event.dataTransfer.setData('text/plain', name);
+                      setDragged(index);
+                    }}
+                    onDragOver={(event) => {
+                      if (dragged !== null) event.preventDefault();
+                    }}
+                    onDrop={(event) => {
+                      event.preventDefault();
+                      if (dragged !== null) void move(dragged, index);
+                      setDragged(null);
+                    }}
+                    onDragEnd={() => setDragged(null)}
+                  >
                     <Table.Td>{index + 1}</Table.Td>
                     <Table.Td>{name}</Table.Td>
                     <Table.Td>
