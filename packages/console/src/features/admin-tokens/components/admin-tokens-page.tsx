@@ -1,10 +1,10 @@
-import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
 import { ConfirmButton } from '../../../components/confirm-button.js';
-import { CopyField } from '../../../components/copy-field.js';
 import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { ShownOnce } from '../../../components/shown-once.js';
 import { type Decision, useCan } from '../../../lib/access.js';
 import { formatTime } from '../../../lib/dates.js';
 import { useMe } from '../../../lib/me.js';
@@ -101,15 +101,14 @@ function CreateTokenButton({ decision }: { decision: Decision }) {
       </GuardedButton>
       <Modal opened={opened} onClose={close} onExitTransitionEnd={forget} title="New admin token">
         {create.data ? (
-          <Stack>
-            <Alert color="green" role="status" title={`Token "${create.data.name}" created`}>
-              Copy it now: it is shown only this once, and Pennon keeps only its digest.
-            </Alert>
-            <CopyField label="admin token" value={create.data.token} />
-            <Group justify="end">
-              <Button onClick={close}>I have copied it</Button>
-            </Group>
-          </Stack>
+          <ShownOnce
+            title={`Token "${create.data.name}" created`}
+            label="admin token"
+            value={create.data.token}
+            onDone={close}
+          >
+            Copy it now: it is shown only this once, and Pennon keeps only its digest.
+          </ShownOnce>
         ) : (
           <form onSubmit={submit}>
             <Stack>

@@ -1,9 +1,9 @@
-import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
-import { CopyField } from '../../../components/copy-field.js';
 import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { ShownOnce } from '../../../components/shown-once.js';
 import { useCan } from '../../../lib/access.js';
 import { formatTime } from '../../../lib/dates.js';
 import { useMe } from '../../../lib/me.js';
@@ -145,16 +145,15 @@ function InviteButton({ disabledBy }: { disabledBy: ReturnType<typeof useCan> })
       </GuardedButton>
       <Modal opened={opened} onClose={close} onExitTransitionEnd={forget} title="Invite someone">
         {invite.data ? (
-          <Stack>
-            <Alert color="green" role="status" title="Invitation created">
-              Send this link to {invite.data.email}. It is shown only now; it expires{' '}
-              {formatTime(invite.data.expires_at)}.
-            </Alert>
-            <CopyField label="invitation link" value={invite.data.url} />
-            <Group justify="end">
-              <Button onClick={close}>I have copied it</Button>
-            </Group>
-          </Stack>
+          <ShownOnce
+            title="Invitation created"
+            label="invitation link"
+            value={invite.data.url}
+            onDone={close}
+          >
+            Send this link to {invite.data.email}. It is shown only now; it expires{' '}
+            {formatTime(invite.data.expires_at)}.
+          </ShownOnce>
         ) : (
           <form onSubmit={submit}>
             <Stack>

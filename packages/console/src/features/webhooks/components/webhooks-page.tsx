@@ -2,9 +2,9 @@ import { Alert, Badge, Button, Group, Modal, Stack, Switch, Table, Text, Title }
 import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { ConfirmButton } from '../../../components/confirm-button.js';
-import { CopyField } from '../../../components/copy-field.js';
 import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { ShownOnce } from '../../../components/shown-once.js';
 import { type Decision, useCan } from '../../../lib/access.js';
 import type { Environment } from '../../../lib/api-types.js';
 import {
@@ -152,16 +152,10 @@ function CreateWebhookButton(props: { projectId: string; environments: Environme
       </GuardedButton>
       <Modal opened={opened} onClose={close} onExitTransitionEnd={create.reset} title="New webhook" size="lg">
         {create.data ? (
-          <Stack>
-            <Alert color="green" role="status" title="Webhook created">
-              This is its signing secret: receivers check the X-Pennon-Signature header with it. It is shown
-              only now.
-            </Alert>
-            <CopyField label="signing secret" value={create.data.secret} />
-            <Group justify="end">
-              <Button onClick={close}>I have copied it</Button>
-            </Group>
-          </Stack>
+          <ShownOnce title="Webhook created" label="signing secret" value={create.data.secret} onDone={close}>
+            This is its signing secret: receivers check the X-Pennon-Signature header with it. It is shown
+            only now.
+          </ShownOnce>
         ) : (
           <NewWebhookForm
             environments={props.environments}
