@@ -95,7 +95,9 @@ export function authorizeHook(db: Kysely<Tables>) {
       level === 'project' || level === 'environment'
         ? await resolveScope(db, who.organisationId, declared, request.params as Record<string, string>)
         : {};
-    const refusal = decideIn(scope);
+    if (!decideIn(scope)) return;
+    // The project's name only words the refusal: looked up when there is one, never on the way in.
+    const refusal = decideIn(await withProjectName(db, scope));
     if (!refusal) return;
     throw new PennonError('forbidden', 'forbidden', refusal.message, {
       details: refusal.propose ? { change_request_required: true } : undefined,
@@ -127,12 +129,18 @@ async function resolveScope(
   } else {
     return {};
   }
+  return { project: { id: projectId, name: projectId }, environment };
+}
+
+/** `scope` with its project's name, for the message of a refusal. */
+async function withProjectName(db: Kysely<Tables>, scope: Scope): Promise<Scope> {
+  if (!scope.project) return scope;
   const project = await db
     .selectFrom('projects')
     .select(['id', 'name'])
-    .where('id', '=', projectId)
+    .where('id', '=', scope.project.id)
     .executeTakeFirst();
-  return { project: project ?? { id: projectId, name: projectId }, environment };
+  return project ? { ...scope, project } : scope;
 }
 
 /** The project of a webhook of the organisation; `webhook_not_found` as the handler would say. */

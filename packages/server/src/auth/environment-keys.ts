@@ -50,7 +50,7 @@ export class EnvironmentKeys implements KeyDirectory {
 
   /**
    * What memory already knows of a key, without waiting: its environment, null when no
-   * environment has it, undefined when it must be looked up (call `require`).
+   * environment has it, undefined when it must be looked up (`lookup`; SdkGuard.hook does both).
    */
   known(key: string): EnvironmentKey | null | undefined {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
@@ -78,19 +78,6 @@ export class EnvironmentKeys implements KeyDirectory {
       );
     }
     return (await found) ?? undefined;
-  }
-
-  /**
-   * Resolves a key or raises 401 (missing/unknown) or 403 (a client key where a server key
-   * is required). Each message says which kind of key arrived, which kind the route takes and
-   * `placement`: where the route reads it (sdk-keys.ts `KEY_PLACEMENT`).
-   */
-  async require(
-    key: string | undefined,
-    needs: KeyKind | 'any',
-    placement = 'as "Authorization: Bearer <key>"',
-  ): Promise<EnvironmentKey> {
-    return checkEnvironmentKey(key, key ? await this.lookup(key) : undefined, needs, placement);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { newSecret } from '../shared/ids.js';
 
 /**
  * Password hashing with scrypt, memory-hard and built into Node (no native add-on to build).
@@ -58,7 +59,7 @@ let decoy: Promise<string> | undefined;
  * what a real check costs, so the answer's timing does not say whether the account exists.
  */
 export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(24).toString('base64url'));
+  decoy ??= hashPassword(newSecret(''));
   return decoy;
 }
 

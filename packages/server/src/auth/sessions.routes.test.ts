@@ -157,8 +157,8 @@ describeEachDialect('signing in, sessions and CSRF', (getDatabase) => {
       const listed = await call('GET', '/auth/sessions', { cookie: browser.cookie });
       const items = listed.json().items as { id: string; current: boolean }[];
       expect(items.filter((s) => s.current)).toHaveLength(1);
-      const target = items.find((s) => !s.current && s.id !== undefined);
-      expect(target).toBeDefined();
+      // The session just opened elsewhere is listed, and is not the current one.
+      expect(items.filter((s) => !s.current).length).toBeGreaterThanOrEqual(1);
       // Revoke every other session, the one just opened among them.
       for (const session of items.filter((s) => !s.current)) {
         expect((await call('DELETE', `/auth/sessions/${session.id}`, browser.headers)).statusCode).toBe(204);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { notFound, PennonError } from '../errors.js';
-import { newId } from '../shared/ids.js';
+import { newId, newSecret } from '../shared/ids.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import type { UserSummary } from '../users/users.schema.js';
 import { normaliseEmail } from '../users/users.service.js';
@@ -64,7 +64,7 @@ export class SessionsService {
 
   async start(user: UserSummary, origin: SessionOrigin): Promise<StartedSession> {
     const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(24).toString('base64url');
+    const csrfToken = newSecret('');
     const now = this.now();
     const id = newId(now.getTime());
     await this.sessions.insert({

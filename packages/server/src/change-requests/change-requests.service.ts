@@ -94,7 +94,7 @@ export class ChangeRequestsService {
       title: input.title,
       description: input.description ?? '',
       status: 'open',
-      author: JSON.stringify(actorView(currentActor())),
+      author: JSON.stringify(currentActor()),
       revision: 1,
       changes: JSON.stringify(planned),
       scheduled_at: normaliseTime(input.scheduled_at),
@@ -177,7 +177,7 @@ export class ChangeRequestsService {
       await repository.addApproval({
         change_request_id: id,
         actor_key: actorKey(actor),
-        actor: JSON.stringify(actorView(actor)),
+        actor: JSON.stringify(actor),
         approved_at: now,
       });
       const approvals = await repository.approvals([id]);
@@ -228,7 +228,7 @@ export class ChangeRequestsService {
       });
       const closed = {
         status: 'committed' as const,
-        closed_by: JSON.stringify(actorView(actor)),
+        closed_by: JSON.stringify(actor),
         closed_at: now.toISOString(),
         updated_at: now.toISOString(),
       };
@@ -302,7 +302,7 @@ export class ChangeRequestsService {
       );
       refuse(rule(actor, authorOf(current)));
       const now = this.clock().toISOString();
-      const closed = { status, closed_by: JSON.stringify(actorView(actor)), closed_at: now, updated_at: now };
+      const closed = { status, closed_by: JSON.stringify(actor), closed_at: now, updated_at: now };
       await repository.update(id, closed);
       const approvals = await repository.approvals([id]);
       const after = toChangeRequest({ ...current, ...closed }, approvals, environment);
@@ -417,10 +417,6 @@ async function recordStep(
 
 function refuse(refusal: PennonError | undefined): void {
   if (refusal) throw refusal;
-}
-
-function actorView(actor: Actor): Actor {
-  return actor.kind === 'system' ? { kind: actor.kind, id: actor.id } : actor;
 }
 
 function authorOf(row: ChangeRequestRow): Actor {

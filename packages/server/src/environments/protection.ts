@@ -13,7 +13,7 @@ export function refuseDirectChange(environment: EnvironmentRow): void {
 }
 
 export function changeRequestRequired(environment: EnvironmentRow): PennonError {
-  const approvals = environment.requires_approval ?? 1;
+  const approvals = requiredApprovals(environment);
   return new PennonError(
     'conflict',
     'change_request_required',

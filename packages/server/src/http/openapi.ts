@@ -93,7 +93,7 @@ export const security = {
   admin: anyOf('adminToken', 'sessionCookie'),
   /** `environmentKeyOf`: any key, in `Authorization: Bearer` or `X-Environment-Key`. */
   anyKey: anyOf('clientKey', 'serverKey', 'bearerKey'),
-  /** Routes that reveal rules: `ctx.keys.require(…, 'server')`. */
+  /** Routes that reveal rules: `sdkGuard.hook({ needs: 'server' })`. */
   serverKey: anyOf('serverKey', 'bearerKey'),
 };
 

@@ -4,7 +4,7 @@ import type { AuditAction } from '../audit/audit.schema.js';
 import { type Actor, currentActor, runAs } from '../auth/actor.js';
 import type { PlannedChange } from '../change-sets/change-set.schema.js';
 import type { ChangeSetService } from '../change-sets/change-set.service.js';
-import { changeRequestRequired } from '../environments/protection.js';
+import { refuseDirectChange } from '../environments/protection.js';
 import { conflict, notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
 import type { ChangeRecorder } from '../shared/changes.js';
@@ -63,7 +63,7 @@ export class ScheduledChangesService implements DueWork {
     input: CreateScheduledChange,
   ): Promise<ScheduledChange> {
     const environment = await this.scheduled.findEnvironment(organisationId, environmentRef);
-    if (environment.requires_approval !== null) throw changeRequestRequired(environment);
+    refuseDirectChange(environment);
     const planned = await this.changeSets.plan(environment, input.changes);
     const now = this.clock().toISOString();
     const actor = currentActor();
@@ -71,7 +71,7 @@ export class ScheduledChangesService implements DueWork {
       id: newId(),
       environment_id: environment.id,
       status: 'pending',
-      author: JSON.stringify(actor.kind === 'system' ? { kind: actor.kind, id: actor.id } : actor),
+      author: JSON.stringify(actor),
       changes: JSON.stringify(planned),
       scheduled_at: new Date(input.scheduled_at).toISOString(),
       applied_at: null,

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../audit/audit.record.js';
 import { notFound } from '../errors.js';
 import type { PageResult } from '../http/schemas.js';
-import { newId } from '../shared/ids.js';
+import { newId, newSecret } from '../shared/ids.js';
 import { changedFields, nothingChanged } from '../shared/patch.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { DeliveryStatus, WebhookDeliveryRow, WebhookRow } from '../storage/tables.js';
@@ -54,7 +53,7 @@ export class WebhooksService {
         project_id: project.id,
         environment_id: environmentId,
         url,
-        secret: `whsec_${randomBytes(24).toString('base64url')}`,
+        secret: newSecret('whsec_'),
         events: JSON.stringify(input.events ?? DEFAULT_EVENTS),
         enabled: input.enabled === false ? 0 : 1,
         description: input.description ?? '',

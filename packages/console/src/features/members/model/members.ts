@@ -1,3 +1,4 @@
+import { environmentAccess as grantedIn } from '@pennon/server/permissions';
 import type { EnvironmentAccess, Member, OrganisationUser, ProjectRole } from '../api/members.js';
 
 export const PROJECT_ROLES: readonly { value: ProjectRole; label: string }[] = [
@@ -23,9 +24,7 @@ export function accessIn(
   limits: Readonly<Record<string, EnvironmentAccess>>,
   environmentId: string,
 ): EnvironmentAccess {
-  if (role === 'admin') return 'edit';
-  if (role === 'viewer') return 'view';
-  return limits[environmentId] ?? 'edit';
+  return grantedIn({ role, environments: limits }, environmentId);
 }
 
 /**

@@ -32,14 +32,6 @@ export function useChangeRole() {
   });
 }
 
-export function useRemoveUser() {
-  const queries = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/admin/v1/users/{id}', { params: { path: { id } } })),
-    onSettled: () => queries.invalidateQueries({ queryKey: ['users'] }),
-  });
-}
-
 export function useInvitations() {
   return useQuery({
     queryKey: ['invitations'],
