@@ -27,3 +27,4 @@ export { evaluate } from './evaluate.js';
 export { hashPercentage } from './hash.js';
 export { md5Hex } from './md5.js';
 export { compilePythonRegex, pythonRegexProgramSize } from './python-regex.js';
+export { SEGMENT_REASON_PREFIX } from './reasons.js';

@@ -8,6 +8,7 @@ import type { Compiled } from './conditions.js';
 import type { EnvironmentEvaluationContext, Metadata, SegmentContext, SegmentResult } from './context.js';
 import { compileFeature, type FlagOutcomes, flagOutcomes, isTruthy, priorityOf } from './features.js';
 import { pyStr } from './py-values.js';
+import { SEGMENT_REASON_PREFIX } from './reasons.js';
 import { compileSegmentMatch } from './rules.js';
 
 /** A segment's replacement state for one feature. */
@@ -40,7 +41,7 @@ export function compileSegment(
   context: EnvironmentEvaluationContext,
   featureIndex: ReadonlyMap<string, number>,
 ): CompiledSegment {
-  const reason = `TARGETING_MATCH; segment=${pyStr(segment.name)}`;
+  const reason = `${SEGMENT_REASON_PREFIX}${pyStr(segment.name)}`;
   const overrides: Override[] = [];
   for (const override of Array.isArray(segment.overrides) ? segment.overrides : []) {
     const feature =

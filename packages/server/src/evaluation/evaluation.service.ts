@@ -1,4 +1,5 @@
 import type { EvaluationResult, FlagResult } from '@pennon/engine';
+import { SEGMENT_REASON_PREFIX } from '@pennon/engine';
 import type { EnvironmentKey } from '../auth/environment-keys.js';
 import { unavailable } from '../errors.js';
 import type { EnvironmentSnapshot, FeatureInfo } from './snapshot.js';
@@ -241,7 +242,6 @@ function visibleFlags(
   return flags;
 }
 
-const SEGMENT_REASON = 'TARGETING_MATCH; segment=';
 const redacted = new WeakMap<FlagResult, FlagResult>();
 
 /**
@@ -249,7 +249,7 @@ const redacted = new WeakMap<FlagResult, FlagResult>();
  * segment matched, not which. Results are shared per outcome, and so are their redactions.
  */
 function withoutSegmentName(result: FlagResult): FlagResult {
-  if (!result.reason.startsWith(SEGMENT_REASON)) return result;
+  if (!result.reason.startsWith(SEGMENT_REASON_PREFIX)) return result;
   let copy = redacted.get(result);
   if (!copy) {
     copy = Object.freeze({ ...result, reason: 'TARGETING_MATCH' });

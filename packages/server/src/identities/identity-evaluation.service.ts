@@ -1,11 +1,10 @@
 import type { FlagResult, SegmentResult } from '@pennon/engine';
+import { SEGMENT_REASON_PREFIX } from '@pennon/engine';
 import type { EvaluationService } from '../evaluation/evaluation.service.js';
 import { ROLLOUT_SOURCE } from '../evaluation/rollouts.js';
 import { IDENTITY_OVERRIDE_SOURCE } from '../evaluation/snapshot.js';
 import type { IdentitiesService } from './identities.service.js';
 import type { Decider, EvaluatedIdentityFlag, IdentityEvaluation } from './identity-evaluation.schema.js';
-
-const SEGMENT_REASON = 'TARGETING_MATCH; segment=';
 
 /**
  * "Why does this user get this?": a stored identity evaluated by the engine on the
@@ -69,8 +68,8 @@ function decider(
   matched: readonly SegmentResult[],
 ): { decided_by: Decider; segment: { id: string; name: string } | null } {
   if (flag.reason.startsWith('SPLIT')) return { decided_by: 'split', segment: null };
-  if (!flag.reason.startsWith(SEGMENT_REASON)) return { decided_by: 'environment', segment: null };
-  const name = flag.reason.slice(SEGMENT_REASON.length);
+  if (!flag.reason.startsWith(SEGMENT_REASON_PREFIX)) return { decided_by: 'environment', segment: null };
+  const name = flag.reason.slice(SEGMENT_REASON_PREFIX.length);
   const found = matched.find((s) => s.name === name);
   const source = found?.metadata?.source;
   if (source === IDENTITY_OVERRIDE_SOURCE) return { decided_by: 'identity_override', segment: null };

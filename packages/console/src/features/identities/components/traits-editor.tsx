@@ -2,7 +2,7 @@ import { ActionIcon, Button, Code, Group, Stack, Table, Text, TextInput, Title }
 import type { UseMutationResult } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { MutationError } from '../../../components/query-state.js';
-import { parseTrait, type TraitValue, traitToText } from '../model/traits.js';
+import { parseTrait, type TraitValue, traitToText } from '../../../lib/traits.js';
 
 type Patch = UseMutationResult<unknown, Error, Record<string, TraitValue | null>>;
 

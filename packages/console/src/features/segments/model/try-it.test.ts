@@ -51,4 +51,9 @@ describe('try it: a sample user against the segment, with the engine', () => {
       problems: ['Line 1: write key = value.', 'Line 2: write key = value.'],
     });
   });
+
+  it('reads a value as the identity editor does: quotes keep a string, .5 is a number', () => {
+    expect(parseTraits('zip = "01234"
+share = .5')).toEqual({ traits: { zip: '01234', share: 0.5 } });
+  });
 });

@@ -1,7 +1,6 @@
 import { evaluate } from '@pennon/engine';
 import type { SegmentRuleInput } from '../../../lib/api-types.js';
-
-export type TraitValue = string | number | boolean;
+import { parseTrait, type TraitValue } from '../../../lib/traits.js';
 
 /**
  * Whether a sample user is in the segment, decided by the same engine the server runs, in the
@@ -26,8 +25,9 @@ export function trySegment(
 }
 
 /**
- * Traits typed as `key = value` lines; values read as JSON when they are numbers or booleans
- * (as SDKs send them), else as text. Returns the problems instead for malformed lines.
+ * Traits typed as `key = value` lines, each value read as the identity editor reads it
+ * (lib/traits.ts `parseTrait`): booleans and numbers as SDKs send them, quoted or other text
+ * as strings. Returns the problems instead for malformed lines.
  */
 export function parseTraits(text: string): { traits: Record<string, TraitValue> } | { problems: string[] } {
   const traits: Record<string, TraitValue> = {};
@@ -35,15 +35,13 @@ export function parseTraits(text: string): { traits: Record<string, TraitValue> 
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     const at = line.indexOf('=');
-    const key = at < 0 ? '' : line.slice(0, at).trim();
-    if (key === '') {
+    if (at < 0 || line.slice(0, at).trim() === '') {
       problems.push(`Line ${index + 1}: write key = value.`);
       return;
     }
-    const raw = line.slice(at + 1).trim();
-    traits[key] = /^(true|false|-?\d+(\.\d+)?([eE][+-]?\d+)?)$/.test(raw)
-      ? (JSON.parse(raw) as TraitValue)
-      : raw;
+    const parsed = parseTrait(line.slice(0, at), line.slice(at + 1));
+    if (parsed.ok) traits[parsed.key] = parsed.value;
+    else problems.push(`Line ${index + 1}: ${parsed.message}`);
   });
   return problems.length > 0 ? { problems } : { traits };
 }
