@@ -53,7 +53,6 @@ describe('try it: a sample user against the segment, with the engine', () => {
   });
 
   it('reads a value as the identity editor does: quotes keep a string, .5 is a number', () => {
-    expect(parseTraits('zip = "01234"
-share = .5')).toEqual({ traits: { zip: '01234', share: 0.5 } });
+    expect(parseTraits('zip = "01234"\nshare = .5')).toEqual({ traits: { zip: '01234', share: 0.5 } });
   });
 });
