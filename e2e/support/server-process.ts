@@ -61,6 +61,10 @@ export class ServerProcess {
         PROCESS_ADMIN_TOKEN,
         '--log-level',
         'warn',
+        // One process, no primary: kill -9 must take the whole server down, as the tests mean it
+        // (a primary's orphaned workers would hold the port while the restart wants it).
+        '--workers',
+        '1',
       ],
       { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
