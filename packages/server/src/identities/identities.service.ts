@@ -274,10 +274,10 @@ export class IdentitiesService {
     featureId: string,
     input: PutOverride,
   ): Promise<{ override: StoredOverride; created: boolean }> {
-    const { environment, identity } = await this.identity(organisationId, environmentId, id);
+    const environment = await this.environment(organisationId, environmentId);
     refuseDirectChange(environment);
     const { result, change } = await this.identities.transaction((_repo, trx) =>
-      this.putOverrideIn(trx, environment, identity.id, featureId, input),
+      this.putOverrideIn(trx, environment, id, featureId, input),
     );
     await this.changes.publish(change);
     return result;
@@ -330,10 +330,10 @@ export class IdentitiesService {
     id: string,
     featureId: string,
   ): Promise<void> {
-    const { environment, identity } = await this.identity(organisationId, environmentId, id);
+    const environment = await this.environment(organisationId, environmentId);
     refuseDirectChange(environment);
     const change = await this.identities.transaction((_repo, trx) =>
-      this.deleteOverrideIn(trx, environment, identity.id, featureId),
+      this.deleteOverrideIn(trx, environment, id, featureId),
     );
     await this.changes.publish(change);
   }
