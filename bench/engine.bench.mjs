@@ -3,6 +3,7 @@
 // after checking that both give the same answers; once as generated and once with the 750
 // identity overrides regrouped into 30 IN-list segments (SHAPES).
 
+import { DEFAULT_ENGINE_BASELINE, loadBaselineEngine } from './engine-baseline.mjs';
 import { fmtInt, table } from './report.mjs';
 import { DEFAULT_SEED, flagsmithEngineModule, generateWorkload, WORKLOAD } from './workload.mjs';
 
@@ -261,7 +262,9 @@ export const SHAPES = [
  * Run the engine benchmark on every shape. Options: `seed`, `rounds` (timed rounds per engine),
  * `minRoundMs`, `warmupMs`, `timeReference` (also time Pennon's uncompiled `evaluate(context)`;
  * slow), `log` (a console.log-like function), `pennon` (an engine module to
- * use instead of importing @pennon/engine), `shapes` (names from SHAPES; default all).
+ * use instead of importing @pennon/engine), `shapes` (names from SHAPES; default all),
+ * `baseline` (a git revision whose engine is built and timed beside today's, for the speed-up;
+ * default DEFAULT_ENGINE_BASELINE, `none` to skip).
  * Returns the figures; `ok` is false when any answer differed.
  */
 export async function runEngineBenchmark(options = {}) {
@@ -269,26 +272,59 @@ export async function runEngineBenchmark(options = {}) {
   const pennon = await loadPennon(options.pennon);
   const { getEvaluationResult } = await flagsmithEngineModule('index.js');
   const shapes = options.shapes ? SHAPES.filter((s) => options.shapes.includes(s.name)) : SHAPES;
+  const baselineRev = options.baseline ?? DEFAULT_ENGINE_BASELINE;
+  const baseline = baselineRev === 'none' ? undefined : await loadBaselineEngine(baselineRev);
+  if (baseline?.error) log(`Baseline engine left out: ${baseline.error}`);
   const results = [];
   for (const shape of shapes) {
     if (results.length > 0) log('');
-    results.push(await runShape(shape, { ...options, log, pennon, getEvaluationResult }));
+    results.push(
+      await runShape(shape, {
+        ...options,
+        log,
+        pennon,
+        getEvaluationResult,
+        baseline: baseline?.module && baseline,
+      }),
+    );
   }
   log('');
   log('Summary: all 50 flags for one identity, median identities/s');
+  const withBaseline = results.some((r) => r.baseline);
+  const baselineColumns = (r) =>
+    withBaseline
+      ? [
+          r.baseline ? fmtInt(r.baseline.identitiesPerSecond) : '-',
+          r.baseline ? `${r.baseline.speedup.toFixed(2)}×` : '-',
+        ]
+      : [];
   log(
     table([
-      ['shape', 'override segments', 'Pennon compiled', 'flagsmith-nodejs', 'ratio', 'answers'],
+      [
+        'shape',
+        'override segments',
+        'Pennon compiled',
+        'flagsmith-nodejs',
+        'ratio',
+        ...(withBaseline ? [`Pennon at ${baseline.commit}`, 'speed-up'] : []),
+        'answers',
+      ],
       ...results.map((r) => [
         r.shape,
         String(r.overrideSegments),
         fmtInt(r.identitiesPerSecond.pennonCompiled),
         fmtInt(r.identitiesPerSecond.flagsmith),
         `${r.ratio.toFixed(1)}×`,
+        ...baselineColumns(r),
         r.ok ? 'same' : 'DIFFER',
       ]),
     ]),
   );
+  if (withBaseline) {
+    log(
+      `  speed-up: today's compiled engine ÷ the engine of commit ${baseline.commit} (built from git history, timed in the same rounds); target >= 2×`,
+    );
+  }
   const [first] = results;
   return { ...first, name: 'engine', ok: results.every((r) => r.ok), shapes: results };
 }
@@ -303,6 +339,7 @@ async function runShape(shape, options) {
     log,
     pennon,
     getEvaluationResult,
+    baseline,
   } = options;
 
   const workload = generateWorkload({
@@ -398,8 +435,26 @@ async function runShape(shape, options) {
       for (let i = 0; i < n; i++) sink += compiled.evaluate(identityContexts[i]).segments.length;
     },
   };
+  const baselineCompiled = baseline?.module.compile(context);
+  const baselineDiffers = baselineCompiled
+    ? identityContexts.filter(
+        (identity) => !deepEqual(baselineCompiled.evaluate(identity), compiled.evaluate(identity)),
+      ).length
+    : 0;
+  const baselineEngine = baselineCompiled && {
+    label: `Pennon at ${baseline.commit} (baseline)`,
+    warm: false,
+    pass: () => {
+      for (let i = 0; i < n; i++) sink += baselineCompiled.evaluate(identityContexts[i]).segments.length;
+    },
+  };
   const engines = timeInterleaved(
-    timeReference ? [flagsmith, reference, pennonCompiled] : [flagsmith, pennonCompiled],
+    [
+      flagsmith,
+      ...(timeReference ? [reference] : []),
+      ...(baselineEngine ? [baselineEngine] : []),
+      pennonCompiled,
+    ],
     n,
     {
       rounds,
@@ -430,6 +485,13 @@ async function runShape(shape, options) {
     ]),
   );
   log(`  compile(ctx): median ${median(compileTimes).toFixed(2)} ms (once per environment change)`);
+  if (baselineEngine) {
+    log(
+      `  today's engine ÷ the engine of ${baseline.commit}: ${(pennonCompiled.median / baselineEngine.median).toFixed(2)}× ` +
+        `(by CPU time ${(pennonCompiled.cpuMedian / baselineEngine.cpuMedian).toFixed(2)}×); ` +
+        `answers differing between them: ${baselineDiffers} of ${n} identities`,
+    );
+  }
   log('');
   const mismatches = check.vsFlagsmith.identities + check.vsReference.identities + check.errors;
   const meets = ratio >= TARGET_RATIO;
@@ -449,6 +511,13 @@ async function runShape(shape, options) {
     overrideSegments,
     correctness: check,
     compileMs: median(compileTimes),
+    baseline: baselineEngine && {
+      commit: baseline.commit,
+      identitiesPerSecond: baselineEngine.median,
+      speedup: pennonCompiled.median / baselineEngine.median,
+      cpuSpeedup: pennonCompiled.cpuMedian / baselineEngine.cpuMedian,
+      identitiesDiffering: baselineDiffers,
+    },
     identitiesPerSecond: {
       flagsmith: flagsmith.median,
       pennonReference: reference.median,

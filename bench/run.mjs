@@ -5,6 +5,8 @@
 //   node --expose-gc bench/run.mjs engine          run the named benchmark(s)
 //   node bench/run.mjs --list                      list benchmarks
 //   options: --seed N  --rounds N  --reference (also time Pennon's uncompiled evaluate(), slow)
+//            engine: --baseline REV (the git revision whose engine is timed beside today's for the
+//                  speed-up; default the engine before issue 12's work; `none` to skip)
 //            --json FILE (write the figures as JSON)
 //            http: --seconds N (timed run per endpoint, for Pennon and for the node:http ceiling)  --warmup N (seconds)  --connections N
 //            experiments: --units N --events N (size of the generated experiment)
@@ -69,6 +71,7 @@ const BENCHMARKS = [
 function usage() {
   return [
     'usage: node --expose-gc bench/run.mjs [benchmark ...] [--seed N] [--rounds N] [--reference] [--json FILE] [--list]',
+    '         engine: [--baseline REV|none]',
     '         http: [--seconds N] [--warmup N] [--connections N] [--profile DIR]',
     '         experiments: [--units N] [--events N] [--seconds N] [--connections N]',
     '         streams: [--streams N] [--burst N] [--rounds N]',
@@ -93,6 +96,7 @@ const { values, positionals } = parseArgs({
     profile: { type: 'string' },
     json: { type: 'string' },
     reference: { type: 'boolean' },
+    baseline: { type: 'string' },
     list: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -127,6 +131,7 @@ for (const [key, value] of Object.entries(options)) {
   }
 }
 if (values.reference) options.timeReference = true;
+if (values.baseline !== undefined) options.baseline = values.baseline;
 if (options.seconds === 0 || options.connections === 0) {
   console.error('--seconds and --connections must be at least 1');
   process.exit(2);
