@@ -112,12 +112,15 @@ function identities(seed: number, count: number): (IdentityContext | undefined)[
     result.push({
       identifier: i % 10 === 9 ? (i as unknown as string) : `user-${i}`,
       ...(i % 5 === 0 && { key: `custom-${i}` }),
+      // Traits in varying sets and orders: one identity's trait must never leak into the next
+      // one, which lacks it.
       traits: {
-        plan: ['pro', 'free', '30'][i % 3],
-        age: Math.floor(next() * 60),
+        ...(i % 7 !== 3 && { plan: ['pro', 'free', '30'][i % 3] }),
+        ...(i % 4 !== 1 && { age: Math.floor(next() * 60) }),
         score: String(Math.floor(next() * 100)),
-        email: `u${i}@x.com`,
-        beta: next() < 0.5,
+        ...(i % 2 === 0
+          ? { email: `u${i}@x.com`, beta: next() < 0.5 }
+          : { beta: next() < 0.5, email: `u${i}@x.com` }),
       },
     });
   }

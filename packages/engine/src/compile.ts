@@ -19,7 +19,7 @@ import { FlagTable } from './flag-table.js';
 import { EncodedText } from './hash.js';
 import { segmentIdentifiers } from './identity-index.js';
 import { HashKey } from './pair-hash.js';
-import { nextEvaluation, type Scope, traitSlotCount } from './properties.js';
+import { fillTraits, nextEvaluation, type Scope, traitSlotsOf } from './properties.js';
 import { pyStr } from './py-values.js';
 import { type CompiledSegment, compileSegment, type Override } from './segments.js';
 
@@ -83,6 +83,8 @@ class Environment implements CompiledEnvironment {
   /** Identifier-only segments (see identity-index.ts), by identifier, in context order. */
   private readonly byIdentifier = new Map<string, number[]>();
   private readonly scope: Scope;
+  /** Where each trait some condition reads goes in the scope. */
+  private readonly traitSlots: ReadonlyMap<string, number>;
   /** Feature index by name; a repeated name maps to its last feature, the one `flags` shows. */
   private readonly featureIndex = new Map<string, number>();
   private readonly features: FlagOutcomes[] = [];
@@ -120,7 +122,8 @@ class Environment implements CompiledEnvironment {
     }
     this.featureSegments = Array.from(features, (_, i) => perFeature[i] ?? NO_FEATURE_SEGMENTS);
     // Made last: its trait memo is sized by the traits the compiled conditions read.
-    const traits = traitSlotCount(context);
+    this.traitSlots = traitSlotsOf(context);
+    const traits = this.traitSlots.size;
     this.scope = {
       identity: undefined,
       identifier: undefined,
@@ -233,6 +236,7 @@ class Environment implements CompiledEnvironment {
     }
     scope.key = scope.hashKey.text;
     scope.traits = typeof traits === 'object' && traits !== null ? traits : EMPTY_TRAITS;
+    fillTraits(scope, this.traitSlots);
     return scope;
   }
 

@@ -9,7 +9,7 @@ import type { EnvironmentEvaluationContext, SegmentCondition } from './context.j
 import { pairPercentage } from './hash.js';
 import { compileOperator } from './operators.js';
 import { HashSeed, seededPercentage } from './pair-hash.js';
-import { compileProperty, type Property, readTrait, type Scope } from './properties.js';
+import { compileProperty, type Property, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
 import { SEMVER_SUFFIX } from './semver.js';
 
@@ -79,10 +79,9 @@ export function compileCondition(
   if (property.constant) return property.value !== undefined && test(property.value);
   if (property.trait !== undefined) {
     // The common case, a plain trait: its memo checked here saves a call per condition.
-    const { slot, name } = property.trait;
+    const slot = property.trait.slot;
     return (scope) => {
-      const value =
-        scope.traitStamps[slot] === scope.evaluation ? scope.traitValues[slot] : readTrait(scope, slot, name);
+      const value = scope.traitStamps[slot] === scope.evaluation ? scope.traitValues[slot] : undefined;
       return value !== undefined && test(value);
     };
   }

@@ -23,7 +23,7 @@ export interface Scope {
   traits: Record<string, unknown>;
   /** Unique to one evaluation, across every environment (see nextEvaluation). */
   evaluation: number;
-  /** Traits read in this evaluation, by slot; `traitValues[slot]` holds iff `traitStamps[slot] === evaluation`. */
+  /** The traits of this evaluation, by slot (see fillTraits); `traitValues[slot]` holds iff `traitStamps[slot] === evaluation`. */
   traitValues: (ContextValue | undefined)[];
   traitStamps: Float64Array;
 }
@@ -60,32 +60,49 @@ function traitSlot(name: string, context: EnvironmentEvaluationContext): number 
 }
 
 /**
- * How many trait slots the conditions compiled for `context` use: the size of a scope's
- * `traitValues` and `traitStamps`.
+ * The trait slots of the conditions compiled for `context`, by trait name: the size of a
+ * scope's `traitValues` and `traitStamps`, and where `fillTraits` puts each trait.
  * @example
- * const traitStamps = new Float64Array(traitSlotCount(context));
+ * const traitStamps = new Float64Array(traitSlots(context).size);
  */
-export function traitSlotCount(context: EnvironmentEvaluationContext): number {
-  return traitSlots.get(context)?.size ?? 0;
+export function traitSlotsOf(context: EnvironmentEvaluationContext): ReadonlyMap<string, number> {
+  return traitSlots.get(context) ?? new Map();
 }
 
 /**
- * The trait `name` (in `slot`) of the identity in scope as conditions see it, read from the
- * traits once per evaluation.
+ * Converts the identity's traits that some condition reads into their slots, once per
+ * evaluation, walking the identity's few traits rather than looking each condition's name up
+ * in them: identities' trait objects come in many shapes, so a lookup by name is a slow,
+ * megamorphic one, and half of them miss. A slot left unstamped reads as an unset trait.
  * @example
- * readTrait(scope, 0, 'plan'); // 'pro'
+ * scope.evaluation = nextEvaluation();
+ * fillTraits(scope, traitSlotsOf(context));
  */
-export function readTrait(scope: Scope, slot: number, name: string): ContextValue | undefined {
-  if (scope.traitStamps[slot] === scope.evaluation) return scope.traitValues[slot];
-  const value = traitValue(scope.traits[name]);
-  scope.traitStamps[slot] = scope.evaluation;
-  scope.traitValues[slot] = value;
-  return value;
+export function fillTraits(scope: Scope, slots: ReadonlyMap<string, number>): void {
+  const traits = scope.traits;
+  const evaluation = scope.evaluation;
+  // for-in reads what `traits[name]` would: own and inherited enumerable properties.
+  for (const name in traits) {
+    const slot = slots.get(name);
+    if (slot === undefined) continue;
+    scope.traitValues[slot] = traitValue(traits[name]);
+    scope.traitStamps[slot] = evaluation;
+  }
+}
+
+/**
+ * The trait in `slot` of the identity in scope as conditions see it, once `fillTraits` ran
+ * for this evaluation.
+ * @example
+ * readTrait(scope, 0); // 'pro'
+ */
+export function readTrait(scope: Scope, slot: number): ContextValue | undefined {
+  return scope.traitStamps[slot] === scope.evaluation ? scope.traitValues[slot] : undefined;
 }
 
 function traitReader(name: string, context: EnvironmentEvaluationContext): Getter {
   const slot = traitSlot(name, context);
-  return (scope) => readTrait(scope, slot, name);
+  return (scope) => readTrait(scope, slot);
 }
 
 /** Reads a context value for the identity in scope; undefined is Python's `None`. */
@@ -98,7 +115,7 @@ export type Property =
       readonly constant: false;
       readonly get: Getter;
       /** Set when the property is a plain trait name, so conditions can read its slot inline. */
-      readonly trait?: { readonly slot: number; readonly name: string };
+      readonly trait?: { readonly slot: number };
     };
 
 const NONE: Property = { constant: true, value: undefined };
@@ -131,8 +148,7 @@ export function compileProperty(property: unknown, context: EnvironmentEvaluatio
   if (typeof property !== 'string' || property === '') return NONE;
   const trait = traitReader(property, context);
   const steps = property.startsWith('$.') ? parseJsonPath(property) : undefined;
-  if (!steps)
-    return { constant: false, get: trait, trait: { slot: traitSlot(property, context), name: property } };
+  if (!steps) return { constant: false, get: trait, trait: { slot: traitSlot(property, context) } };
   if (steps[0] !== 'identity') {
     const value = plainValue(walkPath(context, steps));
     return value === undefined ? { constant: false, get: trait } : { constant: true, value };
