@@ -182,6 +182,7 @@ describeEachDialect('people, invitations and project members', (getDatabase) => 
       expect(me.projects).toEqual([
         {
           project_id: t.projectId,
+          project_name: 'Default project',
           role: 'editor',
           environments: { [t.environments[0].id]: 'edit', [t.environments[1].id]: 'view' },
         },
