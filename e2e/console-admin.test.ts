@@ -83,6 +83,16 @@ async function startReceiver(): Promise<Receiver> {
       return page;
     };
     const nav = (page: Page) => page.getByRole('navigation', { name: 'Screens' });
+    /** Opens "Add a person", where Cy must be the only one offered, and picks Cy. */
+    const chooseCy = async (page: Page) => {
+      await page.getByRole('button', { name: 'Add a person' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a person' });
+      await selectInput(dialog, 'Person').click();
+      const options = page.getByRole('option');
+      await expect.poll(() => options.allTextContents()).toEqual(['Cy <cy@example.com>']);
+      await options.first().click();
+      return dialog;
+    };
     const screenUrl = (segment: string) =>
       `${server.url}/p/${development.projectId}/e/${development.environmentId}/${segment}`;
 
@@ -317,13 +327,8 @@ async function startReceiver(): Promise<Receiver> {
         .waitFor();
       await checkScreen(page, 'members');
 
-      await page.getByRole('button', { name: 'Add a person' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Add a person' });
       // Only organisation members not in the project are offered: Cy, not Olive, Mel or Vic.
-      await selectInput(dialog, 'Person').click();
-      const options = page.getByRole('option');
-      await expect.poll(() => options.allTextContents()).toEqual(['Cy <cy@example.com>']);
-      await options.first().click();
+      const dialog = await chooseCy(page);
       await selectInput(dialog, 'Project role of cy@example.com').click();
       await page.getByRole('option', { name: /^editor/ }).click();
       await selectInput(dialog, `Access to ${production.name}`).click();
@@ -365,13 +370,8 @@ async function startReceiver(): Promise<Receiver> {
       const page = await newPage(mel);
       await nav(page).getByRole('link', { name: 'Project members' }).click();
       await page.getByRole('heading', { name: 'Project members' }).waitFor();
-      await page.getByRole('button', { name: 'Add a person' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Add a person' });
       // Mel may not list the organisation's people (GET /users), only whom the project may take.
-      await selectInput(dialog, 'Person').click();
-      const options = page.getByRole('option');
-      await expect.poll(() => options.allTextContents()).toEqual(['Cy <cy@example.com>']);
-      await options.first().click();
+      const dialog = await chooseCy(page);
       await checkScreen(page, 'members-add-by-project-admin', '[role=dialog]');
       await dialog.getByRole('button', { name: 'Add to project' }).click();
       await dialog.waitFor({ state: 'hidden' });
