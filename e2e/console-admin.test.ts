@@ -77,15 +77,22 @@ async function startReceiver(): Promise<Receiver> {
     };
     const newPage = async (person: Person) => {
       const page = await chromium.newPage();
-      // Dialogs open at once, so axe never measures colours halfway through a fade.
-      await page.emulateMedia({ reducedMotion: 'reduce' });
-      page.setDefaultTimeout(10_000);
       await signIn(page, server, person);
       // Before signing in the console asks who is there and hears 401: expected, not a fault.
       await expectRefusals(401, 1);
       return page;
     };
     const nav = (page: Page) => page.getByRole('navigation', { name: 'Screens' });
+    /** Opens "Add a person", where Cy must be the only one offered, and picks Cy. */
+    const chooseCy = async (page: Page) => {
+      await page.getByRole('button', { name: 'Add a person' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a person' });
+      await selectInput(dialog, 'Person').click();
+      const options = page.getByRole('option');
+      await expect.poll(() => options.allTextContents()).toEqual(['Cy <cy@example.com>']);
+      await options.first().click();
+      return dialog;
+    };
     const screenUrl = (segment: string) =>
       `${server.url}/p/${development.projectId}/e/${development.environmentId}/${segment}`;
 
@@ -284,6 +291,30 @@ async function startReceiver(): Promise<Receiver> {
       await page.close();
     }, 90_000);
 
+    it('pages back through a delivery log longer than one page', async () => {
+      const webhook = await server.admin('POST', `/projects/${development.projectId}/webhooks`, {
+        url: `${receiver.url}/log`,
+        events: ['flags'],
+      });
+      // 51 pings: one more than a page of the log.
+      for (let i = 0; i < 51; i++) await server.admin('POST', `/webhooks/${webhook.id}/test`);
+      const page = await newPage(olive);
+      await nav(page).getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('button', { name: `Open ${receiver.url}/log` }).click();
+      const log = page.getByRole('table', { name: 'Deliveries' });
+      await page.getByText('50 deliveries shown; older ones follow.').waitFor();
+      // A header row, then the newest 50.
+      expect(await log.getByRole('row').count()).toBe(51);
+      await page.getByRole('button', { name: 'Load older deliveries' }).click();
+      await page.getByText('51 deliveries shown: the whole log.').waitFor();
+      expect(await log.getByRole('row').count()).toBe(52);
+      expect(await page.getByRole('button', { name: 'Load older deliveries' }).count()).toBe(0);
+      await checkScreen(page, 'webhooks-deliveries-older');
+      await server.admin('DELETE', `/webhooks/${webhook.id}`);
+      expect(chromium.problems).toEqual([]);
+      await page.close();
+    }, 90_000);
+
     it('adds a person to the project as an editor limited per environment, changes and removes them', async () => {
       const page = await newPage(olive);
       await nav(page).getByRole('link', { name: 'Project members' }).click();
@@ -296,13 +327,8 @@ async function startReceiver(): Promise<Receiver> {
         .waitFor();
       await checkScreen(page, 'members');
 
-      await page.getByRole('button', { name: 'Add a person' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Add a person' });
       // Only organisation members not in the project are offered: Cy, not Olive, Mel or Vic.
-      await selectInput(dialog, 'Person').click();
-      const options = page.getByRole('option');
-      await expect.poll(() => options.allTextContents()).toEqual(['Cy <cy@example.com>']);
-      await options.first().click();
+      const dialog = await chooseCy(page);
       await selectInput(dialog, 'Project role of cy@example.com').click();
       await page.getByRole('option', { name: /^editor/ }).click();
       await selectInput(dialog, `Access to ${production.name}`).click();
@@ -336,6 +362,26 @@ async function startReceiver(): Promise<Receiver> {
       await confirm.getByRole('button', { name: 'Remove from project' }).click();
       await cyRow.waitFor({ state: 'detached' });
       expect(await member()).toBeUndefined();
+      expect(chromium.problems).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it('lets a project admin who is an ordinary organisation member pick someone to add', async () => {
+      const page = await newPage(mel);
+      await nav(page).getByRole('link', { name: 'Project members' }).click();
+      await page.getByRole('heading', { name: 'Project members' }).waitFor();
+      // Mel may not list the organisation's people (GET /users), only whom the project may take.
+      const dialog = await chooseCy(page);
+      await checkScreen(page, 'members-add-by-project-admin', '[role=dialog]');
+      await dialog.getByRole('button', { name: 'Add to project' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page
+        .getByRole('row', { name: /cy@example.com/ })
+        .getByRole('cell', { name: 'viewer' })
+        .waitFor();
+      const members = (await server.admin('GET', `/projects/${development.projectId}/members`)).items;
+      expect(members.find((m: { user_id: string }) => m.user_id === cyId)).toMatchObject({ role: 'viewer' });
+      await server.admin('DELETE', `/projects/${development.projectId}/members/${cyId}`);
       expect(chromium.problems).toEqual([]);
       await page.close();
     }, 60_000);

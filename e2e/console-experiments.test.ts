@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailableReason } from './support/browser.js';
-import { type ConsoleSession, signedInConsole } from './support/console-session.js';
+import { type ConsoleSession, signedInConsole } from './support/console.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
 
 // Issue #11, part A: identities and experiments in the console, signed in as a person, against
@@ -230,6 +230,41 @@ const skip = browserUnavailableReason();
             ).status,
         )
         .toBe('stopped');
+      // The one 401 is /auth/me before signing in.
+      expect(session.problems.filter((p) => !p.includes('401'))).toEqual([]);
+    });
+
+    it("deletes the stopped experiment and an identity, each after asking in the app's own dialog", async () => {
+      const experiments = async () =>
+        (await server.admin('GET', `/environments/${development.environmentId}/experiments`)).items.map(
+          (e: { key: string }) => e.key,
+        );
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete experiment One-page checkout?' });
+      await dialog.getByText(/the flag checkout and the logged events stay/).waitFor();
+      // Focus starts on Cancel: a stray Enter destroys nothing.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      await session.checkScreen('experiment-delete', '[role=dialog]');
+      await dialog.getByRole('button', { name: 'Delete experiment' }).click();
+      await page.getByRole('button', { name: 'New experiment' }).waitFor();
+      expect(await experiments()).toEqual([]);
+
+      await nav('Identities').click();
+      await page.getByLabel('Find by identifier').fill('ada');
+      await page.getByRole('link', { name: 'ada@example.com' }).click();
+      await page.getByRole('heading', { name: 'Identity ada@example.com' }).waitFor();
+      await page.getByRole('button', { name: 'Delete identity' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete identity ada@example.com?' });
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await page.getByRole('heading', { name: 'Identity ada@example.com' }).waitFor();
+      await page.getByRole('button', { name: 'Delete identity' }).click();
+      await confirm.getByRole('button', { name: 'Delete identity' }).click();
+      await page.getByRole('heading', { name: 'Identities in Development' }).waitFor();
+      const identities = await server.admin('GET', `/environments/${development.environmentId}/identities`);
+      expect(identities.items.map((i: { identifier: string }) => i.identifier)).not.toContain(
+        'ada@example.com',
+      );
       // The one 401 is /auth/me before signing in.
       expect(session.problems.filter((p) => !p.includes('401'))).toEqual([]);
     });

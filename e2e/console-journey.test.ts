@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailableReason } from './support/browser.js';
-import { type ConsoleSession, signedInConsole } from './support/console-session.js';
+import { type ConsoleSession, signedInConsole } from './support/console.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
 
 // Issue #11, the main journey as one story: a new user signs in, creates a flag, targets a

@@ -80,6 +80,14 @@ const selectInput = (page: Page, label: string) => page.getByLabel(label).and(pa
         .getByRole('tooltip')
         .getByText(/needs the project role admin or editor/)
         .waitFor();
+      // Deleting is refused before the click too, naming the role and the project (not its id).
+      const remove = page.getByRole('button', { name: 'Delete flag' });
+      expect(await remove.getAttribute('aria-disabled')).toBe('true');
+      expect(await remove.getAttribute('aria-description')).toMatch(
+        /needs the project role admin or editor in project 'Default project' \(you are viewer\)/,
+      );
+      await remove.press('Enter');
+      expect(await page.getByRole('dialog').count()).toBe(0);
       await checkScreen(page, 'teams-viewer-flag');
 
       // The session itself is refused by the API, whatever the page shows.

@@ -1,17 +1,18 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from './support/browser.js';
+import { browserUnavailableReason } from './support/browser.js';
+import {
+  type ConsoleBrowser,
+  checkScreen as checkPage,
+  createPerson,
+  openConsoleBrowser,
+} from './support/console.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
 
 // Issue #11: the console as a user meets it, signed in through the UI with a real session (the
 // session API of the teams-auth branch), in Chromium, under the server's CSP. Each screen is
 // checked with axe-core and photographed into e2e/screenshots/ (gitignored).
 const skip = browserUnavailableReason();
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const shots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 
@@ -19,58 +20,26 @@ const PASSWORD = 'correct horse battery staple';
   skip ? `console (skipped: ${skip})` : 'the web console, in Chromium',
   () => {
     let server: E2eServer;
-    let browser: Browser;
+    let chromium: ConsoleBrowser;
     let page: Page;
-    const problems: string[] = [];
+    let problems: string[];
 
     beforeAll(async () => {
       server = await startE2eServer();
       // The first user joins as the contract says: an invitation (admin token), accepted with a password.
-      const invitation = await server.admin('POST', '/invitations', {
-        email: EMAIL,
-        organisation_role: 'admin',
-      });
-      const accepted = await fetch(`${server.url}/api/admin/v1/auth/accept-invitation`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: invitation.token, name: 'Ada', password: PASSWORD }),
-      });
-      expect(accepted.status).toBe(200);
-      browser = await launchChromium();
-      // Reduced motion: dialogs open at once, so axe never measures colours halfway through a fade.
-      page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
-      // Shorter than the test's own timeout, so a missing element fails with its locator named.
-      page.setDefaultTimeout(10_000);
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (event) => {
-          console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
-        });
-      });
-      fs.mkdirSync(shots, { recursive: true });
+      await createPerson(server, { email: EMAIL, name: 'Ada', password: PASSWORD });
+      chromium = await openConsoleBrowser();
+      problems = chromium.problems;
+      // Signing in is what the first tests drive, by hand.
+      page = await chromium.newPage();
     }, 60_000);
     afterAll(async () => {
-      await browser?.close();
+      await chromium?.close();
       await server?.close();
     });
 
-    /** axe-core on the page as it stands (or within one part, e.g. an open dialog): no serious or critical violation; then a screenshot. */
-    async function checkScreen(name: string, within?: string) {
-      // Through DevTools, not a <script>: the console's CSP rightly refuses inline scripts.
-      await page.evaluate(axeSource);
-      const violations = await page.evaluate(async (selector) => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time.
-        const result = await (window as any).axe.run(selector ?? document);
-        return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      }, within);
-      expect(violations, name).toEqual([]);
-      await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
-    }
+    /** axe-core on the page as it stands (or within one part, e.g. an open dialog), then a screenshot. */
+    const checkScreen = (name: string, within?: string) => checkPage(page, name, within);
 
     it('sends a visitor to sign-in, and refuses a wrong password with the server message', async () => {
       await page.goto(`${server.url}/`);

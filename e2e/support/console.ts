@@ -6,8 +6,8 @@ import { expect } from 'vitest';
 import { launchChromium } from './browser.js';
 import type { E2eServer } from './server.js';
 
-// What every console test needs: people who can sign in, a Chromium page that records what
-// went wrong in it (console errors, page errors, CSP violations), sign-in through the UI, and
+// The one setup of every console test: people who can sign in, Chromium pages set up alike
+// (reduced motion, a default timeout, what went wrong recorded), sign-in through the UI, and
 // axe-core plus a screenshot for each screen (into e2e/screenshots/, gitignored).
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -18,6 +18,13 @@ export interface Person {
   name: string;
   password: string;
 }
+
+/** The person of a test that needs one organisation admin and nobody else. */
+export const GRACE: Person = {
+  email: 'grace@example.com',
+  name: 'Grace',
+  password: 'correct horse battery staple',
+};
 
 /**
  * A user who joined as the contract says: an invitation made with the admin token, accepted
@@ -56,8 +63,14 @@ export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
     browser,
     problems,
     async newPage() {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        // Dialogs open at once, so axe never measures colours halfway through a fade.
+        reducedMotion: 'reduce',
+      });
       const page = await context.newPage();
+      // Under the test's own timeout, so a missing element fails with its locator named.
+      page.setDefaultTimeout(10_000);
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push(`console: ${message.text()}`);
       });
@@ -78,7 +91,7 @@ export async function signIn(page: Page, server: E2eServer, person: Person): Pro
   await page.goto(`${server.url}/`);
   await page.getByRole('heading', { name: 'Sign in to Pennon' }).waitFor();
   await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel(/^Password/).fill(person.password);
+  await page.getByRole('textbox', { name: 'Password' }).fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Flags' }).waitFor();
 }
@@ -94,10 +107,43 @@ export async function checkScreen(page: Page, name: string, within?: string): Pr
   const violations = await page.evaluate(async (selector) => {
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time.
     const result = await (window as any).axe.run(selector ?? document);
-    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
+    type Node = { target: string[]; failureSummary?: string };
+    return (result.violations as { id: string; impact: string; nodes: Node[] }[])
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}) at ${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('; ')}`,
+      );
   }, within);
   expect(violations, name).toEqual([]);
   await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
+}
+
+/** One person signed in on one page: what most console tests drive. */
+export interface ConsoleSession {
+  browser: Browser;
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[];
+  /** `checkScreen` on this session's page. */
+  checkScreen(name: string, within?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A person invited as organisation admin, who accepted with a password and signed in through
+ * the console's own form, in headless Chromium under the server's CSP.
+ */
+export async function signedInConsole(server: E2eServer, person: Person = GRACE): Promise<ConsoleSession> {
+  await createPerson(server, person);
+  const chromium = await openConsoleBrowser();
+  const page = await chromium.newPage();
+  await signIn(page, server, person);
+  return {
+    browser: chromium.browser,
+    page,
+    problems: chromium.problems,
+    checkScreen: (name, within) => checkScreen(page, name, within),
+    close: chromium.close,
+  };
 }

@@ -16,8 +16,6 @@ import { SessionGate } from './session-gate.js';
 /** What every screen under an environment gets from the layout. */
 export interface EnvironmentContext {
   projectId: string;
-  /** For messages ("…in project 'Shop'"); undefined until the project list has loaded. */
-  projectName: string | undefined;
   environment: Environment;
   environments: Environment[];
 }
@@ -94,7 +92,6 @@ function Shell(props: { organisationName: string; userName: string }) {
   const location = useLocation();
   const [opened, { toggle }] = useDisclosure();
   const environments = useEnvironments(projectId);
-  const projectName = useProjects().data?.find((p) => p.id === projectId)?.name;
   const signOut = useSignOut();
   const me = useMe().data;
   // Project-level needs are decided for this project: a project admin sees its webhooks.
@@ -120,7 +117,6 @@ function Shell(props: { organisationName: string; userName: string }) {
   }
   const context: EnvironmentContext = {
     projectId,
-    projectName,
     environment,
     environments: environments.data,
   };

@@ -12,7 +12,8 @@ export type { Permission };
 
 /** What a permission is about, as far as the console knows it. */
 export interface AccessScope {
-  project?: { id: string; name?: string };
+  /** By id: its name, for the reason of a refusal, comes from `/auth/me`. */
+  project?: { id: string };
   environment?: { id: string; key: string };
 }
 
@@ -55,12 +56,26 @@ export function environmentAccess(me: Me, projectId: string, environmentId: stri
 export function can(me: Me | undefined, permission: Permission, scope: AccessScope = {}): Decision {
   if (!me) return { allowed: false, reason: 'Checking your session…', propose: false };
   const refusal = decide(grantsOf(me), permission, {
-    project: scope.project
-      ? { id: scope.project.id, name: scope.project.name ?? scope.project.id }
-      : undefined,
+    project: scope.project && { id: scope.project.id, name: projectName(me, scope.project.id) },
     environment: scope.environment,
   });
   return refusal ? { allowed: false, reason: refusal.message, propose: refusal.propose } : { allowed: true };
+}
+
+/**
+ * A project's name as the person knows it, for the reason of a refusal. A project they have
+ * no role in is not in `/auth/me`, and the refusal then says "this project".
+ */
+function projectName(me: Me, projectId: string): string | undefined {
+  return me.projects.find((p) => p.project_id === projectId)?.project_name;
+}
+
+/** The scope of a permission about one environment (and so its project). */
+export function environmentScope(environment: { id: string; key: string; project_id: string }): AccessScope {
+  return {
+    project: { id: environment.project_id },
+    environment: { id: environment.id, key: environment.key },
+  };
 }
 
 /** `can` for the signed-in person, from the one `/auth/me` query. */

@@ -18,15 +18,22 @@ describe('access per environment, as the server decides it', () => {
 
   it("follows a member's project role and an editor's limits per environment", () => {
     const editor = me('member', [
-      { project_id: 'p', role: 'editor', environments: { prod: 'propose', audit: 'view' } },
+      {
+        project_id: 'p',
+        project_name: 'P',
+        role: 'editor',
+        environments: { prod: 'propose', audit: 'view' },
+      },
     ]);
     expect(environmentAccess(editor, 'p', 'dev')).toBe('edit');
     expect(environmentAccess(editor, 'p', 'prod')).toBe('propose');
     expect(environmentAccess(editor, 'p', 'audit')).toBe('view');
     expect(environmentAccess(editor, 'other', 'dev')).toBe('view');
-    const viewer = me('member', [{ project_id: 'p', role: 'viewer', environments: {} }]);
+    const viewer = me('member', [{ project_id: 'p', project_name: 'P', role: 'viewer', environments: {} }]);
     expect(environmentAccess(viewer, 'p', 'dev')).toBe('view');
-    const admin = me('member', [{ project_id: 'p', role: 'admin', environments: { prod: 'view' } }]);
+    const admin = me('member', [
+      { project_id: 'p', project_name: 'P', role: 'admin', environments: { prod: 'view' } },
+    ]);
     expect(environmentAccess(admin, 'p', 'prod')).toBe('edit');
   });
 });

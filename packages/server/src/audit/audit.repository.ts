@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { projectName } from '../projects/project-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { AuditLogRow, Tables } from '../storage/tables.js';
 
@@ -19,6 +20,11 @@ export interface AuditFilter {
 /** Reads of the audit log; it is written only by `recordAudit` and never updated or deleted. */
 export class AuditRepository {
   constructor(private readonly db: Kysely<Tables>) {}
+
+  /** For a refusal's message: the project's name, if the organisation has it. */
+  projectName(organisationId: string, projectId: string): Promise<string | undefined> {
+    return projectName(this.db, organisationId, projectId);
+  }
 
   /** Newest first: ids are time-ordered. */
   list(organisationId: string, filter: AuditFilter, page: PageRequest) {

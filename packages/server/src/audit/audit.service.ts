@@ -31,8 +31,10 @@ export class AuditService {
       filter.project_id !== undefined &&
       !reader.projects.includes(filter.project_id)
     ) {
+      // Named as people know it; an id the organisation does not have is all there is to name.
+      const name = (await this.log.projectName(organisationId, filter.project_id)) ?? filter.project_id;
       throw forbidden(
-        `You have no role in project '${filter.project_id}': members read the audit records of their own projects only.`,
+        `You have no role in project '${name}': members read the audit records of their own projects only.`,
       );
     }
     const projects = reader.everything ? undefined : reader.projects;

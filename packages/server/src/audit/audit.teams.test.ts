@@ -403,7 +403,7 @@ describeEachDialect('audit log of people, change requests and scheduled changes'
       expect(refused.statusCode).toBe(403);
       expect(refused.json().error).toEqual({
         code: 'forbidden',
-        message: `You have no role in project '${other.id}': members read the audit records of their own projects only.`,
+        message: `You have no role in project 'Elsewhere': members read the audit records of their own projects only.`,
       });
       // One by id: the organisation's and another project's records are not found, as if absent.
       const [organisationWide] = await records('resource_type=user');

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { resolveEnvironment } from '../environments/environment-lookup.js';
 import { notFound, PennonError } from '../errors.js';
 import { resolveFeature } from '../features/feature-lookup.js';
-import { resolveProject } from '../projects/project-lookup.js';
+import { projectName, resolveProject } from '../projects/project-lookup.js';
 import { resolveSegment } from '../segments/segment-lookup.js';
 import type { Tables } from '../storage/tables.js';
 import { principal } from './admin-auth.js';
@@ -97,7 +97,7 @@ export function authorizeHook(db: Kysely<Tables>) {
         : {};
     if (!decideIn(scope)) return;
     // The project's name only words the refusal: looked up when there is one, never on the way in.
-    const refusal = decideIn(await withProjectName(db, scope));
+    const refusal = decideIn(await withProjectName(db, who.organisationId, scope));
     if (!refusal) return;
     throw new PennonError('forbidden', 'forbidden', refusal.message, {
       details: refusal.propose ? { change_request_required: true } : undefined,
@@ -129,18 +129,14 @@ async function resolveScope(
   } else {
     return {};
   }
-  return { project: { id: projectId, name: projectId }, environment };
+  return { project: { id: projectId }, environment };
 }
 
 /** `scope` with its project's name, for the message of a refusal. */
-async function withProjectName(db: Kysely<Tables>, scope: Scope): Promise<Scope> {
+async function withProjectName(db: Kysely<Tables>, organisationId: string, scope: Scope): Promise<Scope> {
   if (!scope.project) return scope;
-  const project = await db
-    .selectFrom('projects')
-    .select(['id', 'name'])
-    .where('id', '=', scope.project.id)
-    .executeTakeFirst();
-  return project ? { ...scope, project } : scope;
+  const name = await projectName(db, organisationId, scope.project.id);
+  return name === undefined ? scope : { ...scope, project: { id: scope.project.id, name } };
 }
 
 /** The project of a webhook of the organisation; `webhook_not_found` as the handler would say. */

@@ -26,10 +26,13 @@ export class MeService {
     const user = who.userId ? await this.users.find(who.organisationId, who.userId) : undefined;
     // Owners and admins administer every project; members have what they were given.
     const everything: ProjectGrant = { role: 'admin', environments: {} };
+    const projectsOfOrganisation = await this.members.projects(who.organisationId);
     const grants =
       who.role === 'member'
         ? who.projects
-        : new Map((await this.members.projectIds(who.organisationId)).map((id) => [id, everything]));
+        : new Map(projectsOfOrganisation.map((project) => [project.id, everything]));
+    // Names let the console word a refusal as the server does: "…in project 'Shop'".
+    const names = new Map(projectsOfOrganisation.map((project) => [project.id, project.name]));
     const environments = await this.members.environmentIds([...grants.keys()]);
     const projects = [...grants].map(([projectId, grant]) => {
       const access: Record<string, EnvironmentAccess> = {};
@@ -37,7 +40,12 @@ export class MeService {
         if (environment.project_id === projectId)
           access[environment.id] = environmentAccess(grant, environment.id);
       }
-      return { project_id: projectId, role: grant.role, environments: access };
+      return {
+        project_id: projectId,
+        project_name: names.get(projectId) ?? projectId,
+        role: grant.role,
+        environments: access,
+      };
     });
     return {
       user: user ? { id: user.id, email: user.email, name: user.name } : null,

@@ -31,6 +31,7 @@ const EXPECTED: Record<string, Need> = {
   'GET /users': 'org-admin',
   'POST /users': 'org-admin',
   'GET /users/:id': 'org-admin',
+  'GET /projects/:projectId/member-candidates': 'project-admin',
   'PATCH /users/:id': 'org-admin',
   'DELETE /users/:id': 'org-admin',
   'GET /invitations': 'org-admin',

@@ -29,7 +29,8 @@
  * | read a project: features, segments, metrics, environments, members | yes | yes   | yes     | yes  | yes     | yes    |
  * | change features, segments, metrics (project-level)               | yes   | yes   | yes     | yes  | yes**   | no     |
  * | manage the project: rename, delete, environments (and their      | yes   | yes   | yes     | no   | no      | no     |
- * |   protection), client and server keys, members                   |       |       |         |      |         |        |
+ * |   protection), client and server keys, members (and list the     |       |       |         |      |         |        |
+ * |   organisation's members who may be added: id, name, email)      |       |       |         |      |         |        |
  * | webhooks: create, change, delete, deliveries, test ping          | yes   | yes   | yes     | no   | no      | no     |
  * | read an environment: states, overrides, identities, experiments, | yes   | yes   | yes     | yes  | yes     | yes    |
  * |   change requests, scheduled changes                             |       |       |         |      |         |        |
@@ -97,7 +98,8 @@ export interface ProjectGrant {
 
 /** What a request is about, as far as the permission needs it. */
 export interface Scope {
-  project?: { id: string; name: string };
+  /** `name` words a refusal; without it the message says "this project", never the id. */
+  project?: { id: string; name?: string };
   environment?: { id: string; key: string };
 }
 
@@ -223,7 +225,7 @@ export function decide(grants: Grants, permission: Permission, scope: Scope): Re
   }
   const project = scope.project;
   const grant = project ? grants.projects.get(project.id) : undefined;
-  const inProject = project ? ` in project '${project.name}'` : '';
+  const inProject = project?.name ? ` in project '${project.name}'` : project ? ' in this project' : '';
   const wanted = `the project role ${rolesFrom(rule.project)}${inProject}`;
   if (!grant) return needs(`${wanted} (you have no role there)`);
   if (PROJECT_RANK[grant.role] < PROJECT_RANK[rule.project])

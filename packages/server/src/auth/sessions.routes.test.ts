@@ -91,6 +91,7 @@ describeEachDialect('signing in, sessions and CSRF', (getDatabase) => {
         projects: [
           {
             project_id: t.projectId,
+            project_name: 'Default project',
             role: 'editor',
             environments: { [t.environments[0].id]: 'edit', [t.environments[1].id]: 'propose' },
           },
@@ -194,6 +195,7 @@ describeEachDialect('signing in, sessions and CSRF', (getDatabase) => {
       expect(me).toMatchObject({ user: null, csrf_token: null, organisation_role: 'owner' });
       expect(me.projects).toContainEqual({
         project_id: t.projectId,
+        project_name: 'Default project',
         role: 'admin',
         environments: { [t.environments[0].id]: 'edit', [t.environments[1].id]: 'edit' },
       });

@@ -41,6 +41,7 @@ export const Me = Type.Object(
     projects: Type.Array(
       Type.Object({
         project_id: Type.String(),
+        project_name: Type.String(),
         role: ProjectRoleSchema,
         environments: Type.Record(Type.String(), EnvironmentAccessSchema),
       }),

@@ -26,7 +26,7 @@ export async function countingApprovals(
   approvals: readonly ChangeRequestApprovalRow[],
 ): Promise<ChangeRequestApprovalRow[]> {
   const scope = {
-    project: { id: environment.project_id, name: environment.project_id },
+    project: { id: environment.project_id },
     environment: { id: environment.id, key: environment.key },
   };
   const counting: ChangeRequestApprovalRow[] = [];

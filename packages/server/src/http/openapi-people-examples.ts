@@ -1,4 +1,4 @@
-import { exampleIds, exampleTimes } from './openapi-examples.js';
+import { exampleIds, exampleTimes, projectExample } from './openapi-examples.js';
 
 /*
  * Examples of the people routes for the OpenAPI document: Grace, an editor of the example
@@ -35,7 +35,14 @@ export const meExample = {
   csrf_token: csrfTokenExample,
   organisation: { id: exampleIds.organisation, name: 'Acme' },
   organisation_role: 'member' as const,
-  projects: [{ project_id: exampleIds.project, role: 'editor' as const, environments: editorEnvironments }],
+  projects: [
+    {
+      project_id: exampleIds.project,
+      project_name: projectExample.name,
+      role: 'editor' as const,
+      environments: editorEnvironments,
+    },
+  ],
 };
 
 export const sessionExample = {

@@ -24,6 +24,24 @@ export async function resolveProject(
   );
 }
 
+/**
+ * The name of a project of the organisation, for a message that names it; undefined when the
+ * organisation has no such project (another organisation's names are never told).
+ */
+export async function projectName(
+  db: Kysely<Tables>,
+  organisationId: string,
+  projectId: string,
+): Promise<string | undefined> {
+  const project = await db
+    .selectFrom('projects')
+    .select('name')
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', projectId)
+    .executeTakeFirst();
+  return project?.name;
+}
+
 /** "in project 'Default'", for messages about things looked up inside one project. */
 export async function inProject(
   db: Kysely<Tables>,

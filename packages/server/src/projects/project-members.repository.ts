@@ -45,14 +45,14 @@ export class ProjectMembersRepository {
     return this.list(projectId).then((rows) => rows.find((row) => row.user_id === userId));
   }
 
-  async projectIds(organisationId: string): Promise<string[]> {
-    const rows = await this.db
+  /** The organisation's projects, by id and name. */
+  projects(organisationId: string): Promise<{ id: string; name: string }[]> {
+    return this.db
       .selectFrom('projects')
-      .select('id')
+      .select(['id', 'name'])
       .where('organisation_id', '=', organisationId)
       .orderBy('id')
       .execute();
-    return rows.map((row) => row.id);
   }
 
   /** Environment ids of projects, to fill in what a member may do in each. */

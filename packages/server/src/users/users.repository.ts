@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { resolveProject } from '../projects/project-lookup.js';
 import { type PageRequest, paginate } from '../storage/paging.js';
 import type { Tables, UserRow } from '../storage/tables.js';
 
@@ -16,6 +17,38 @@ export class UsersRepository {
   list(organisationId: string, page: PageRequest) {
     return paginate(
       this.db.selectFrom('users').select(PUBLIC_COLUMNS).where('organisation_id', '=', organisationId),
+      'id',
+      page,
+    );
+  }
+
+  /** A project of the organisation by id or name, as every project route resolves it. */
+  project(organisationId: string, ref: string) {
+    return resolveProject(this.db, organisationId, ref);
+  }
+
+  /**
+   * The organisation's members (owners and admins have every project already) without a role
+   * in the project: whom a project admin may add. Only what picking someone needs.
+   */
+  memberCandidates(organisationId: string, projectId: string, page: PageRequest) {
+    return paginate(
+      this.db
+        .selectFrom('users')
+        .select(['id', 'email', 'name'])
+        .where('organisation_id', '=', organisationId)
+        .where('role', '=', 'member')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('project_members')
+                .select('project_members.user_id')
+                .whereRef('project_members.user_id', '=', 'users.id')
+                .where('project_members.project_id', '=', projectId),
+            ),
+          ),
+        ),
       'id',
       page,
     );

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tables } from '../storage/tables.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { describeEachDialect } from '../testing/databases.js';
-import { type Browser, createPerson, signIn, TEST_PASSWORD } from '../testing/people.js';
+import { type Browser, createPerson, grant, signIn, TEST_PASSWORD } from '../testing/people.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const PREFIX = '/api/admin/v1';
@@ -182,6 +182,7 @@ describeEachDialect('people, invitations and project members', (getDatabase) => 
       expect(me.projects).toEqual([
         {
           project_id: t.projectId,
+          project_name: 'Default project',
           role: 'editor',
           environments: { [t.environments[0].id]: 'edit', [t.environments[1].id]: 'view' },
         },
@@ -268,6 +269,55 @@ describeEachDialect('people, invitations and project members', (getDatabase) => 
       expect(
         (await call('GET', `/projects/${t.projectId}`, undefined, { cookie: browser.cookie })).statusCode,
       ).toBe(403);
+    });
+  });
+
+  describe('people who may be added to a project', () => {
+    const url = () => `/projects/${t.projectId}/member-candidates`;
+    const email = (name: string) => `${name}.candidates@example.com`;
+    const as = async (name: string) => (await signIn(t.app, email(name))).headers;
+    const ids: Record<string, string> = {};
+
+    beforeAll(async () => {
+      for (const name of ['lead', 'editor', 'viewer', 'outsider', 'inside', 'newcomer']) {
+        ids[name] = await createPerson(db(), t.organisationId, email(name), 'member');
+      }
+      await grant(db(), t.projectId, ids.lead, 'admin');
+      await grant(db(), t.projectId, ids.editor, 'editor');
+      await grant(db(), t.projectId, ids.viewer, 'viewer');
+      await grant(db(), t.projectId, ids.inside, 'viewer');
+    });
+
+    it('lets a project admin who is an ordinary member list them: members not in it yet, by id, name and email', async () => {
+      const listed = await call('GET', url(), undefined, await as('lead'));
+      expect(listed.statusCode, listed.body).toBe(200);
+      const items: { id: string }[] = listed.json().items;
+      expect(items.find((p) => p.id === ids.newcomer)).toEqual({
+        id: ids.newcomer,
+        name: 'newcomer.candidates',
+        email: email('newcomer'),
+      });
+      expect(items.map((p) => p.id)).toContain(ids.outsider);
+      // Already in the project, or an organisation admin (every project already): not offered.
+      for (const id of [ids.lead, ids.editor, ids.viewer, ids.inside, adminUser.userId]) {
+        expect(items.map((p) => p.id)).not.toContain(id);
+      }
+      // The organisation's own list, with roles, stays for its owners and admins.
+      expect((await call('GET', '/users', undefined, await as('lead'))).statusCode).toBe(403);
+      expect((await call('GET', url(), undefined, adminUser.headers)).statusCode).toBe(200);
+    });
+
+    it('refuses editors, viewers and people without a role there, naming the project', async () => {
+      const project = (await call('GET', `/projects/${t.projectId}`)).json().name;
+      for (const [name, why] of [
+        ['editor', 'you are editor'],
+        ['viewer', 'you are viewer'],
+        ['outsider', 'you have no role there'],
+      ]) {
+        const refused = await call('GET', url(), undefined, await as(name));
+        expect(refused.statusCode, name).toBe(403);
+        expect(refused.json().error.message).toContain(`in project '${project}' (${why})`);
+      }
     });
   });
 
@@ -525,6 +575,7 @@ describeEachDialect('people, invitations and project members', (getDatabase) => 
         ['POST', '/auth/sign-out'],
         ['POST', '/invitations'],
         ['GET', `/projects/${t.projectId}/members`],
+        ['GET', `/projects/${t.projectId}/member-candidates`],
       ] as const) {
         const response = await call(method, url, method === 'GET' ? undefined : {}, {});
         expect(response.statusCode, `${method} ${url}`).toBe(401);

@@ -5,10 +5,10 @@ import { principal } from '../auth/admin-auth.js';
 import type { AppContext } from '../context.js';
 import { withExample } from '../http/openapi.js';
 import { pageExample } from '../http/openapi-examples.js';
-import { signInExample, userExample } from '../http/openapi-people-examples.js';
-import { adminErrors, IdParams, Page, PageQuery } from '../http/schemas.js';
+import { signInExample, userExample, userSummaryExample } from '../http/openapi-people-examples.js';
+import { adminErrors, IdParams, Page, PageQuery, Ref } from '../http/schemas.js';
 import { UsersRepository } from './users.repository.js';
-import { CreateUser, UpdateUser, User } from './users.schema.js';
+import { CreateUser, UpdateUser, User, UserSummary } from './users.schema.js';
 import { UsersService } from './users.service.js';
 
 /** Admin API: `/users`, the people of the caller's organisation and their organisation roles. */
@@ -47,6 +47,29 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const who = principal(request);
         return reply.status(201).send(await service.create(who.organisationId, request.body, who));
       },
+    );
+    app.get(
+      '/projects/:projectId/member-candidates',
+      {
+        // Whoever may manage the project's members, not only organisation admins.
+        config: access('project.manage', { project: 'projectId' }),
+        schema: {
+          tags,
+          summary: 'List the people who may be added to a project',
+          description:
+            'The organisation members without a role in the project yet, by id, name and email only: ' +
+            'what a project admin needs to add someone (POST /projects/{projectId}/members). Owners and ' +
+            'admins are left out: they administer every project already.',
+          params: Type.Object({ projectId: Ref }),
+          querystring: PageQuery,
+          response: {
+            200: withExample(Page(UserSummary), pageExample(userSummaryExample)),
+            ...adminErrors,
+          },
+        },
+      },
+      (request) =>
+        service.memberCandidates(principal(request).organisationId, request.params.projectId, request.query),
     );
     app.get(
       '/users/:id',

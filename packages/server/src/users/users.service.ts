@@ -7,7 +7,7 @@ import { newId } from '../shared/ids.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { PageRequest } from '../storage/paging.js';
 import type { UsersRepository } from './users.repository.js';
-import type { CreateUser, UpdateUser, User } from './users.schema.js';
+import type { CreateUser, UpdateUser, User, UserSummary } from './users.schema.js';
 
 /** Who is changing people: only an owner may create, change or remove an owner. */
 export interface Changer {
@@ -32,6 +32,20 @@ export class UsersService {
 
   list(organisationId: string, page: PageRequest): Promise<PageResult<User>> {
     return this.users.list(organisationId, page) as Promise<PageResult<User>>;
+  }
+
+  /**
+   * Whom a project's admins may add to it: the organisation's members not in it yet, by id,
+   * name and email only. Narrower than `list`, so a project admin who is an ordinary member
+   * can pick people without reading the organisation's roles.
+   */
+  async memberCandidates(
+    organisationId: string,
+    projectRef: string,
+    page: PageRequest,
+  ): Promise<PageResult<UserSummary>> {
+    const project = await this.users.project(organisationId, projectRef);
+    return this.users.memberCandidates(organisationId, project.id, page);
   }
 
   async get(organisationId: string, id: string): Promise<User> {

@@ -92,6 +92,19 @@ describeEachDialect('webhooks', (getDatabase) => {
       expect(actions.map((r) => r.action)).toEqual(['create', 'update', 'delete']);
     });
 
+    it('pages through the delivery log, newest first, by cursor', async () => {
+      const webhook = await createWebhook({ events: ['flags'] });
+      const pinged: string[] = [];
+      for (let i = 0; i < 3; i++) pinged.push((await api('POST', `/webhooks/${webhook.id}/test`)).json().id);
+      const page = async (query: string) =>
+        (await api('GET', `/webhooks/${webhook.id}/deliveries?${query}`)).json();
+      const newest = await page('limit=2');
+      expect(newest.items.map((d: { id: string }) => d.id)).toEqual([pinged[2], pinged[1]]);
+      expect(newest.next_cursor).toBe(pinged[1]);
+      const older = await page(`limit=2&cursor=${newest.next_cursor}`);
+      expect(older).toEqual({ items: [expect.objectContaining({ id: pinged[0] })], next_cursor: null });
+    });
+
     it('scopes a webhook to an environment given by key', async () => {
       const webhook = await createWebhook({ environment_id: t.environments[1].key });
       expect(webhook.environment_id).toBe(t.environments[1].id);

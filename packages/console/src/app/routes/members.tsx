@@ -2,6 +2,6 @@ import { MembersPage } from '../../features/members/components/members-page.js';
 import { useEnvironmentContext } from '../layout.js';
 
 export default function MembersRoute() {
-  const { projectId, projectName, environments } = useEnvironmentContext();
-  return <MembersPage projectId={projectId} projectName={projectName} environments={environments} />;
+  const { projectId, environments } = useEnvironmentContext();
+  return <MembersPage projectId={projectId} environments={environments} />;
 }

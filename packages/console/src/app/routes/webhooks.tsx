@@ -2,6 +2,6 @@ import { WebhooksPage } from '../../features/webhooks/components/webhooks-page.j
 import { useEnvironmentContext } from '../layout.js';
 
 export default function WebhooksRoute() {
-  const { projectId, projectName, environments } = useEnvironmentContext();
-  return <WebhooksPage projectId={projectId} projectName={projectName} environments={environments} />;
+  const { projectId, environments } = useEnvironmentContext();
+  return <WebhooksPage projectId={projectId} environments={environments} />;
 }

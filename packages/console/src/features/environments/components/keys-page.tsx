@@ -4,7 +4,7 @@ import { ConfirmButton } from '../../../components/confirm-button.js';
 import { CopyField } from '../../../components/copy-field.js';
 import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
-import { useCan } from '../../../lib/access.js';
+import { environmentScope, useCan } from '../../../lib/access.js';
 import type { Environment } from '../../../lib/api-types.js';
 import {
   useCreateServerKey,
@@ -17,24 +17,13 @@ import {
  * The environment's keys. The client key is public and always shown; a server key's secret
  * is shown once, right after creation, and then only its prefix survives on the server.
  */
-export function KeysPage({
-  projectId,
-  projectName,
-  environment,
-}: {
-  projectId: string;
-  projectName?: string;
-  environment: Environment;
-}) {
+export function KeysPage({ projectId, environment }: { projectId: string; environment: Environment }) {
   const keys = useServerKeys(environment.id);
   const create = useCreateServerKey(environment.id);
   const remove = useDeleteServerKey(environment.id);
   const rotate = useRotateClientKey(projectId, environment.id);
   // Keys are the environment's settings: project admins (and organisation admins) manage them.
-  const manage = useCan('environment.manage', {
-    project: { id: projectId, name: projectName },
-    environment: { id: environment.id, key: environment.key },
-  });
+  const manage = useCan('environment.manage', environmentScope(environment));
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 

@@ -74,7 +74,16 @@ export function useExperimentMutations(environmentId: string) {
   const remove = useMutation({
     mutationFn: (experiment: string) =>
       unwrap(api.DELETE(`${E}/{experiment}`, { params: { path: { environmentId, experiment } } })),
-    onSuccess,
+    // The list changes; the deleted experiment's own queries (its page is still open until the
+    // caller navigates away) are only marked stale: read again, they would answer 404.
+    onSuccess: (_data, experiment) =>
+      Promise.all([
+        queries.invalidateQueries({ queryKey: ['experiments', environmentId], exact: true }),
+        queries.invalidateQueries({
+          queryKey: ['experiments', environmentId, experiment],
+          refetchType: 'none',
+        }),
+      ]),
   });
   return { create, update, start, stop, remove };
 }

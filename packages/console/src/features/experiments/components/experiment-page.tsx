@@ -1,6 +1,8 @@
 import { Alert, Badge, Button, Group, List, Modal, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { environmentScope, useCan } from '../../../lib/access.js';
 import type { Environment, Experiment } from '../../../lib/api-types.js';
 import { useExperiment, useExperimentMutations } from '../api/experiments.js';
 import { ExperimentForm } from './experiment-form.js';
@@ -21,6 +23,7 @@ export function ExperimentPage(props: {
   const experiment = useExperiment(environment.id, props.experimentKey);
   const { update, start, stop, remove } = useExperimentMutations(environment.id);
   const [confirm, setConfirm] = useState<'start' | 'stop' | null>(null);
+  const mayDelete = useCan('environment.edit', environmentScope(environment));
   const e = experiment.data;
 
   return (
@@ -44,17 +47,20 @@ export function ExperimentPage(props: {
                 </Button>
               )}
               {e.status !== 'running' && (
-                <Button
+                <ConfirmButton
+                  decision={mayDelete}
                   color="red"
                   variant="light"
-                  loading={remove.isPending}
-                  onClick={() => {
-                    if (window.confirm(`Delete experiment "${e.name}" and its results?`))
-                      remove.mutate(e.key, { onSuccess: props.onDeleted });
-                  }}
+                  title={`Delete experiment ${e.name}?`}
+                  message={`Its setup and results go; the flag ${e.feature_key} and the logged events stay.`}
+                  confirmLabel="Delete experiment"
+                  pending={remove.isPending}
+                  error={remove.error}
+                  onOpen={remove.reset}
+                  onConfirm={() => remove.mutate(e.key, { onSuccess: props.onDeleted })}
                 >
                   Delete
-                </Button>
+                </ConfirmButton>
               )}
             </Group>
           </Group>
@@ -64,7 +70,7 @@ export function ExperimentPage(props: {
             {e.cuped ? `, CUPED over ${e.cuped_window_days} days` : ''}.
           </Text>
           {e.hypothesis && <Text>{e.hypothesis}</Text>}
-          <MutationError error={start.error ?? stop.error ?? remove.error} />
+          <MutationError error={start.error ?? stop.error} />
           {e.status === 'draft' ? (
             <Stack component="section" aria-labelledby="setup-title">
               <Title order={2} size="h3" id="setup-title">

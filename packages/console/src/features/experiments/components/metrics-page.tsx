@@ -1,6 +1,8 @@
 import { Button, Group, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { useCan } from '../../../lib/access.js';
 import type { Metric, NewMetric } from '../../../lib/api-types.js';
 import { useMetricMutations, useMetrics } from '../api/experiments.js';
 
@@ -16,6 +18,7 @@ const KINDS: { value: NewMetric['kind']; label: string }[] = [
 export function MetricsPage({ projectId }: { projectId: string }) {
   const metrics = useMetrics(projectId);
   const { remove } = useMetricMutations(projectId);
+  const mayEdit = useCan('project.edit', { project: { id: projectId } });
   const [editing, setEditing] = useState<Metric | null>(null);
   return (
     <Stack>
@@ -66,17 +69,22 @@ export function MetricsPage({ projectId }: { projectId: string }) {
                     >
                       Edit
                     </Button>
-                    <Button
+                    <ConfirmButton
+                      decision={mayEdit}
                       size="xs"
                       variant="subtle"
                       color="red"
                       aria-label={`Delete ${m.key}`}
-                      onClick={() => {
-                        if (window.confirm(`Delete metric "${m.name}"?`)) remove.mutate(m.key);
-                      }}
+                      title={`Delete metric ${m.name}?`}
+                      message="Experiments stop measuring it; the events it was computed from stay."
+                      confirmLabel="Delete metric"
+                      pending={remove.isPending}
+                      error={remove.error}
+                      onOpen={remove.reset}
+                      onConfirm={(done) => remove.mutate(m.key, { onSuccess: done })}
                     >
                       Delete
-                    </Button>
+                    </ConfirmButton>
                   </Group>
                 </Table.Td>
               </Table.Tr>
@@ -84,7 +92,6 @@ export function MetricsPage({ projectId }: { projectId: string }) {
           </Table.Tbody>
         </Table>
       </QueryState>
-      <MutationError error={remove.error} />
       <MetricForm
         key={editing?.id ?? 'new'}
         projectId={projectId}

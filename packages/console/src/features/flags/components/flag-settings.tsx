@@ -1,6 +1,8 @@
 import { Button, Group, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { MutationError } from '../../../components/query-state.js';
+import { useCan } from '../../../lib/access.js';
 import type { Feature } from '../../../lib/api-types.js';
 import { useDeleteFeature, useUpdateFeature } from '../api/flags.js';
 
@@ -12,6 +14,7 @@ export function FlagSettings(props: { projectId: string; feature: Feature; onDel
   const { feature } = props;
   const update = useUpdateFeature(props.projectId);
   const remove = useDeleteFeature(props.projectId);
+  const mayEdit = useCan('project.edit', { project: { id: props.projectId } });
   const [description, setDescription] = useState(feature.description);
   const [tags, setTags] = useState(feature.tags);
   const [owner, setOwner] = useState(feature.owner);
@@ -56,7 +59,7 @@ export function FlagSettings(props: { projectId: string; feature: Feature; onDel
         checked={serverOnly}
         onChange={(e) => setServerOnly(e.currentTarget.checked)}
       />
-      <MutationError error={update.error ?? remove.error} />
+      <MutationError error={update.error} />
       <Group>
         <Button
           disabled={!changed}
@@ -74,19 +77,20 @@ export function FlagSettings(props: { projectId: string; feature: Feature; onDel
         >
           {feature.archived ? 'Unarchive' : 'Archive'}
         </Button>
-        <Button
+        <ConfirmButton
+          decision={mayEdit}
           color="red"
           variant="light"
-          loading={remove.isPending}
-          onClick={() => {
-            const warning =
-              `Delete ${feature.key}? Every environment stops serving it: SDKs get their default ` +
-              'value, and its states, overrides and experiments go with it.';
-            if (window.confirm(warning)) remove.mutate(feature.id, { onSuccess: props.onDeleted });
-          }}
+          title={`Delete ${feature.key}?`}
+          message="Every environment stops serving it: SDKs get their default value, and its states, overrides and experiments go with it."
+          confirmLabel="Delete flag"
+          pending={remove.isPending}
+          error={remove.error}
+          onOpen={remove.reset}
+          onConfirm={() => remove.mutate(feature.id, { onSuccess: props.onDeleted })}
         >
           Delete flag
-        </Button>
+        </ConfirmButton>
       </Group>
       <Text size="sm" c="dimmed">
         Archived flags are hidden from the list but keep evaluating exactly as before; delete a flag to stop

@@ -1,6 +1,8 @@
 import { Badge, Button, Code, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { Link } from 'react-router';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { environmentScope, useCan } from '../../../lib/access.js';
 import type { Environment } from '../../../lib/api-types.js';
 import { useIdentity, useIdentityEvaluation, useIdentityMutations } from '../api/identities.js';
 import { explain, servedValue } from '../model/reasons.js';
@@ -20,6 +22,7 @@ export function IdentityPage(props: {
   const evaluation = useIdentityEvaluation(environment.id, identityId);
   const mutations = useIdentityMutations(environment.id, identityId);
   const { deleteOverride, remove } = mutations;
+  const mayDelete = useCan('environment.edit', environmentScope(environment));
 
   return (
     <QueryState
@@ -33,19 +36,21 @@ export function IdentityPage(props: {
             <Title order={1} size="h2">
               Identity {identity.data.identifier}
             </Title>
-            <Button
+            <ConfirmButton
+              decision={mayDelete}
               color="red"
               variant="light"
-              loading={remove.isPending}
-              onClick={() => {
-                if (window.confirm(`Delete "${identity.data.identifier}" with its traits and overrides?`))
-                  remove.mutate(undefined, { onSuccess: props.onDeleted });
-              }}
+              title={`Delete identity ${identity.data.identifier}?`}
+              message={`Its traits and overrides in ${environment.name} go with it; the next time an SDK sends "${identity.data.identifier}", it starts afresh.`}
+              confirmLabel="Delete identity"
+              pending={remove.isPending}
+              error={remove.error}
+              onOpen={remove.reset}
+              onConfirm={() => remove.mutate(undefined, { onSuccess: props.onDeleted })}
             >
               Delete identity
-            </Button>
+            </ConfirmButton>
           </Group>
-          <MutationError error={remove.error} />
           <TraitsEditor traits={identity.data.traits} patch={mutations.patchTraits} />
           <Stack component="section" aria-labelledby="segments-title" gap={4}>
             <Title order={2} size="h3" id="segments-title">

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
 import { unwrap } from '../../../lib/api-client.js';
 import type { BodyOf, ResponseOf } from '../../../lib/api-types.js';
@@ -9,7 +9,10 @@ export type ProjectRole = Member['role'];
 export type EnvironmentAccess = Member['environments'][string];
 export type NewMember = BodyOf<'/api/admin/v1/projects/{projectId}/members', 'post'>;
 export type MemberPatch = BodyOf<'/api/admin/v1/projects/{projectId}/members/{userId}', 'patch'>;
-export type OrganisationUser = ResponseOf<'/api/admin/v1/users/{id}', 'get'>;
+export type Candidate = ResponseOf<
+  '/api/admin/v1/projects/{projectId}/member-candidates',
+  'get'
+>['items'][number];
 
 const key = (projectId: string) => ['project-members', projectId] as const;
 
@@ -25,16 +28,33 @@ export function useMembers(projectId: string) {
   });
 }
 
-/** The organisation's people, to pick one to add; only organisation admins may list them. */
-export function useOrganisationUsers(enabled: boolean) {
+const candidatesKey = (projectId: string) => ['member-candidates', projectId] as const;
+
+/**
+ * Whom the project's admins may add: the organisation's members not in it yet. Read through
+ * the project, so a project admin who is an ordinary member can pick people too.
+ */
+export function useCandidates(projectId: string, enabled: boolean) {
   return useQuery({
-    queryKey: ['users'],
+    queryKey: candidatesKey(projectId),
     enabled,
     queryFn: () =>
       allPages((cursor) =>
-        unwrap(api.GET('/api/admin/v1/users', { params: { query: { limit: PAGE_LIMIT, cursor } } })),
+        unwrap(
+          api.GET('/api/admin/v1/projects/{projectId}/member-candidates', {
+            params: { path: { projectId }, query: { limit: PAGE_LIMIT, cursor } },
+          }),
+        ),
       ),
   });
+}
+
+/** Adding or removing someone changes both lists: the members, and whom one may still add. */
+function invalidateMembership(queries: QueryClient, projectId: string) {
+  return Promise.all([
+    queries.invalidateQueries({ queryKey: key(projectId) }),
+    queries.invalidateQueries({ queryKey: candidatesKey(projectId) }),
+  ]);
 }
 
 export function useAddMember(projectId: string) {
@@ -44,7 +64,7 @@ export function useAddMember(projectId: string) {
       unwrap(
         api.POST('/api/admin/v1/projects/{projectId}/members', { params: { path: { projectId } }, body }),
       ),
-    onSettled: () => queries.invalidateQueries({ queryKey: key(projectId) }),
+    onSettled: () => invalidateMembership(queries, projectId),
   });
 }
 
@@ -71,6 +91,6 @@ export function useRemoveMember(projectId: string) {
           params: { path: { projectId, userId } },
         }),
       ),
-    onSettled: () => queries.invalidateQueries({ queryKey: key(projectId) }),
+    onSettled: () => invalidateMembership(queries, projectId),
   });
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, List, Modal, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, List, Modal, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
 import { ConfirmButton } from '../../../components/confirm-button.js';
@@ -9,18 +9,18 @@ import type { Environment } from '../../../lib/api-types.js';
 import {
   type Member,
   useAddMember,
+  useCandidates,
   useMembers,
-  useOrganisationUsers,
   useRemoveMember,
   useUpdateMember,
 } from '../api/members.js';
-import { accessChanges, accessIn, candidates, limitsToSend } from '../model/members.js';
+import { accessChanges, accessIn, limitsToSend } from '../model/members.js';
 import { AccessFields, type AccessValue } from './access-fields.js';
 
 /** Who works in this project, with which role, and an editor's access per environment. */
-export function MembersPage(props: { projectId: string; projectName?: string; environments: Environment[] }) {
+export function MembersPage(props: { projectId: string; environments: Environment[] }) {
   const { projectId, environments } = props;
-  const manage = useCan('project.manage', { project: { id: projectId, name: props.projectName } });
+  const manage = useCan('project.manage', { project: { id: projectId } });
   const members = useMembers(projectId);
   const remove = useRemoveMember(projectId);
 
@@ -30,12 +30,7 @@ export function MembersPage(props: { projectId: string; projectName?: string; en
         <Title order={1} size="h2">
           Project members
         </Title>
-        <AddMemberButton
-          projectId={projectId}
-          environments={environments}
-          members={members.data ?? []}
-          decision={manage}
-        />
+        <AddMemberButton projectId={projectId} environments={environments} decision={manage} />
       </Group>
       <Text size="sm" c="dimmed">
         Organisation owners and admins reach every project and are not listed. Members see only the projects
@@ -185,20 +180,13 @@ function EditMemberButton(props: {
   );
 }
 
-function AddMemberButton(props: {
-  projectId: string;
-  environments: Environment[];
-  members: Member[];
-  decision: Decision;
-}) {
+function AddMemberButton(props: { projectId: string; environments: Environment[]; decision: Decision }) {
   const [opened, { open, close }] = useDisclosure(false);
-  // Listing people is for organisation admins; a project admin who is a member cannot.
-  const listPeople = useCan('users.read');
-  const users = useOrganisationUsers(opened && listPeople.allowed);
+  const people = useCandidates(props.projectId, opened);
   const add = useAddMember(props.projectId);
   const [userId, setUserId] = useState<string | null>(null);
   const [value, setValue] = useState<AccessValue>({ role: 'viewer', environments: {} });
-  const people = candidates(users.data ?? [], props.members);
+  const candidates = people.data ?? [];
   const reset = () => {
     add.reset();
     setUserId(null);
@@ -212,51 +200,44 @@ function AddMemberButton(props: {
       { onSuccess: close },
     );
   };
-  const chosen = people.find((p) => p.id === userId);
+  const chosen = candidates.find((p) => p.id === userId);
   return (
     <>
       <GuardedButton decision={props.decision} onClick={open}>
         Add a person
       </GuardedButton>
       <Modal opened={opened} onClose={close} onExitTransitionEnd={reset} title="Add a person" size="lg">
-        {!listPeople.allowed ? (
-          <Alert color="gray" title="Ask an organisation admin">
-            Only organisation owners and admins can list the organisation's people, so only they can add
-            someone here.
-          </Alert>
-        ) : (
-          <form onSubmit={submit}>
-            <Stack>
-              <QueryState what="people" isPending={users.isPending} error={users.error}>
-                <Select
-                  label="Person"
-                  description="Members of the organisation not in this project yet (owners and admins have every project)."
-                  placeholder={people.length === 0 ? 'Nobody left to add' : 'Choose someone'}
-                  data={people.map((p) => ({ value: p.id, label: `${p.name} <${p.email}>` }))}
-                  value={userId}
-                  searchable
-                  required
-                  onChange={setUserId}
-                />
-              </QueryState>
-              <AccessFields
-                who={chosen?.email ?? 'the person'}
-                environments={props.environments}
-                value={value}
-                onChange={setValue}
+        <form onSubmit={submit}>
+          <Stack>
+            <QueryState what="people" isPending={people.isPending} error={people.error}>
+              <Select
+                label="Person"
+                description="Members of the organisation not in this project yet (owners and admins have every project)."
+                placeholder={candidates.length === 0 ? 'Nobody left to add' : 'Choose someone'}
+                data={candidates.map((p) => ({ value: p.id, label: `${p.name} <${p.email}>` }))}
+                value={userId}
+                searchable
+                required
+                onChange={setUserId}
               />
-              <MutationError error={add.error} />
-              <Group justify="end">
-                <Button variant="default" onClick={close}>
-                  Cancel
-                </Button>
-                <Button type="submit" loading={add.isPending} disabled={!userId}>
-                  Add to project
-                </Button>
-              </Group>
-            </Stack>
-          </form>
-        )}
+            </QueryState>
+            <AccessFields
+              who={chosen?.email ?? 'the person'}
+              environments={props.environments}
+              value={value}
+              onChange={setValue}
+            />
+            <MutationError error={add.error} />
+            <Group justify="end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={add.isPending} disabled={!userId}>
+                Add to project
+              </Button>
+            </Group>
+          </Stack>
+        </form>
       </Modal>
     </>
   );

@@ -1,31 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Member, OrganisationUser } from '../api/members.js';
-import { accessChanges, accessIn, candidates, limitsToSend } from './members.js';
-
-const user = (id: string, role: OrganisationUser['role']): OrganisationUser => ({
-  id,
-  email: `${id}@example.com`,
-  name: id,
-  role,
-  created_at: '2026-03-02T09:00:00.000Z',
-  updated_at: '2026-03-02T09:00:00.000Z',
-});
-const member = (id: string): Member => ({
-  user_id: id,
-  email: `${id}@example.com`,
-  name: id,
-  role: 'viewer',
-  environments: {},
-  created_at: '2026-03-02T09:00:00.000Z',
-  updated_at: '2026-03-02T09:00:00.000Z',
-});
-
-describe('candidates', () => {
-  it('offers organisation members not in the project, never owners or admins', () => {
-    const users = [user('ann', 'owner'), user('ben', 'admin'), user('cat', 'member'), user('dan', 'member')];
-    expect(candidates(users, [member('dan')]).map((u) => u.id)).toEqual(['cat']);
-  });
-});
+import { accessChanges, accessIn, limitsToSend } from './members.js';
 
 describe('accessIn', () => {
   it('gives admins edit and viewers view whatever the limits say', () => {

@@ -1,5 +1,5 @@
 import { environmentAccess as grantedIn } from '@pennon/server/permissions';
-import type { EnvironmentAccess, Member, OrganisationUser, ProjectRole } from '../api/members.js';
+import type { EnvironmentAccess, ProjectRole } from '../api/members.js';
 
 export const PROJECT_ROLES: readonly { value: ProjectRole; label: string }[] = [
   { value: 'admin', label: 'admin: everything in the project, its members and webhooks' },
@@ -8,15 +8,6 @@ export const PROJECT_ROLES: readonly { value: ProjectRole; label: string }[] = [
 ];
 
 export const ACCESS_LEVELS: readonly EnvironmentAccess[] = ['edit', 'propose', 'view'];
-
-/**
- * People who may be added: organisation members not in the project yet. Owners and admins are
- * left out, as the server refuses them: they already administer every project.
- */
-export function candidates(users: OrganisationUser[], members: Member[]): OrganisationUser[] {
-  const inProject = new Set(members.map((m) => m.user_id));
-  return users.filter((u) => u.role === 'member' && !inProject.has(u.id));
-}
 
 /** What a person may do in one environment: admins edit, viewers view, editors as limited. */
 export function accessIn(

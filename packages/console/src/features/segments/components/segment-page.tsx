@@ -1,6 +1,8 @@
 import { Alert, Badge, Button, Card, Group, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
+import { useCan } from '../../../lib/access.js';
 import { useSegmentMutations, useSegments } from '../api/segments.js';
 import { checkRules, fromApi, type RuleDraft, toApi } from '../model/rules.js';
 import { parseTraits, trySegment } from '../model/try-it.js';
@@ -21,6 +23,7 @@ export function SegmentPage(props: {
 }) {
   const segments = useSegments(props.projectId);
   const { create, update, remove } = useSegmentMutations(props.projectId);
+  const mayEdit = useCan('project.edit', { project: { id: props.projectId } });
   const draft = props.segmentId === undefined;
   const segment = segments.data?.find((s) => s.id === props.segmentId);
   const [name, setName] = useState(props.draftName);
@@ -75,7 +78,7 @@ export function SegmentPage(props: {
               {problems.find((p) => p.id === 'segment')?.message}
             </Alert>
           )}
-          <MutationError error={create.error ?? update.error ?? remove.error} />
+          <MutationError error={create.error ?? update.error} />
           <Group>
             <Button
               disabled={problems.length > 0 || name.trim() === ''}
@@ -89,17 +92,20 @@ export function SegmentPage(props: {
               Save segment
             </Button>
             {segment && (
-              <Button
+              <ConfirmButton
+                decision={mayEdit}
                 color="red"
                 variant="light"
-                loading={remove.isPending}
-                onClick={() => {
-                  if (window.confirm(`Delete segment "${segment.name}" and its overrides?`))
-                    remove.mutate(segment.id, { onSuccess: props.onDeleted });
-                }}
+                title={`Delete segment ${segment.name}?`}
+                message="Its overrides in every environment go with it: the users it matched get the flags' own values."
+                confirmLabel="Delete segment"
+                pending={remove.isPending}
+                error={remove.error}
+                onOpen={remove.reset}
+                onConfirm={() => remove.mutate(segment.id, { onSuccess: props.onDeleted })}
               >
                 Delete segment
-              </Button>
+              </ConfirmButton>
             )}
             {update.isSuccess && (
               <Text size="sm" role="status">

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
 import { unwrap } from '../../../lib/api-client.js';
 import type { BodyOf, ResponseOf } from '../../../lib/api-types.js';
@@ -59,22 +59,29 @@ export function useDeleteWebhook(projectId: string) {
   });
 }
 
-/** Newest deliveries first, one page: the log of what was sent lately and how it went. */
-export const DELIVERIES_SHOWN = 50;
+/** Deliveries per page: the newest first, older ones a page at a time on request. */
+export const DELIVERIES_PAGE = 50;
 
+/**
+ * The delivery log, newest first, by pages of the API's cursor: `fetchNextPage` loads the
+ * next older page. A log can be long (every change of a busy project), so it is never read
+ * whole.
+ */
 export function useDeliveries(id: string) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: deliveriesKey(id),
-    queryFn: async () =>
-      (
-        await unwrap(
-          api.GET('/api/admin/v1/webhooks/{id}/deliveries', {
-            params: { path: { id }, query: { limit: DELIVERIES_SHOWN } },
-          }),
-        )
-      ).items,
-    // The worker sends in the background: while something waits, look again shortly.
-    refetchInterval: (query) => (query.state.data?.some((d) => d.status === 'pending') ? 1500 : false),
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/api/admin/v1/webhooks/{id}/deliveries', {
+          params: { path: { id }, query: { limit: DELIVERIES_PAGE, cursor: pageParam } },
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    // The worker sends in the background: while something waits, look again shortly (every
+    // loaded page is read again, from the newest, so the cursors stay in step).
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.items.some((d) => d.status === 'pending')) ? 1500 : false,
   });
 }
 

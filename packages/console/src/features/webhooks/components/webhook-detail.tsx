@@ -97,6 +97,7 @@ export function WebhookDetail(props: { projectId: string; webhook: Webhook; deci
 function Deliveries({ webhook, decision }: { webhook: Webhook; decision: Decision }) {
   const deliveries = useDeliveries(webhook.id);
   const test = useSendTest(webhook.id);
+  const shown = deliveries.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Stack component="section" aria-labelledby="deliveries-title" gap="xs">
       <Group justify="space-between">
@@ -116,8 +117,13 @@ function Deliveries({ webhook, decision }: { webhook: Webhook; decision: Decisio
         Newest first. "Send test" queues a ping through the same path as every change.
       </Text>
       <MutationError error={test.error} />
-      <QueryState what="deliveries" isPending={deliveries.isPending} error={deliveries.error}>
-        {(deliveries.data ?? []).length === 0 ? (
+      {/* Once a page is shown, a later failure (an older page, a refresh) is said below it. */}
+      <QueryState
+        what="deliveries"
+        isPending={deliveries.isPending}
+        error={deliveries.data ? null : deliveries.error}
+      >
+        {shown.length === 0 ? (
           <Text>Nothing sent yet.</Text>
         ) : (
           <Table aria-labelledby="deliveries-title">
@@ -132,7 +138,7 @@ function Deliveries({ webhook, decision }: { webhook: Webhook; decision: Decisio
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {(deliveries.data ?? []).map((d) => (
+              {shown.map((d) => (
                 <Table.Tr key={d.id}>
                   <Table.Td>{d.event}</Table.Td>
                   <Table.Td>
@@ -158,6 +164,24 @@ function Deliveries({ webhook, decision }: { webhook: Webhook; decision: Decisio
             </Table.Tbody>
           </Table>
         )}
+        <Group>
+          <Text size="sm" role="status">
+            {shown.length > 0 &&
+              `${shown.length} ${shown.length === 1 ? 'delivery' : 'deliveries'} shown` +
+                (deliveries.hasNextPage ? '; older ones follow.' : ': the whole log.')}
+          </Text>
+          {deliveries.hasNextPage && (
+            <Button
+              variant="default"
+              size="xs"
+              loading={deliveries.isFetchingNextPage}
+              onClick={() => deliveries.fetchNextPage()}
+            >
+              Load older deliveries
+            </Button>
+          )}
+        </Group>
+        <MutationError error={deliveries.data ? deliveries.error : null} />
       </QueryState>
     </Stack>
   );

@@ -18,13 +18,9 @@ import { WebhookDetail } from './webhook-detail.js';
 import { NewWebhookForm } from './webhook-form.js';
 
 /** The project's webhooks: where changes are POSTed, signed, and how each delivery went. */
-export function WebhooksPage(props: {
-  projectId: string;
-  projectName?: string;
-  environments: Environment[];
-}) {
+export function WebhooksPage(props: { projectId: string; environments: Environment[] }) {
   const { projectId, environments } = props;
-  const manage = useCan('project.manage', { project: { id: projectId, name: props.projectName } });
+  const manage = useCan('project.manage', { project: { id: projectId } });
   const webhooks = useWebhooks(projectId);
   const update = useUpdateWebhook(projectId);
   const remove = useDeleteWebhook(projectId);
