@@ -1,7 +1,8 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { JsonDiffTable } from '../../../components/json-diff-table.js';
 import { MutationError } from '../../../components/query-state.js';
+import { RequestTextFields } from '../../../components/request-text-fields.js';
 import { type ChangeRequest, useReviseChangeRequest } from '../api/change-requests.js';
 import { revisionDraft } from '../model/revision.js';
 
@@ -30,18 +31,11 @@ export function ReviseDialog(props: { environmentId: string; request: ChangeRequ
     <Modal opened onClose={props.onClose} title={`Revise ${request.title}`} size="xl">
       <form onSubmit={submit}>
         <Stack>
-          <TextInput
-            label="Title"
-            required
-            maxLength={200}
-            value={title}
-            onChange={(e) => setTitle(e.currentTarget.value)}
-          />
-          <Textarea
-            label="Why (for the reviewers)"
-            maxLength={4000}
-            value={description}
-            onChange={(e) => setDescription(e.currentTarget.value)}
+          <RequestTextFields
+            title={title}
+            description={description}
+            onTitle={setTitle}
+            onDescription={setDescription}
           />
           <Textarea
             label="Changes (JSON, as the API takes them)"

@@ -1,6 +1,7 @@
-import { Alert, Button, Code, Group, Modal, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { MutationError } from '../../../components/query-state.js';
+import { RequestTextFields } from '../../../components/request-text-fields.js';
 import type { Change } from '../../../lib/api-types.js';
 import { localInputToIso } from '../../../lib/dates.js';
 import { useProposeChange, useScheduleChange } from '../api/changes.js';
@@ -114,21 +115,12 @@ export function ChangeDialog(props: {
             props.preview
           )}
           {kind === 'propose' && (
-            <>
-              <TextInput
-                label="Title"
-                required
-                maxLength={200}
-                value={title}
-                onChange={(e) => setTitle(e.currentTarget.value)}
-              />
-              <Textarea
-                label="Why (for the reviewers)"
-                maxLength={4000}
-                value={description}
-                onChange={(e) => setDescription(e.currentTarget.value)}
-              />
-            </>
+            <RequestTextFields
+              title={title}
+              description={description}
+              onTitle={setTitle}
+              onDescription={setDescription}
+            />
           )}
           <TextInput
             type="datetime-local"
