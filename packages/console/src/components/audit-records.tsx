@@ -6,7 +6,7 @@ import { JsonDiffTable } from './json-diff-table.js';
 /** A readable name for what a record is about, from the resource itself when it has one. */
 function resourceName(record: AuditRecord): string {
   const side = (record.after ?? record.before) as Record<string, unknown> | null;
-  const name = side?.feature_key ?? side?.key ?? side?.name ?? side?.identifier ?? side?.email;
+  const name = side?.feature_key ?? side?.key ?? side?.name ?? side?.identifier ?? side?.email ?? side?.title;
   return typeof name === 'string' ? name : record.resource_id;
 }
 

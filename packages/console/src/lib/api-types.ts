@@ -44,6 +44,10 @@ export type SegmentOverride = Item<
   ResponseOf<`${typeof A}/environments/{environmentId}/segment-overrides`, 'get'>
 >;
 export type NewSegmentOverride = BodyOf<`${typeof A}/environments/{environmentId}/segment-overrides`, 'post'>;
+export type SegmentOverridePatch = BodyOf<
+  `${typeof A}/environments/{environmentId}/segment-overrides/{id}`,
+  'patch'
+>;
 export type IdentitySummary = Item<ResponseOf<`${typeof A}/environments/{environmentId}/identities`, 'get'>>;
 export type Identity = ResponseOf<`${typeof A}/environments/{environmentId}/identities/{id}`, 'get'>;
 export type IdentityOverride = Identity['overrides'][number];

@@ -375,6 +375,77 @@ describeEachDialect('change requests routes', (getDatabase) => {
       expect((await ok(author('GET', `${requests()}/${request.id}`))).status).toBe('approved');
     });
 
+    it('reorders, edits and removes segment overrides in one commit, as the console proposes them', async () => {
+      const overrides = `/environments/${development}/segment-overrides`;
+      for (const [priority, name] of ['first', 'second', 'dropped'].entries()) {
+        await ok(
+          author('POST', `/projects/${t.projectId}/segments`, {
+            name,
+            rules: [{ type: 'ALL', conditions: [{ property: name, operator: 'EQUAL', value: 'yes' }] }],
+          }),
+          201,
+        );
+        const body = {
+          segment_id: name,
+          feature_id: 'banner',
+          enabled: true,
+          value: name,
+          priority: priority * 10,
+        };
+        await ok(author('POST', overrides, body), 201);
+      }
+      // The second moves to the top (the console renumbers 0, 10, …), the first gets a new value.
+      const request = await propose(
+        {
+          title: 'Second first',
+          changes: [
+            { kind: 'segment_override', segment: 'second', feature: 'banner', priority: 0 },
+            { kind: 'segment_override', segment: 'first', feature: 'banner', priority: 10, value: 'renamed' },
+            { kind: 'segment_override', segment: 'dropped', feature: 'banner', delete: true },
+          ],
+        },
+        development,
+      );
+      const url = `${requests(development)}/${request.id}`;
+      const { diff } = await ok(author('GET', url));
+      expect(
+        diff.map((d: { current: { priority: number } | null; proposed: { priority: number } | null }) => [
+          d.current?.priority,
+          d.proposed?.priority ?? null,
+        ]),
+      ).toEqual([
+        [10, 0],
+        [0, 10],
+        [20, null],
+      ]);
+      await ok(reviewer('POST', `${url}/approve`));
+      await ok(author('POST', `${url}/commit`));
+
+      const stored = await ok(author('GET', `${overrides}?feature_id=banner`));
+      const byPriority = [...stored.items].sort((a, b) => a.priority - b.priority);
+      expect(byPriority.map((o: { value: string; priority: number }) => [o.value, o.priority])).toEqual([
+        ['second', 0],
+        ['renamed', 10],
+      ]);
+      // Someone in both segments now gets the second's override.
+      const identity = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/identities/',
+        headers: { 'x-environment-key': t.environments[0].clientKey },
+        payload: {
+          identifier: 'in-both',
+          transient: true,
+          traits: [
+            { trait_key: 'first', trait_value: 'yes' },
+            { trait_key: 'second', trait_value: 'yes' },
+          ],
+        },
+      });
+      expect(
+        identity.json().flags.find((f: { feature: { name: string } }) => f.feature.name === 'banner'),
+      ).toMatchObject({ enabled: true, feature_state_value: 'second' });
+    });
+
     it('refuses a proposal with one invalid change whole, with the direct route’s code', async () => {
       expect(
         await refused(() =>

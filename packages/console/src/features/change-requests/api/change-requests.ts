@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
 import { unwrap } from '../../../lib/api-client.js';
-import type { ResponseOf } from '../../../lib/api-types.js';
+import type { BodyOf, ResponseOf } from '../../../lib/api-types.js';
 import { allPages, PAGE_LIMIT } from '../../../lib/pages.js';
 
 const COLLECTION = '/api/admin/v1/environments/{environmentId}/change-requests';
@@ -63,9 +63,51 @@ export function useReviewAction(environmentId: string, id: string) {
     },
     onSettled: async () => {
       await queries.invalidateQueries({ queryKey: listKey(environmentId) });
+      await queries.invalidateQueries({ queryKey: historyKey(id) });
       await queries.invalidateQueries({ queryKey: ['feature-states', environmentId] });
       await queries.invalidateQueries({ queryKey: ['segment-overrides', environmentId] });
     },
+  });
+}
+
+export type ChangeRequestRevision = BodyOf<`${typeof COLLECTION}/{id}`, 'patch'>;
+
+/**
+ * Revises a request (its author only): new changes make a new revision and the approvals
+ * start over; a new title or description alone does not.
+ */
+export function useReviseChangeRequest(environmentId: string, id: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ChangeRequestRevision) =>
+      unwrap(api.PATCH(`${COLLECTION}/{id}`, { params: { path: { environmentId, id } }, body })),
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: listKey(environmentId) });
+      await queries.invalidateQueries({ queryKey: historyKey(id) });
+    },
+  });
+}
+
+const historyKey = (id: string) => ['audit-log', 'change-request', id];
+
+/**
+ * Every step of one request, newest first, from the audit log, which keeps each revision's
+ * changes before and after. `enabled` is the 'audit.read' permission.
+ */
+export function useChangeRequestHistory(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: historyKey(id),
+    enabled,
+    queryFn: () =>
+      allPages((cursor) =>
+        unwrap(
+          api.GET('/api/admin/v1/audit-log', {
+            params: {
+              query: { resource_type: 'change_request', resource_id: id, limit: PAGE_LIMIT, cursor },
+            },
+          }),
+        ),
+      ),
   });
 }
 

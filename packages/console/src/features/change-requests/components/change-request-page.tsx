@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { JsonDiffTable } from '../../../components/json-diff-table.js';
 import { MutationError, QueryState } from '../../../components/query-state.js';
 import { useCan } from '../../../lib/access.js';
@@ -7,6 +8,8 @@ import type { Environment } from '../../../lib/api-types.js';
 import { formatTime } from '../../../lib/dates.js';
 import { type ReviewAction, useChangeRequest, useReviewAction } from '../api/change-requests.js';
 import { reviewChoice } from '../model/review.js';
+import { RequestHistory } from './request-history.js';
+import { ReviseDialog } from './revise-dialog.js';
 import { StatusBadge } from './status-badge.js';
 
 /** One change request: what it would change (now vs proposed, per target), and its review. */
@@ -15,6 +18,9 @@ export function ChangeRequestPage(props: { projectId: string; environment: Envir
   const request = useChangeRequest(environment.id, props.id);
   const review = useReviewAction(environment.id, props.id);
   const self = useSelf();
+  const [revising, setRevising] = useState(false);
+  // Once committed every target has "moved" (the commit moved it): the warning is for pending requests.
+  const pending = request.data?.status === 'open' || request.data?.status === 'approved';
   const actorName = useActorName();
   const mayEdit = useCan('environment.edit', {
     project: { id: props.projectId },
@@ -56,14 +62,14 @@ export function ChangeRequestPage(props: { projectId: string; environment: Envir
               <Paper key={index} withBorder p="sm">
                 <Group mb="xs">
                   <Text fw={500}>{d.target}</Text>
-                  {d.moved && (
+                  {pending && d.moved && (
                     <Badge color="orange" variant="light">
                       changed since proposed
                     </Badge>
                   )}
                 </Group>
-                {d.moved && (
-                  <Text size="sm" c="orange.9" mb="xs">
+                {pending && d.moved && (
+                  <Text size="sm" mb="xs">
                     This target changed after the request was made: committing would be refused. The author
                     can revise it against what is there now.
                   </Text>
@@ -80,8 +86,17 @@ export function ChangeRequestPage(props: { projectId: string; environment: Envir
             choice={reviewChoice(request.data, self, mayEdit)}
             pending={review.isPending ? review.variables?.action : undefined}
             onAction={(action) => review.mutate({ action, revision: request.data.revision })}
+            onRevise={() => setRevising(true)}
           />
           <MutationError error={review.error} />
+          {revising && (
+            <ReviseDialog
+              environmentId={environment.id}
+              request={request.data}
+              onClose={() => setRevising(false)}
+            />
+          )}
+          <RequestHistory environment={environment} id={request.data.id} />
         </Stack>
       )}
     </QueryState>
@@ -92,6 +107,7 @@ function Actions(props: {
   choice: ReturnType<typeof reviewChoice>;
   pending: ReviewAction | undefined;
   onAction: (action: ReviewAction) => void;
+  onRevise: () => void;
 }) {
   const { choice, pending } = props;
   const any = Object.values(choice).some((c) => c.show);
@@ -125,6 +141,11 @@ function Actions(props: {
             onClick={() => props.onAction('reject')}
           >
             Reject
+          </Button>
+        )}
+        {choice.revise.show && (
+          <Button variant="default" onClick={props.onRevise}>
+            Revise
           </Button>
         )}
         {choice.cancel.show && (

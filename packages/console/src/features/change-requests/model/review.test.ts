@@ -5,11 +5,19 @@ const ada = { kind: 'user' as const, id: 'ada' };
 const bob = { kind: 'user' as const, id: 'bob' };
 
 describe('the review actions offered', () => {
-  it('never offers the author approve or reject, only cancel', () => {
+  it('never offers the author approve or reject, only revise or cancel', () => {
     const choice = reviewChoice({ status: 'open', author: ada, approvals: [] }, ada, true);
     expect(choice.approve.show).toBe(false);
     expect(choice.reject.show).toBe(false);
     expect(choice.cancel.show).toBe(true);
+    expect(choice.revise.show).toBe(true);
+    const approved = reviewChoice(
+      { status: 'approved', author: ada, approvals: [{ actor: bob }] },
+      ada,
+      true,
+    );
+    expect(approved.revise.show).toBe(true);
+    expect(reviewChoice({ status: 'open', author: ada, approvals: [] }, bob, true).revise.show).toBe(false);
   });
 
   it('offers a reviewer approve and reject, and commit only once approved', () => {

@@ -15,6 +15,8 @@ export interface ReviewChoice {
   approve: { show: boolean; why?: string };
   reject: { show: boolean };
   cancel: { show: boolean };
+  /** Edit the title, description or changes: the author's, while pending. */
+  revise: { show: boolean };
   commit: { show: boolean; why?: string };
 }
 
@@ -23,7 +25,7 @@ const same = (a: ActorRef, b: ActorRef) => a.kind === b.kind && a.id === b.id;
 /**
  * Which review actions to offer one person, by the rules the API enforces
  * (change-requests/approval-rules.ts): never approve or reject your own request (the author
- * cancels instead); approve once; commit once approved; nothing once closed. `mayEdit` is
+ * revises or cancels instead); approve once; commit once approved; nothing once closed. `mayEdit` is
  * 'environment.edit' there (needed to approve, reject and commit).
  *
  * @example
@@ -41,6 +43,7 @@ export function reviewChoice(request: ReviewState, me: ActorRef | undefined, may
     },
     reject: { show: (open || approved) && mayEdit && !author },
     cancel: { show: (open || approved) && author },
+    revise: { show: (open || approved) && author },
     commit: {
       show: (open || approved) && mayEdit,
       why: approved ? undefined : 'It needs its approvals first.',

@@ -8,6 +8,7 @@ import type {
   FeatureStatePatch,
   NewFeature,
   NewSegmentOverride,
+  SegmentOverridePatch,
 } from '../../../lib/api-types.js';
 import { allPages, PAGE_LIMIT } from '../../../lib/pages.js';
 
@@ -160,11 +161,11 @@ export function useSegmentOverrideMutations(environmentId: string, featureId: st
     onSuccess,
   });
   const update = useMutation({
-    mutationFn: (input: { id: string; enabled?: boolean; priority?: number }) =>
+    mutationFn: ({ id, ...body }: { id: string } & SegmentOverridePatch) =>
       unwrap(
         api.PATCH('/api/admin/v1/environments/{environmentId}/segment-overrides/{id}', {
-          params: { path: { environmentId, id: input.id } },
-          body: { enabled: input.enabled, priority: input.priority },
+          params: { path: { environmentId, id } },
+          body,
         }),
       ),
     onSuccess,

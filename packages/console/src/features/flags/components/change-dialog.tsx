@@ -1,9 +1,11 @@
-import { Alert, Button, Code, Group, Modal, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { Alert, Button, Code, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { MutationError } from '../../../components/query-state.js';
+import { RequestTextFields } from '../../../components/request-text-fields.js';
+import type { Change } from '../../../lib/api-types.js';
 import { localInputToIso } from '../../../lib/dates.js';
 import { useProposeChange, useScheduleChange } from '../api/changes.js';
-import { type FieldChange, featureStateChange, patchOf } from '../model/state-change.js';
+import type { FieldChange } from '../model/state-change.js';
 
 const LABELS: Record<FieldChange['field'], string> = {
   enabled: 'Enabled',
@@ -47,7 +49,8 @@ export function FieldChanges({ changes, caption }: { changes: readonly FieldChan
 
 /**
  * Propose (a change request) or schedule ("apply at…") one flag's changes in one environment,
- * after seeing exactly what they alter. `onDone` gets the created request or schedule id.
+ * after seeing exactly what they alter (`preview`, shown above the form). `onDone` gets the
+ * created request or schedule id.
  */
 export function ChangeDialog(props: {
   kind: 'propose' | 'schedule';
@@ -55,12 +58,15 @@ export function ChangeDialog(props: {
   onClose: () => void;
   featureKey: string;
   environment: { id: string; name: string };
-  changes: readonly FieldChange[];
+  /** As the change request's `changes[]`; empty: nothing differs, nothing to send. */
+  changes: readonly Change[];
+  preview: ReactNode;
   /** Why this goes through review, when it must. */
   why?: string;
   onDone: (result: { kind: 'propose' | 'schedule'; id: string; title: string }) => void;
 }) {
-  const { kind, featureKey, environment, changes } = props;
+  const { kind, featureKey, environment } = props;
+  const changes = [...props.changes];
   const propose = useProposeChange(environment.id);
   const schedule = useScheduleChange(environment.id);
   const [title, setTitle] = useState(`Change ${featureKey} in ${environment.name}`);
@@ -74,19 +80,18 @@ export function ChangeDialog(props: {
         ? 'Not a date and time.'
         : undefined;
   const mutation = kind === 'propose' ? propose : schedule;
-  const change = featureStateChange(featureKey, patchOf(changes));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (timeProblem || changes.length === 0) return;
     if (kind === 'propose') {
       propose.mutate(
-        { title: title.trim(), description, changes: [change], ...(when ? { scheduled_at: when } : {}) },
+        { title: title.trim(), description, changes, ...(when ? { scheduled_at: when } : {}) },
         { onSuccess: (created) => props.onDone({ kind, id: created.id, title: created.title }) },
       );
     } else if (when) {
       schedule.mutate(
-        { changes: [change], scheduled_at: when },
+        { changes, scheduled_at: when },
         { onSuccess: (created) => props.onDone({ kind, id: created.id, title: `Scheduled ${featureKey}` }) },
       );
     }
@@ -107,24 +112,15 @@ export function ChangeDialog(props: {
           {changes.length === 0 ? (
             <Text>Nothing differs from what is stored: there is nothing to {kind}.</Text>
           ) : (
-            <FieldChanges changes={changes} caption={`${featureKey} in ${environment.name}`} />
+            props.preview
           )}
           {kind === 'propose' && (
-            <>
-              <TextInput
-                label="Title"
-                required
-                maxLength={200}
-                value={title}
-                onChange={(e) => setTitle(e.currentTarget.value)}
-              />
-              <Textarea
-                label="Why (for the reviewers)"
-                maxLength={4000}
-                value={description}
-                onChange={(e) => setDescription(e.currentTarget.value)}
-              />
-            </>
+            <RequestTextFields
+              title={title}
+              description={description}
+              onTitle={setTitle}
+              onDescription={setDescription}
+            />
           )}
           <TextInput
             type="datetime-local"

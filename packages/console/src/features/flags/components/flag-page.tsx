@@ -69,7 +69,16 @@ export function FlagPage(props: {
               />
             ))}
           </Group>
-          <SegmentOverrides projectId={projectId} feature={feature} environment={environment} />
+          <SegmentOverrides
+            projectId={projectId}
+            feature={feature}
+            environment={environment}
+            changeRequestHref={
+              props.changeRequestHref
+                ? (id) => props.changeRequestHref?.(environment.id, id) ?? ''
+                : undefined
+            }
+          />
           <FlagUsages
             feature={feature}
             environment={environment}

@@ -13,17 +13,39 @@ import {
 import { useState } from 'react';
 import { MutationError, QueryState } from '../../../components/query-state.js';
 import { useChangeMode } from '../../../lib/access.js';
-import type { Environment, Feature, NewSegmentOverride } from '../../../lib/api-types.js';
-import { parseValueText, valueSummary } from '../../../lib/values.js';
-import { useSegmentOverrideMutations, useSegmentOverrides, useSegments } from '../api/flags.js';
-import { nextPriority, reorder } from '../model/priorities.js';
+import type { Environment, Feature } from '../../../lib/api-types.js';
+import { parseValueText } from '../../../lib/values.js';
+import { useSegmentOverrides, useSegments } from '../api/flags.js';
+import { useOverrideEditing } from '../hooks/use-override-editing.js';
+import { nextPriority } from '../model/priorities.js';
+import { needsChangeRequest } from '../model/state-change.js';
+import { OverrideProposal } from './override-proposal.js';
+import { OverrideValueInput } from './override-value-input.js';
 
-/** The flag's segment overrides in one environment, in the order evaluation tries them. */
-export function SegmentOverrides(props: { projectId: string; feature: Feature; environment: Environment }) {
+/**
+ * The flag's segment overrides in one environment, in the order evaluation tries them. Where
+ * changes need review, every edit (add, on/off, value, remove, reorder) goes into a draft that
+ * is proposed as one change request after its diff is shown.
+ */
+export function SegmentOverrides(props: {
+  projectId: string;
+  feature: Feature;
+  environment: Environment;
+  /** Where a change request proposed from here is shown. */
+  changeRequestHref?: (id: string) => string;
+}) {
   const { feature, environment } = props;
   const overrides = useSegmentOverrides(environment.id, feature.id);
   const segments = useSegments(props.projectId);
-  const { create, update, remove } = useSegmentOverrideMutations(environment.id, feature.id);
+  const access = useChangeMode(props.projectId, environment);
+  const editing = useOverrideEditing(
+    environment.id,
+    feature.id,
+    overrides.data ?? [],
+    access.mode,
+    needsChangeRequest,
+  );
+  const { rows: list, actions } = editing;
   const [segmentId, setSegmentId] = useState<string | null>(null);
   // The row being dragged, by index: dropping it on another row moves it there.
   const [dragged, setDragged] = useState<number | null>(null);
@@ -31,14 +53,8 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
   const [valueText, setValueText] = useState('');
   const parsedValue = parseValueText(feature.type, valueText);
   const names = new Map((segments.data ?? []).map((s) => [s.id, s.name]));
-  const list = overrides.data ?? [];
   const used = new Set(list.map((o) => o.segment_id));
-  // Overrides here change straight in or not at all: proposing them is done through the API.
-  const access = useChangeMode(props.projectId, environment);
-
-  const move = async (from: number, to: number) => {
-    for (const p of reorder(list, from, to)) await update.mutateAsync(p);
-  };
+  const editable = access.mode !== 'view';
 
   return (
     <Stack component="section" aria-labelledby="overrides-title">
@@ -48,12 +64,18 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
       <Text size="sm" c="dimmed">
         Tried from the top: the first segment the user is in decides. Identity overrides win over all of them.
       </Text>
-      {access.mode !== 'edit' && (
+      {access.mode === 'view' && (
         <Text size="sm" c="dimmed">
-          Read only. {access.mode === 'view' ? access.reason : access.why}
+          Read only. {access.reason}
         </Text>
       )}
-      <fieldset disabled={access.mode !== 'edit'} className="plain-fieldset">
+      {editing.proposing && (
+        <Text size="sm" c="dimmed">
+          {access.mode === 'propose' ? access.why : `${environment.name} takes changes through review.`} Edits
+          here are gathered and proposed together.
+        </Text>
+      )}
+      <fieldset disabled={!editable} className="plain-fieldset">
         <QueryState what="segment overrides" isPending={overrides.isPending} error={overrides.error}>
           <Table>
             <Table.Thead>
@@ -70,10 +92,10 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
                 const name = names.get(override.segment_id) ?? override.segment_id;
                 return (
                   <Table.Tr
-                    key={override.id}
+                    key={override.segment_id}
                     // Dragging a row reorders by mouse; the arrow buttons do the same by keyboard.
-                    draggable={access.mode === 'edit'}
-                    style={{ cursor: access.mode === 'edit' ? 'grab' : undefined }}
+                    draggable={editable}
+                    style={{ cursor: editable ? 'grab' : undefined }}
                     onDragStart={(event) => {
                       event.dataTransfer.effectAllowed = 'move';
                       event.dataTransfer.setData('text/plain', name);
@@ -84,7 +106,7 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
                     }}
                     onDrop={(event) => {
                       event.preventDefault();
-                      if (dragged !== null) void move(dragged, index);
+                      if (dragged !== null) actions.move(dragged, index);
                       setDragged(null);
                     }}
                     onDragEnd={() => setDragged(null)}
@@ -95,17 +117,28 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
                       <Switch
                         aria-label={`Override for ${name} enabled`}
                         checked={override.enabled}
-                        onChange={(e) => update.mutate({ id: override.id, enabled: e.currentTarget.checked })}
+                        onChange={(e) =>
+                          actions.set(override.segment_id, { enabled: e.currentTarget.checked })
+                        }
                       />
                     </Table.Td>
-                    {feature.type !== 'boolean' && <Table.Td>{valueSummary(override.value)}</Table.Td>}
+                    {feature.type !== 'boolean' && (
+                      <Table.Td>
+                        <OverrideValueInput
+                          type={feature.type}
+                          label={`Value for ${name}`}
+                          value={override.value}
+                          onChange={(value) => actions.set(override.segment_id, { value })}
+                        />
+                      </Table.Td>
+                    )}
                     <Table.Td>
                       <Group gap={4}>
                         <ActionIcon
                           variant="subtle"
                           aria-label={`Move ${name} up`}
                           disabled={index === 0}
-                          onClick={() => move(index, index - 1)}
+                          onClick={() => actions.move(index, index - 1)}
                         >
                           ↑
                         </ActionIcon>
@@ -113,7 +146,7 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
                           variant="subtle"
                           aria-label={`Move ${name} down`}
                           disabled={index === list.length - 1}
-                          onClick={() => move(index, index + 1)}
+                          onClick={() => actions.move(index, index + 1)}
                         >
                           ↓
                         </ActionIcon>
@@ -121,7 +154,7 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
                           variant="subtle"
                           color="red"
                           aria-label={`Remove override for ${name}`}
-                          onClick={() => remove.mutate(override.id)}
+                          onClick={() => actions.remove(override.segment_id)}
                         >
                           ✕
                         </ActionIcon>
@@ -157,23 +190,20 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
           )}
           <Button
             disabled={!segmentId || !parsedValue.ok}
-            loading={create.isPending}
+            loading={editing.creating}
             onClick={() =>
               segmentId &&
               parsedValue.ok &&
-              create.mutate(
+              actions.add(
                 {
                   segment_id: segmentId,
-                  feature_id: feature.id,
                   enabled: true,
-                  value: parsedValue.value as NewSegmentOverride['value'],
+                  value: parsedValue.value,
                   priority: nextPriority(list),
                 },
-                {
-                  onSuccess: () => {
-                    setSegmentId(null);
-                    setValueText('');
-                  },
+                () => {
+                  setSegmentId(null);
+                  setValueText('');
                 },
               )
             }
@@ -182,7 +212,18 @@ export function SegmentOverrides(props: { projectId: string; feature: Feature; e
           </Button>
         </Group>
       </fieldset>
-      <MutationError error={create.error ?? update.error ?? remove.error} />
+      {editing.proposing && (
+        <OverrideProposal
+          feature={feature}
+          environment={environment}
+          changes={editing.changes}
+          segmentName={(id) => names.get(id) ?? id}
+          why={access.mode === 'propose' ? access.why : undefined}
+          changeRequestHref={props.changeRequestHref}
+          onDiscard={editing.discard}
+        />
+      )}
+      <MutationError error={editing.error} />
     </Stack>
   );
 }

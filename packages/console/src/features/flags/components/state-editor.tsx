@@ -1,7 +1,5 @@
 import {
   ActionIcon,
-  Alert,
-  Anchor,
   Button,
   Card,
   Group,
@@ -14,16 +12,16 @@ import {
   Title,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
 import { GuardedButton } from '../../../components/guarded-button.js';
 import { MutationError } from '../../../components/query-state.js';
 import { useChangeMode } from '../../../lib/access.js';
 import type { Environment, Feature, FeatureState } from '../../../lib/api-types.js';
 import { parseValueText, valueToText } from '../../../lib/values.js';
 import { usePatchState } from '../api/flags.js';
-import { needsChangeRequest, stateChanges } from '../model/state-change.js';
+import { featureStateChange, needsChangeRequest, patchOf, stateChanges } from '../model/state-change.js';
 import { checkVariants, evenWeights, type VariantDraft, variantRowId } from '../model/variants.js';
-import { ChangeDialog } from './change-dialog.js';
+import { ChangeDialog, FieldChanges } from './change-dialog.js';
+import { ProposedNotice } from './proposed-notice.js';
 
 /**
  * The flag's state in one environment: on/off, typed value, rollout percentage and variants,
@@ -163,16 +161,12 @@ export function StateEditor(props: {
         </fieldset>
         <MutationError error={patch.error} />
         {done && (
-          <Alert color="green" role="status" withCloseButton onClose={() => setDone(undefined)}>
-            {done.kind === 'propose' ? 'Proposed: ' : 'Scheduled: '}
-            {done.kind === 'propose' && props.changeRequestHref ? (
-              <Anchor component={Link} to={props.changeRequestHref(done.id)}>
-                {done.title}
-              </Anchor>
-            ) : (
-              done.title
-            )}
-          </Alert>
+          <ProposedNotice
+            kind={done.kind}
+            title={done.title}
+            href={done.kind === 'propose' ? props.changeRequestHref?.(done.id) : undefined}
+            onClose={() => setDone(undefined)}
+          />
         )}
         <Group justify="end">
           {access.mode === 'view' ? (
@@ -206,7 +200,8 @@ export function StateEditor(props: {
           onClose={closeDialog}
           featureKey={feature.key}
           environment={environment}
-          changes={changes}
+          changes={changes.length === 0 ? [] : [featureStateChange(feature.key, patchOf(changes))]}
+          preview={<FieldChanges changes={changes} caption={`${feature.key} in ${environment.name}`} />}
           why={access.mode === 'propose' ? access.why : undefined}
           onDone={(result) => {
             closeDialog();
