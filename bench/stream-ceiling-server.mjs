@@ -9,6 +9,7 @@
 //   message out:  {type: 'listening', url} once it listens
 
 import { createServer } from 'node:net';
+import { sendMemory } from './child-memory.mjs';
 
 const HEAD =
   'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\n' +
@@ -37,13 +38,7 @@ process.on('message', (message) => {
     for (const socket of sockets) socket.write(bytes);
     process.send({ type: 'changed' });
   } else if (message?.type === 'memory') {
-    globalThis.gc?.();
-    globalThis.gc?.();
-    process.send({
-      type: 'memory',
-      ...process.memoryUsage(),
-      collected: typeof globalThis.gc === 'function',
-    });
+    sendMemory();
   } else if (message?.type === 'stop') {
     for (const socket of sockets) socket.destroy();
     server.close(() => process.exit(0));
