@@ -104,9 +104,12 @@ function openFileLimit() {
  */
 async function measure({ label, server, target, count, rounds, open, log }) {
   const before = await server.memory();
+  const connectCpuBefore = processCpuMs(target.pid);
   const connectStarted = performance.now();
   const connected = await openStreams(target, count, 500);
   const connectSeconds = (performance.now() - connectStarted) / 1000;
+  const connectCpuUs =
+    ((processCpuMs(target.pid) - connectCpuBefore) * 1000) / (connected.streams.length || 1);
   open.push(...connected.streams);
   const after = await server.memory();
   const n = connected.streams.length || 1;
@@ -121,7 +124,7 @@ async function measure({ label, server, target, count, rounds, open, log }) {
   log('');
   log(
     `${label}: connected ${fmtInt(connected.streams.length)} of ${fmtInt(count)} streams in ${connectSeconds.toFixed(1)} s ` +
-      `(500 connecting at a time)${connected.failures.length ? `; ${connected.failures.length} failed, e.g. ${connected.failures[0]}` : ''}`,
+      `(500 connecting at a time; server CPU ${fmtUs(connectCpuUs)} µs per stream opened)${connected.failures.length ? `; ${connected.failures.length} failed, e.g. ${connected.failures[0]}` : ''}`,
   );
   log(
     table([
@@ -168,7 +171,7 @@ async function measure({ label, server, target, count, rounds, open, log }) {
   });
   log(`  a change to all ${fmtInt(connected.streams.length)} streams, ms from the change to arrival:`);
   log(table(rows));
-  return { connected, connectSeconds, perStream, runs };
+  return { connected, connectSeconds, connectCpuUs, perStream, runs };
 }
 
 /**
@@ -292,6 +295,7 @@ export async function runStreamsBenchmark(options = {}) {
       ok: lost === 0 && burstOk && lastP99 !== undefined && lastP99 < TARGET_P99_MS,
       streams: pennon.connected.streams.length,
       connectSeconds: pennon.connectSeconds,
+      connectCpuUsPerStream: pennon.connectCpuUs,
       memoryPerStream: pennon.perStream,
       rounds: pennon.runs.map(summary),
       burst: {
