@@ -8,6 +8,7 @@
 
 import { loadConfig } from '../packages/server/dist/config.js';
 import { startServer } from '../packages/server/dist/server.js';
+import { sendMemory } from './child-memory.mjs';
 
 const config = loadConfig(process.env, { host: '127.0.0.1', port: 0 });
 const server = await startServer(config, { level: config.logLevel });
@@ -15,14 +16,7 @@ process.send({ type: 'listening', url: server.url });
 
 process.on('message', (message) => {
   if (message?.type === 'memory') {
-    // Twice: the first collection may leave garbage its finalizers made.
-    globalThis.gc?.();
-    globalThis.gc?.();
-    process.send({
-      type: 'memory',
-      ...process.memoryUsage(),
-      collected: typeof globalThis.gc === 'function',
-    });
+    sendMemory();
   } else if (message?.type === 'stop') {
     server.close().then(() => process.exit(0));
   }

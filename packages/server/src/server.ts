@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { LISTEN_BACKLOG } from './http/listen-backlog.js';
 import { type Bootstrap, bootstrap, FIRST_OWNER_EMAIL } from './organisations/bootstrap.js';
 import type { ChangeBus } from './realtime/change-bus.js';
 import type { ClusterEndpoint } from './realtime/cluster-messages.js';
@@ -65,7 +66,7 @@ export async function startServer(
       workerId: worker?.id,
     });
     log = app.log;
-    const url = await app.listen({ port: config.port, host: config.host });
+    const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     // Scheduled changes live in the database; polling it finds what fell due while no server
     // ran. Every worker polls: each item is claimed under a row lock and applied once.
     context.scheduler.start(SCHEDULER_INTERVAL_MS);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { LISTEN_BACKLOG } from '../http/listen-backlog.js';
 import { buildEdgeApp } from './edge-app.js';
 import type { EdgeConfig } from './edge-config.js';
 
@@ -16,7 +17,7 @@ export async function startEdge(
 ): Promise<RunningEdge> {
   const { app } = await buildEdgeApp(config, logger);
   try {
-    const url = await app.listen({ port: config.port, host: config.host });
+    const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     app.log.info({ upstream: config.upstream, identities: config.identities }, 'pennon edge listening');
     return { app, url, close: () => app.close() };
   } catch (error) {

@@ -191,13 +191,29 @@ describe('SseHub over real HTTP', () => {
     await until(() => hub.connectionCount === 0);
   });
 
-  it('drops a client that stops reading once too much waits for it', async () => {
+  it('drops a client that stops reading once too much waits for it, while the others get every change', async () => {
     const big = 'x'.repeat(512 * 1024);
-    const { url, bus, hub } = await harness({ maxBufferedBytes: 64 * 1024 }, () => ({ data: big }));
+    const { url, bus, hub } = await harness({ maxBufferedBytes: 64 * 1024 }, (change) => ({
+      id: change.at,
+      data: big,
+    }));
     const socket = await rawStream(`${url}/stream/e1`);
     socket.pause();
-    for (let n = 0; n < 200 && hub.connectionCount > 0; n++) await bus.publish({ projectId: 'p1', at });
-    await until(() => hub.connectionCount === 0, 'the stalled client to be dropped');
+    const reading = await open(`${url}/stream/e1`);
+    await reading.next();
+    // Each change is read whole by the reading client before the next: only the stalled one lags.
+    let published = 0;
+    while (published < 200 && hub.connectionCount > 1) {
+      await bus.publish({ projectId: 'p1', at: `t${++published}` });
+      await until(
+        () => reading.events.length === published + 1,
+        `the reading client to get change ${published}`,
+      );
+    }
+    expect(hub.connectionCount).toBe(1);
+    expect(reading.events.slice(1).map((e) => e.id)).toEqual(
+      Array.from({ length: published }, (_, n) => `t${n + 1}`),
+    );
     socket.destroy();
   });
 

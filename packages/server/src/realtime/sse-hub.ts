@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PennonError, unavailable } from '../errors.js';
 import { affects, type ChangeBus, type ConfigChange } from './change-bus.js';
+import { streamHead, streamHeaders } from './sse-head.js';
 
 export interface SseMessage {
   event?: string;
@@ -60,9 +60,8 @@ export interface SseHubOptions {
 
 interface Stream {
   key: string;
-  raw: ServerResponse;
-  /** Where messages are written: the socket itself once the headers left, else the response. */
-  out: Pick<Socket, 'write' | 'writableLength' | 'destroyed' | 'writableEnded' | 'destroy'>;
+  /** Where the head and messages are written: the socket itself, else (injected) the response. */
+  out: Pick<Socket, 'write' | 'end' | 'writableLength' | 'destroyed' | 'writableEnded' | 'destroy'>;
   topic: Topic;
   skipRepeats: boolean;
   /** What identifies the last message sent (its id, else its data), for `skipRepeats`. */
@@ -132,31 +131,30 @@ export class SseHub {
     }
     reply.hijack();
     const raw = reply.raw;
-    // Events are small and must leave at once; dead peers must be noticed without traffic.
-    // (Injected test requests have a socket without these.)
-    const socket = request.raw.socket as Partial<Socket> | undefined;
-    socket?.setNoDelay?.(true);
-    socket?.setKeepAlive?.(true, 30_000);
-    // No chunked framing: the body ends when the connection closes (`connection: close`), so
-    // each message is one plain write straight to the socket — the whole per-stream cost of a
-    // change, 10,000 times over for 10,000 streams.
-    raw.removeHeader('transfer-encoding');
-    raw.writeHead(200, {
-      // Headers set by hooks so far (CORS above all) still apply to the hijacked reply.
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      // An ended stream's connection is not worth keeping: closing it lets shutdown finish.
-      connection: 'close',
-    });
-    raw.flushHeaders();
+    let opening = `retry: ${this.retryMs}\n\n`;
+    for (const message of options.initial ?? []) opening += format(message);
+    // Headers set by hooks so far (CORS above all) still apply to the hijacked reply.
+    const hookHeaders = reply.getHeaders();
+    const socket = request.raw.socket;
+    let out: Stream['out'];
+    if (socket instanceof Socket) {
+      // Events are small and must leave at once; dead peers must be noticed without traffic.
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 30_000);
+      // The head and the opening messages in one write, straight to the socket, as every
+      // message after them: the response object never writes (nor keeps) anything.
+      socket.write(streamHead(hookHeaders) + opening);
+      out = socket;
+    } else {
+      // Injected test requests have no real socket; they read what the response writes.
+      raw.writeHead(200, streamHeaders(hookHeaders));
+      raw.write(opening);
+      out = raw as unknown as Stream['out'];
+    }
     const topic = this.topicFor(options);
     const stream: Stream = {
       key: options.key,
-      raw,
-      // Injected test requests have no real socket; they read what the response writes.
-      out: socket instanceof Socket ? socket : (raw as unknown as Stream['out']),
+      out,
       topic,
       skipRepeats: options.skipRepeats === true,
       last: options.lastSeenId,
@@ -164,12 +162,10 @@ export class SseHub {
     this.streams.add(stream);
     topic.streams.add(stream);
     this.perKey.set(options.key, count + 1);
-    // `res` emits close when the response ends or the connection goes, whichever comes first.
-    raw.on('close', () => this.forget(stream));
-    raw.on('error', () => this.forget(stream));
-    let opening = `retry: ${this.retryMs}\n\n`;
-    for (const message of options.initial ?? []) opening += format(message);
-    this.write(stream, opening);
+    // `res` emits close when the connection goes (or, injected, when the response ends).
+    const forget = () => this.forget(stream);
+    raw.on('close', forget);
+    raw.on('error', forget);
     return { enqueue: (next) => this.enqueue(stream, next) };
   }
 
@@ -179,10 +175,7 @@ export class SseHub {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.unsubscribe();
-    for (const stream of [...this.streams]) {
-      this.forget(stream);
-      stream.raw.end();
-    }
+    for (const stream of [...this.streams]) this.end(stream);
   }
 
   private topicFor(options: SseStreamOptions): Topic {
@@ -217,10 +210,7 @@ export class SseHub {
         const message = await next();
         if (message === undefined) return;
         if (message === 'end') {
-          for (const stream of [...to]) {
-            this.forget(stream);
-            stream.raw.end();
-          }
+          for (const stream of [...to]) this.end(stream);
           return;
         }
         const seen = message.id ?? message.data;
@@ -239,9 +229,17 @@ export class SseHub {
       .catch(() => {});
   }
 
+  /** Ends a stream: closing its connection is what ends an unframed body. */
+  private end(stream: Stream): void {
+    this.forget(stream);
+    const { out } = stream;
+    // Once the last bytes left, the connection goes, without waiting for the client to close.
+    out.end(() => out.destroy());
+  }
+
   private write(stream: Stream, text: string | Buffer): void {
-    const { raw, out } = stream;
-    if (out.destroyed || out.writableEnded || raw.writableEnded) {
+    const { out } = stream;
+    if (out.destroyed || out.writableEnded) {
       this.forget(stream);
       return;
     }
