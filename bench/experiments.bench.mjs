@@ -94,30 +94,29 @@ export function metrics() {
  * eleven after its unit's exposure: some count for CUPED, some fall outside the window.
  */
 export function seedStatements(dialect, environmentId, units, events) {
+  // Epoch milliseconds, as events and exposures store their times.
+  const at = (seconds) => `(${Date.parse(START)} + (${seconds}) * 1000)`;
   const name = (i) =>
     `case (${i} / ${units}) % 5 ${EVENT_NAMES.map((n, k) => `when ${k} then '${n}'`).join(' ')} end`;
   if (dialect === 'sqlite') {
-    const at = (seconds) => `strftime('%Y-%m-%dT%H:%M:%fZ', '${START}', printf('%+d seconds', ${seconds}))`;
     return [
       `with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < ${units})
-       insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_at, received_at, source)
+       insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_ms, received_at, source)
        select printf('x%012d', i), '${environmentId}', 'u' || i, 'checkout', char(97 + i % 3), 'null', null,
          ${at(`i % ${WEEK_SECONDS}`)}, '${START}', 'bench' from n`,
       `with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < ${events})
-       insert into events (id, environment_id, unit_id, name, value, properties, occurred_at, received_at, source)
+       insert into events (id, environment_id, unit_id, name, value, properties, occurred_ms, received_at, source)
        select printf('e%012d', i), '${environmentId}', 'u' || (i % ${units}),
          ${name('i')},
          ((i * 7919) % 10000) / 100.0, '{}',
          ${at(`(i % ${units}) % ${WEEK_SECONDS} + (i * 31) % 1209600 - 259200`)}, '${START}', 'bench' from n`,
     ];
   }
-  const at = (seconds) =>
-    `to_char((timestamptz '${START}' + make_interval(secs => ${seconds})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return [
-    `insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_at, received_at, source)
+    `insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_ms, received_at, source)
      select 'x' || lpad(i::text, 12, '0'), '${environmentId}', 'u' || i, 'checkout', chr(97 + (i % 3)::int), 'null', null,
        ${at(`i % ${WEEK_SECONDS}`)}, '${START}', 'bench' from generate_series(0, ${units - 1}) as i`,
-    `insert into events (id, environment_id, unit_id, name, value, properties, occurred_at, received_at, source)
+    `insert into events (id, environment_id, unit_id, name, value, properties, occurred_ms, received_at, source)
      select 'e' || lpad(i::text, 12, '0'), '${environmentId}', 'u' || (i % ${units}),
        ${name('i')}, ((i * 7919) % 10000) / 100.0, '{}',
        ${at(`(i % ${units}) % ${WEEK_SECONDS} + (i * 31) % 1209600 - 259200`)}, '${START}', 'bench'
