@@ -194,7 +194,6 @@ async function timeResults(dialect, { units, events, rounds }) {
     if (dialect === 'postgres') await sql.raw('vacuum analyze').execute(database.db);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-    const service = new ResultsService(new ResultsRepository(database.db, dialect));
     const stopped = new Date(Date.parse(START) + 8 * 24 * 3600 * 1000).toISOString();
     const input = {
       experiment: {
@@ -224,22 +223,36 @@ async function timeResults(dialect, { units, events, rounds }) {
     const times = [];
     const cpuTimes = [];
     let results;
-    for (let round = 0; round < rounds; round++) {
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      results = await service.compute(input);
-      times.push((performance.now() - started) / 1000);
-      const used = process.cpuUsage(cpu);
-      cpuTimes.push((used.user + used.system) / 1e6);
-    }
+    // One connection for every round, so the CPU time of the process that computes is known:
+    // SQLite computes inside this process; PostgreSQL in the server process of the connection
+    // (read from /proc, so only when the server runs on this machine).
+    await database.db.connection().execute(async (connection) => {
+      const service = new ResultsService(new ResultsRepository(connection, dialect));
+      const backend =
+        dialect === 'postgres'
+          ? Number((await sql`select pg_backend_pid() as pid`.execute(connection)).rows[0].pid)
+          : null;
+      const cpuSeconds = () => {
+        if (backend !== null) return processCpuSeconds(backend);
+        const used = process.cpuUsage();
+        return (used.user + used.system) / 1e6;
+      };
+      for (let round = 0; round < rounds; round++) {
+        const started = performance.now();
+        const cpu = cpuSeconds();
+        results = await service.compute(input);
+        times.push((performance.now() - started) / 1000);
+        const after = cpuSeconds();
+        if (cpu !== null && after !== null) cpuTimes.push(after - cpu);
+      }
+    });
     const ok = results.assignment.total_units === units && results.metrics.length === 5;
     return {
       dialect,
       seedSeconds,
       seconds: Math.min(...times),
-      // SQLite computes inside this process: its CPU time, unlike the wall time, does not grow
-      // with what else the machine runs. PostgreSQL's work happens in its own processes.
-      cpuSeconds: dialect === 'sqlite' ? Math.min(...cpuTimes) : null,
+      // The CPU time, unlike the wall time, does not grow with what else the machine runs.
+      cpuSeconds: cpuTimes.length === 0 ? null : Math.min(...cpuTimes),
       ok,
       units: results.assignment.total_units,
     };
