@@ -1,39 +1,18 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../testing/databases.js';
-import { migrationProvider } from './index.js';
+import { migratorOf, seedOldEnvironment } from '../../testing/migrations.js';
 
 const TIMES = ['2026-01-05T00:00:00.000Z', '2026-01-05T00:00:01.234Z', '2026-02-28T23:59:59.999Z'];
 
 describeEachDialect('migration 0013: event and exposure times as epoch milliseconds', (getDatabase) => {
   it('converts the times of rows written before it exactly, and back again down', async () => {
     const database = getDatabase();
-    const migrator = new Migrator({
-      db: database.db,
-      provider: migrationProvider,
-      ...(database.pgSchema ? { migrationTableSchema: database.pgSchema } : {}),
-    });
+    const migrator = migratorOf(database);
     expect((await migrator.migrateTo('0012-flag-housekeeping')).error).toBeUndefined();
     const { db } = database;
     const now = TIMES[0] as string;
-    await db.insertInto('organisations').values({ id: 'o', name: 'o', created_at: now }).execute();
-    await db
-      .insertInto('projects')
-      .values({ id: 'p', organisation_id: 'o', name: 'p', created_at: now, updated_at: now } as never)
-      .execute();
-    await db
-      .insertInto('environments')
-      .values({
-        id: 'e',
-        project_id: 'p',
-        key: 'dev',
-        name: 'Dev',
-        client_key: 'ck',
-        hide_disabled_flags: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await seedOldEnvironment(db, now);
     // Written as 0012 stored them: ISO text in `occurred_at`.
     for (const [i, time] of TIMES.entries()) {
       const key = i === 0 ? 'key-0' : null;
