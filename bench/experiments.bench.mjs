@@ -94,30 +94,29 @@ export function metrics() {
  * eleven after its unit's exposure: some count for CUPED, some fall outside the window.
  */
 export function seedStatements(dialect, environmentId, units, events) {
+  // Epoch milliseconds, as events and exposures store their times.
+  const at = (seconds) => `(${Date.parse(START)} + (${seconds}) * 1000)`;
   const name = (i) =>
     `case (${i} / ${units}) % 5 ${EVENT_NAMES.map((n, k) => `when ${k} then '${n}'`).join(' ')} end`;
   if (dialect === 'sqlite') {
-    const at = (seconds) => `strftime('%Y-%m-%dT%H:%M:%fZ', '${START}', printf('%+d seconds', ${seconds}))`;
     return [
       `with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < ${units})
-       insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_at, received_at, source)
+       insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_ms, received_at, source)
        select printf('x%012d', i), '${environmentId}', 'u' || i, 'checkout', char(97 + i % 3), 'null', null,
          ${at(`i % ${WEEK_SECONDS}`)}, '${START}', 'bench' from n`,
       `with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < ${events})
-       insert into events (id, environment_id, unit_id, name, value, properties, occurred_at, received_at, source)
+       insert into events (id, environment_id, unit_id, name, value, properties, occurred_ms, received_at, source)
        select printf('e%012d', i), '${environmentId}', 'u' || (i % ${units}),
          ${name('i')},
          ((i * 7919) % 10000) / 100.0, '{}',
          ${at(`(i % ${units}) % ${WEEK_SECONDS} + (i * 31) % 1209600 - 259200`)}, '${START}', 'bench' from n`,
     ];
   }
-  const at = (seconds) =>
-    `to_char((timestamptz '${START}' + make_interval(secs => ${seconds})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return [
-    `insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_at, received_at, source)
+    `insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_ms, received_at, source)
      select 'x' || lpad(i::text, 12, '0'), '${environmentId}', 'u' || i, 'checkout', chr(97 + (i % 3)::int), 'null', null,
        ${at(`i % ${WEEK_SECONDS}`)}, '${START}', 'bench' from generate_series(0, ${units - 1}) as i`,
-    `insert into events (id, environment_id, unit_id, name, value, properties, occurred_at, received_at, source)
+    `insert into events (id, environment_id, unit_id, name, value, properties, occurred_ms, received_at, source)
      select 'e' || lpad(i::text, 12, '0'), '${environmentId}', 'u' || (i % ${units}),
        ${name('i')}, ((i * 7919) % 10000) / 100.0, '{}',
        ${at(`(i % ${units}) % ${WEEK_SECONDS} + (i * 31) % 1209600 - 259200`)}, '${START}', 'bench'
@@ -195,7 +194,6 @@ async function timeResults(dialect, { units, events, rounds }) {
     if (dialect === 'postgres') await sql.raw('vacuum analyze').execute(database.db);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-    const service = new ResultsService(new ResultsRepository(database.db, dialect));
     const stopped = new Date(Date.parse(START) + 8 * 24 * 3600 * 1000).toISOString();
     const input = {
       experiment: {
@@ -225,22 +223,36 @@ async function timeResults(dialect, { units, events, rounds }) {
     const times = [];
     const cpuTimes = [];
     let results;
-    for (let round = 0; round < rounds; round++) {
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      results = await service.compute(input);
-      times.push((performance.now() - started) / 1000);
-      const used = process.cpuUsage(cpu);
-      cpuTimes.push((used.user + used.system) / 1e6);
-    }
+    // One connection for every round, so the CPU time of the process that computes is known:
+    // SQLite computes inside this process; PostgreSQL in the server process of the connection
+    // (read from /proc, so only when the server runs on this machine).
+    await database.db.connection().execute(async (connection) => {
+      const service = new ResultsService(new ResultsRepository(connection, dialect));
+      const backend =
+        dialect === 'postgres'
+          ? Number((await sql`select pg_backend_pid() as pid`.execute(connection)).rows[0].pid)
+          : null;
+      const cpuSeconds = () => {
+        if (backend !== null) return processCpuSeconds(backend);
+        const used = process.cpuUsage();
+        return (used.user + used.system) / 1e6;
+      };
+      for (let round = 0; round < rounds; round++) {
+        const started = performance.now();
+        const cpu = cpuSeconds();
+        results = await service.compute(input);
+        times.push((performance.now() - started) / 1000);
+        const after = cpuSeconds();
+        if (cpu !== null && after !== null) cpuTimes.push(after - cpu);
+      }
+    });
     const ok = results.assignment.total_units === units && results.metrics.length === 5;
     return {
       dialect,
       seedSeconds,
       seconds: Math.min(...times),
-      // SQLite computes inside this process: its CPU time, unlike the wall time, does not grow
-      // with what else the machine runs. PostgreSQL's work happens in its own processes.
-      cpuSeconds: dialect === 'sqlite' ? Math.min(...cpuTimes) : null,
+      // The CPU time, unlike the wall time, does not grow with what else the machine runs.
+      cpuSeconds: cpuTimes.length === 0 ? null : Math.min(...cpuTimes),
       ok,
       units: results.assignment.total_units,
     };

@@ -188,7 +188,7 @@ describe('Statsig client API with @statsig/js-client', () => {
       .selectAll()
       .where('environment_id', '=', environmentId)
       .where('unit_id', '=', 'user-1')
-      .orderBy('occurred_at')
+      .orderBy('occurred_ms')
       .execute();
     expect(events.map((e) => [e.name, e.value, JSON.parse(e.properties)])).toEqual([
       ['purchase', 42.5, { sku: 'a1' }],

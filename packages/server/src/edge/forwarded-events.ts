@@ -40,7 +40,7 @@ export class ForwardedEvents implements EventStore {
         name: row.name,
         value: row.value,
         properties: JSON.parse(row.properties) as Record<string, unknown>,
-        time: Date.parse(row.occurred_at),
+        time: row.occurred_ms,
         idempotency_key: row.idempotency_key ?? row.id,
       });
     }
@@ -51,7 +51,7 @@ export class ForwardedEvents implements EventStore {
         variant: row.variant,
         value: JSON.parse(row.value) as unknown,
         reason: row.reason,
-        time: Date.parse(row.occurred_at),
+        time: row.occurred_ms,
         idempotency_key: row.idempotency_key ?? row.id,
       });
     }

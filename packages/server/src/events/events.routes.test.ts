@@ -21,7 +21,7 @@ describeEachDialect('native events API', (getDatabase) => {
       .selectFrom('events')
       .selectAll()
       .where('unit_id', '=', unitId)
-      .orderBy('occurred_at')
+      .orderBy('occurred_ms')
       .execute();
     const exposures = await db.selectFrom('exposures').selectAll().where('unit_id', '=', unitId).execute();
     return { events, exposures };
@@ -91,8 +91,8 @@ describeEachDialect('native events API', (getDatabase) => {
       ['purchase', 12.5, 'native', environmentId],
       ['signup', null, 'native', environmentId],
     ]);
-    expect(events[0].occurred_at).toBe(new Date(time).toISOString());
-    expect(events[1].occurred_at).toBe(new Date(time + 1000).toISOString());
+    expect(events[0].occurred_ms).toBe(time);
+    expect(events[1].occurred_ms).toBe(time + 1000);
     expect(JSON.parse(events[0].properties)).toEqual({ sku: 'a1' });
     expect(exposures).toHaveLength(1);
     expect(exposures[0]).toMatchObject({

@@ -47,7 +47,7 @@ describeEachDialect('events service', (getDatabase) => {
       .db.selectFrom('events')
       .selectAll()
       .where('unit_id', '=', unitId)
-      .orderBy('occurred_at')
+      .orderBy('occurred_ms')
       .orderBy('value')
       .execute();
   const exposuresOf = (unitId: string) =>
@@ -102,7 +102,7 @@ describeEachDialect('events service', (getDatabase) => {
       environment_id: environmentId,
       name: 'purchase',
       value: 9.99,
-      occurred_at: new Date(NOW - 1000).toISOString(),
+      occurred_ms: NOW - 1000,
       received_at: new Date(NOW).toISOString(),
       source: 'native',
     });
@@ -111,7 +111,7 @@ describeEachDialect('events service', (getDatabase) => {
       name: 'page_view',
       value: null,
       properties: '{}',
-      occurred_at: new Date(NOW).toISOString(),
+      occurred_ms: NOW,
     });
 
     const [exposure] = await exposuresOf('ana');
@@ -240,7 +240,7 @@ describeEachDialect('events service', (getDatabase) => {
     // The events insert succeeds, then the exposures insert fails its foreign key: the
     // transaction must take the events back out.
     const at = new Date(NOW).toISOString();
-    const common = { occurred_at: at, received_at: at, source: 'native' };
+    const common = { occurred_ms: NOW, received_at: at, source: 'native' };
     const repository = EventsRepository.of(getDatabase());
     const failure = await repository
       .insertBatch(

@@ -143,7 +143,7 @@ function eventRow(
     name: text(input.name, `${where}.name`, MAX_NAME_LENGTH, 'invalid_event'),
     value,
     properties: serialised,
-    occurred_at: occurredAt(input.time, `${where}.time`, now, receivedAt),
+    occurred_ms: occurredMs(input.time, `${where}.time`, now),
     received_at: receivedAt,
     source,
     idempotency_key: idempotencyKey(input.idempotencyKey, where, 'invalid_event'),
@@ -181,7 +181,7 @@ function exposureRow(
     variant: optional(input.variant, 'variant', MAX_NAME_LENGTH),
     value,
     reason: optional(input.reason, 'reason', MAX_REASON_LENGTH),
-    occurred_at: occurredAt(input.time, `${where}.time`, now, receivedAt),
+    occurred_ms: occurredMs(input.time, `${where}.time`, now),
     received_at: receivedAt,
     source,
     idempotency_key: idempotencyKey(input.idempotencyKey, where, 'invalid_exposure'),
@@ -210,8 +210,9 @@ function text(raw: unknown, field: string, max: number, code: string): string {
   return raw;
 }
 
-function occurredAt(time: number | undefined, field: string, now: number, receivedAt: string): string {
-  if (time === undefined) return receivedAt;
+/** Whole milliseconds, as `Date` keeps them: a fraction is dropped, the same as before storage took integers. */
+function occurredMs(time: number | undefined, field: string, now: number): number {
+  if (time === undefined) return Math.trunc(now);
   if (typeof time !== 'number' || !Number.isFinite(time)) {
     throw invalid('invalid_time', `${field} must be epoch milliseconds.`, { field });
   }
@@ -220,7 +221,7 @@ function occurredAt(time: number | undefined, field: string, now: number, receiv
       field,
     });
   }
-  return new Date(time).toISOString();
+  return Math.trunc(time);
 }
 
 /** Lengths count code points, as JSON Schema `maxLength` does, so schemas and this agree. */

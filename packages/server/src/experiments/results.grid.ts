@@ -53,7 +53,7 @@ interface Group {
 export function readGrid(
   rows: readonly GridRow[],
   parts: readonly Part[],
-  request: { metrics: readonly MetricRow[]; series: readonly MetricRow[]; cutoffs: readonly string[] },
+  request: { metrics: readonly MetricRow[]; series: readonly MetricRow[]; cutoffs: readonly number[] },
 ): MetricSums {
   const { metrics, series, cutoffs } = request;
   const groupsOf = (name: string): Group[] => {

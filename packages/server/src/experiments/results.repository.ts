@@ -70,7 +70,7 @@ export interface MetricSums {
  * - `assigned`: each exposed unit's first exposure in the window, its variants, and the
  *   starts and ends of its pre-period and conversion windows, computed once per unit;
  * - `per_unit`: each unit's events, visited once (an index seek per unit on
- *   `events(environment_id, unit_id, occurred_at, name, value)`, covering), folded into every
+ *   `events(environment_id, unit_id, occurred_ms, name, value)`, covering), folded into every
  *   metric's per-unit values in one grouping; units that saw two variants join no events;
  * - `caps`: each winsorization cap over the assigned units;
  * - one GROUP BY over the units into a grid of a few groups: per variant (null: excluded),
@@ -104,7 +104,9 @@ export class ResultsRepository {
    */
   async metricSums(window: ExposureWindow, request: MetricSumsRequest): Promise<MetricSums> {
     const { metrics, preWindowDays } = request;
-    const cutoffs = request.cutoffs ?? [];
+    // Stored times are epoch milliseconds (migration 0013); the window arrives as ISO times.
+    const cutoffs = (request.cutoffs ?? []).map((cutoff) => Date.parse(cutoff));
+    const [start, end] = [Date.parse(window.start), Date.parse(window.end)];
     const series = cutoffs.length === 0 ? [] : metrics.filter((m) => request.seriesMetrics?.includes(m.key));
     const f = this.fragments;
     const ref = (column: string) => sql.ref(column);
@@ -193,7 +195,7 @@ export class ResultsRepository {
     }
 
     const needsPre = preWindowDays > 0;
-    const firstAt = sql`min(occurred_at)`;
+    const firstAt = sql`min(occurred_ms)`;
     const endColumns = [
       ...new Set(
         metrics.flatMap((m) => (m.conversion_window_hours === null ? [] : [m.conversion_window_hours])),
@@ -211,7 +213,7 @@ export class ResultsRepository {
           left join events e
             on a.variant = a.last_variant
             and e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
-            and e.occurred_at >= a.from_at and e.occurred_at < ${window.end}
+            and e.occurred_ms >= a.from_at and e.occurred_ms < ${end}
             and e.name in (${sql.join(names)})
           group by a.unit_id`;
     const withCaps = hasCaps ? sql`per_unit cross join caps` : sql`per_unit`;
@@ -222,7 +224,7 @@ export class ResultsRepository {
           ${needsPre ? f.addHours(firstAt, -24 * preWindowDays) : firstAt} as from_at${sql.join(endColumns, sql``)}
         from exposures
         where environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
-          and variant is not null and occurred_at >= ${window.start} and occurred_at < ${window.end}
+          and variant is not null and occurred_ms >= ${start} and occurred_ms < ${end}
         group by unit_id
         order by unit_id
       ),

@@ -47,7 +47,7 @@ export function windowEndColumn(hours: number): string {
 /**
  * The SQL fragments of the results query: one metric's per-unit aggregates over the unit's
  * joined events (`e`, with the unit's row as `a`), and what differs between the dialects
- * (time arithmetic, JSON property access, `min`/`least`, booleans as numbers).
+ * (JSON property access, `min`/`least`, booleans as numbers).
  *
  * Every per-event expression is an aggregate with a FILTER clause rather than a CASE inside
  * the aggregate: the aggregate is then not stepped at all for events it does not count. Both
@@ -64,18 +64,18 @@ export class ResultsSql {
    * numerator over a denominator (mean: values over events; ratio: event values, or 1 for an
    * event without one, over the denominator event's the same way).
    */
-  unitValues(metric: MetricRow, preWindowDays: number, end: string | null) {
+  unitValues(metric: MetricRow, preWindowDays: number, end: number | null) {
     const filter = this.propertyFilter(metric);
     const windowEnd =
       metric.conversion_window_hours === null
         ? sql``
-        : sql` and e.occurred_at < a.${sql.ref(windowEndColumn(metric.conversion_window_hours))}`;
-    const post = sql`e.occurred_at >= a.first_at${end === null ? sql`` : sql` and e.occurred_at < ${end}`}${windowEnd}`;
-    const pre = sql`e.occurred_at < a.first_at`;
+        : sql` and e.occurred_ms < a.${sql.ref(windowEndColumn(metric.conversion_window_hours))}`;
+    const post = sql`e.occurred_ms >= a.first_at${end === null ? sql`` : sql` and e.occurred_ms < ${end}`}${windowEnd}`;
+    const pre = sql`e.occurred_ms < a.first_at`;
     const numeratorEvent = sql`e.name = ${metric.event_name}${filter}`;
     const denominatorEvent = sql`e.name = ${metric.denominator_event_name ?? metric.event_name}${filter}`;
     const count = (when: Sql) => sql`count(*) filter (where ${numeratorEvent} and ${when})`;
-    const firstAt = sql`min(e.occurred_at) filter (where ${numeratorEvent} and ${post})`;
+    const firstAt = sql`min(e.occurred_ms) filter (where ${numeratorEvent} and ${post})`;
     const numeratorOf = (when: Sql) => {
       switch (metric.kind) {
         case 'conversion':
@@ -110,7 +110,7 @@ export class ResultsSql {
    * null), as a balanced tree of comparisons: a handful per unit, not one per cutoff.
    * A unit with bucket b counts at every cutoff from index b on.
    */
-  bucket(value: Sql, cutoffs: readonly string[], low = 0, high = cutoffs.length): Sql {
+  bucket(value: Sql, cutoffs: readonly number[], low = 0, high = cutoffs.length): Sql {
     if (low >= high) return sql.lit(low);
     const middle = (low + high) >> 1;
     return sql`case when ${value} < ${cutoffs[middle]} then ${this.bucket(value, cutoffs, low, middle)} else ${this.bucket(value, cutoffs, middle + 1, high)} end`;
@@ -127,12 +127,9 @@ export class ResultsSql {
     return this.dialect === 'sqlite' ? sql`min(${value}, ${cap})` : sql`least(${value}, ${cap})`;
   }
 
-  /** An ISO time `hours` later (or earlier), in the same text form events are stored in. */
+  /** An epoch-milliseconds time `hours` later (or earlier), to the millisecond. */
   addHours(time: Sql, hours: number): Sql {
-    if (this.dialect === 'sqlite') {
-      return sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${time}, ${`${hours >= 0 ? '+' : ''}${hours} hours`})`;
-    }
-    return sql`to_char((cast(${time} as timestamptz) + make_interval(secs => ${hours * 3600})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    return sql`(${time} + ${sql.lit(Math.round(hours * 3_600_000))})`;
   }
 
   /** `and <property compares>` for the metric's filter; values compare as text. */

@@ -220,7 +220,8 @@ export interface EventRow {
   value: number | null;
   /** JSON object. */
   properties: string;
-  occurred_at: string;
+  /** Epoch milliseconds (migration 0013: results compare and add them as integers). */
+  occurred_ms: number;
   received_at: string;
   /** The protocol it arrived by: 'native', 'statsig', 'flagsmith', ... */
   source: string;
@@ -238,7 +239,8 @@ export interface ExposureRow {
   /** JSON value the unit saw; `null` (the JSON text) when the client did not say. */
   value: string;
   reason: string | null;
-  occurred_at: string;
+  /** Epoch milliseconds. */
+  occurred_ms: number;
   received_at: string;
   source: string;
   idempotency_key: string | null;

@@ -96,7 +96,7 @@ describeEachDialect('Statsig client API: rgstr', (getDatabase) => {
       .selectFrom('exposures')
       .selectAll()
       .where('unit_id', '=', 'eve')
-      .orderBy('occurred_at')
+      .orderBy('occurred_ms')
       .execute();
     expect(exposures.map((e) => [e.feature_key, e.variant, JSON.parse(e.value), e.reason, e.source])).toEqual(
       [
@@ -104,12 +104,12 @@ describeEachDialect('Statsig client API: rgstr', (getDatabase) => {
         ['checkout', 'green', null, 'SPLIT; weight=50', 'statsig'],
       ],
     );
-    expect(exposures[0].occurred_at).toBe(new Date(now - 3000).toISOString());
+    expect(exposures[0].occurred_ms).toBe(now - 3000);
     const events = await db
       .selectFrom('events')
       .selectAll()
       .where('unit_id', '=', 'eve')
-      .orderBy('occurred_at')
+      .orderBy('occurred_ms')
       .execute();
     expect(events.map((e) => [e.name, e.value, JSON.parse(e.properties)])).toEqual([
       ['purchase', 42.5, { sku: 'a1' }],

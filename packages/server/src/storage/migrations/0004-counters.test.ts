@@ -1,40 +1,18 @@
-import { Migrator } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../testing/databases.js';
-import { migrationProvider } from './index.js';
+import { migratorOf, seedOldEnvironment } from '../../testing/migrations.js';
 
 describeEachDialect('migration 0004: counters that only grow', (getDatabase) => {
   it('starts each counter after what existing data already uses', async () => {
     const database = getDatabase();
-    const migrator = new Migrator({
-      db: database.db,
-      provider: migrationProvider,
-      ...(database.pgSchema ? { migrationTableSchema: database.pgSchema } : {}),
-    });
+    const migrator = migratorOf(database);
     const down = await migrator.migrateTo('0003-flag-analytics');
     expect(down.error).toBeUndefined();
 
     // Rows as they were before 0004, written without the new columns (hence `as never`).
     const { db } = database;
     const now = new Date().toISOString();
-    await db.insertInto('organisations').values({ id: 'o', name: 'o', created_at: now }).execute();
-    await db
-      .insertInto('projects')
-      .values({ id: 'p', organisation_id: 'o', name: 'p', created_at: now, updated_at: now } as never)
-      .execute();
-    await db
-      .insertInto('environments')
-      .values({
-        id: 'e',
-        project_id: 'p',
-        key: 'dev',
-        name: 'Dev',
-        client_key: 'ck',
-        hide_disabled_flags: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await seedOldEnvironment(db, now);
     for (const number of [3, 7]) {
       await db
         .insertInto('features')

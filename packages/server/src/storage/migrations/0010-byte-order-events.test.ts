@@ -1,37 +1,16 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../testing/databases.js';
-import { migrationProvider } from './index.js';
+import { migratorOf, seedOldEnvironment } from '../../testing/migrations.js';
 
 describeEachDialect('migration 0010: events and exposures in byte order', (getDatabase) => {
   it('keeps every row and orders unit ids and times as bytes, down and up again', async () => {
     const database = getDatabase();
-    const migrator = new Migrator({
-      db: database.db,
-      provider: migrationProvider,
-      ...(database.pgSchema ? { migrationTableSchema: database.pgSchema } : {}),
-    });
+    const migrator = migratorOf(database);
     expect((await migrator.migrateTo('0007-client-privacy')).error).toBeUndefined();
     const { db } = database;
     const now = '2026-01-05T00:00:00.000Z';
-    await db.insertInto('organisations').values({ id: 'o', name: 'o', created_at: now }).execute();
-    await db
-      .insertInto('projects')
-      .values({ id: 'p', organisation_id: 'o', name: 'p', created_at: now, updated_at: now } as never)
-      .execute();
-    await db
-      .insertInto('environments')
-      .values({
-        id: 'e',
-        project_id: 'p',
-        key: 'dev',
-        name: 'Dev',
-        client_key: 'ck',
-        hide_disabled_flags: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await seedOldEnvironment(db, now);
     // A linguistic collation puts 'b' before 'C' and ignores the '-'; bytes do neither.
     const units = ['b', 'C', 'a-c', 'ab'];
     const common = { environment_id: 'e', received_at: now, source: 'native', idempotency_key: null };

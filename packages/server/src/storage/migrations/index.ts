@@ -11,6 +11,7 @@ import * as auditWebhooks from './0009-audit-webhooks.js';
 import * as byteOrderEvents from './0010-byte-order-events.js';
 import * as changeRequests from './0011-change-requests.js';
 import * as flagHousekeeping from './0012-flag-housekeeping.js';
+import * as epochEventTimes from './0013-epoch-event-times.js';
 
 /**
  * Migrations are listed in code, not discovered on disk, so the compiled program carries
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010-byte-order-events': byteOrderEvents,
   '0011-change-requests': changeRequests,
   '0012-flag-housekeeping': flagHousekeeping,
+  '0013-epoch-event-times': epochEventTimes,
 };
 
 export const migrationProvider: MigrationProvider = {
