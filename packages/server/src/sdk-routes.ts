@@ -2,20 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import type { KeyDirectory } from './auth/environment-keys.js';
 import type { Config } from './config.js';
 import type { SdkContext } from './context.js';
+import { flagsmithFastLanes } from './evaluation/protocols/flagsmith.fast-lane.js';
 import { flagsmithRoutes } from './evaluation/protocols/flagsmith.routes.js';
 import { flagsmithSseRoutes } from './evaluation/protocols/flagsmith-sse.routes.js';
 import { nativeSdkRoutes } from './evaluation/protocols/native.routes.js';
 import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
 import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
 import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
+import { SdkFastLane } from './evaluation/sdk-fast-lane.js';
 import { SdkGuard } from './evaluation/sdk-guard.js';
 import { eventsSdkRoutes } from './events/events.routes.js';
 
 /**
  * Every SDK protocol, each a thin adapter over `ctx.evaluation`, at the addresses clients
- * expect. `pennon serve` and `pennon edge` both register exactly this. Register new ones here.
+ * expect, and the fast lane in front of the hottest ones (evaluation/sdk-fast-lane.ts).
+ * `pennon serve` and `pennon edge` both register exactly this. Register new ones here.
  */
-export async function registerSdkRoutes(app: FastifyInstance, ctx: SdkContext): Promise<void> {
+export async function registerSdkRoutes(app: FastifyInstance, ctx: SdkContext): Promise<SdkFastLane> {
   await app.register(eventsSdkRoutes(ctx), { prefix: '/api/sdk/v1' });
   await app.register(statsigRoutes(ctx), { prefix: '/v1' });
   // Flagsmith's clients open the stream on their realtime host (`/sse/…`); under /api/v1 it
@@ -26,6 +29,10 @@ export async function registerSdkRoutes(app: FastifyInstance, ctx: SdkContext): 
   await app.register(nativeSdkRoutes(ctx), { prefix: '/api/sdk/v1' });
   await app.register(flagsmithRoutes(ctx), { prefix: '/api/v1' });
   await app.register(ofrepRoutes(ctx), { prefix: '/ofrep/v1' });
+  const lane = new SdkFastLane(app, ctx.sdkGuard);
+  for (const route of flagsmithFastLanes(ctx, '/api/v1')) lane.add(route);
+  lane.install();
+  return lane;
 }
 
 /** The front door of the SDK routes, with the configured rate limits. */

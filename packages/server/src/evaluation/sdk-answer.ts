@@ -1,0 +1,21 @@
+import type { FastifyReply } from 'fastify';
+
+/**
+ * The content type of every SDK answer. It names its charset, so Fastify sends it unchanged
+ * whether the body is text or bytes, and the fast lane writes the same.
+ */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A successful SDK answer as the route computed it: its own headers (lower-case names) and its
+ * JSON body. Fastify's route sends it with `sendAnswer`; the fast lane (sdk-fast-lane.ts)
+ * writes the same, so each answer is built in one place.
+ */
+export interface SdkAnswer {
+  headers: Readonly<Record<string, string>>;
+  body: string | Buffer;
+}
+
+export function sendAnswer(reply: FastifyReply, answer: SdkAnswer): FastifyReply {
+  return reply.headers(answer.headers).type(JSON_CONTENT_TYPE).send(answer.body);
+}
