@@ -49,7 +49,8 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
     const response = await t.app.inject({
       method: call.method,
       url: call.url,
-      headers: call.headers,
+      // As fetch sends it: OFREP answers name the stream at the request's host.
+      headers: { host: new URL(base).host, ...call.headers },
       payload: call.body,
     });
     const headers: Record<string, string> = {};
@@ -145,6 +146,38 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
     }
   });
 
+  it('answers the native API, anonymous and transient, as Fastify does', async () => {
+    const bearer = { authorization: `Bearer ${clientKey}` };
+    for (const call of [
+      { method: 'GET', url: '/api/sdk/v1/flags', headers: bearer },
+      {
+        method: 'POST',
+        url: '/api/sdk/v1/flags',
+        headers: { ...bearer, ...json },
+        body: JSON.stringify({ identifier: 'user-3', transient: true, transient_traits: { plan: 'pro' } }),
+      },
+      { method: 'POST', url: '/api/sdk/v1/flags', headers: { ...bearer, ...json }, body: '{}' },
+    ] as const) {
+      const answer = await both(call);
+      expect(answer).toMatchObject({ status: 200, byLane: true });
+      expect(Object.keys(JSON.parse(answer.body).flags)).toContain('colour');
+    }
+  });
+
+  it('answers OFREP bulk evaluations as Fastify does, ETag and event stream included', async () => {
+    for (const context of [{ targetingKey: 'user-4', plan: 'pro', age: 30 }, { plan: 'free' }, {}]) {
+      const answer = await both({
+        method: 'POST',
+        url: '/ofrep/v1/evaluate/flags',
+        headers: { authorization: `Bearer ${clientKey}`, ...json, origin: 'https://app.example.com' },
+        body: JSON.stringify({ context }),
+      });
+      expect(answer).toMatchObject({ status: 200, byLane: true });
+      expect(answer.headers.etag).toMatch(/^"/);
+      expect(JSON.parse(answer.body).eventStreams[0].url).toContain('/ofrep/v1/events?key=');
+    }
+  });
+
   it('leaves every refusal to Fastify, which answers it as before', async () => {
     const post = (body: string, headers = flagsmith(clientKey, json)) =>
       ({ method: 'POST', url: '/api/v1/identities/', headers, body }) as const;
@@ -174,6 +207,19 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
         204,
       ],
     ];
+    const bearer = { authorization: `Bearer ${clientKey}`, ...json };
+    refusals.push(
+      [{ method: 'POST', url: '/api/sdk/v1/flags', headers: bearer, body: '{"traits":{"plan":"pro"}}' }, 400],
+      [
+        { method: 'POST', url: '/api/sdk/v1/flags', headers: bearer, body: '{"identifier":"u","colour":1}' },
+        400,
+      ],
+      [
+        { method: 'POST', url: '/ofrep/v1/evaluate/flags', headers: bearer, body: '{"context":{"plan":{}}}' },
+        400,
+      ],
+      [{ method: 'POST', url: '/ofrep/v1/evaluate/flags', headers: bearer, body: '{"context":[]}' }, 400],
+    );
     for (const [call, status] of refusals) {
       const answer = await both(call);
       expect({ url: call.url, body: call.body, status: answer.status }).toEqual({
@@ -183,6 +229,18 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
       });
       expect(answer.byLane).toBe(false);
     }
+  });
+
+  it('leaves OFREP revalidations to Fastify', async () => {
+    const call = {
+      method: 'POST',
+      url: '/ofrep/v1/evaluate/flags',
+      headers: { authorization: `Bearer ${clientKey}`, ...json },
+      body: JSON.stringify({ context: { targetingKey: 'user-5' } }),
+    } as const;
+    const { headers } = await both(call);
+    const revalidated = await both({ ...call, headers: { ...call.headers, 'if-none-match': headers.etag } });
+    expect(revalidated).toMatchObject({ status: 304, byLane: false });
   });
 
   it('leaves identities that need storage to Fastify', async () => {

@@ -1,8 +1,10 @@
 import type { FlagResult } from '@pennon/engine';
+import type { KeyKind } from '../../auth/environment-keys.js';
 import { flattened } from '../../http/json-text.js';
-import type { EvaluatedFlag } from '../evaluation.service.js';
+import type { EvaluatedFlag, Evaluation, IdentityRequest } from '../evaluation.service.js';
+import type { SdkAnswer } from '../sdk-answer.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
-import { ofrepFlag } from './ofrep.mapping.js';
+import { bulkEtag, ofrepFlag } from './ofrep.mapping.js';
 
 /**
  * The engine hands out one frozen result per outcome of each feature, and an OFREP flag object
@@ -65,4 +67,19 @@ export function ofrepEventStreamsJson(origin: string, path: string, snapshot: En
     if (byOrigin.size < MAX_ORIGINS) byOrigin.set(cacheKey, text);
   }
   return text;
+}
+
+/**
+ * The bulk answer with its `ETag`, for the Fastify route and the fast lane alike. `etag` when
+ * the route already computed it for this snapshot (to compare with `If-None-Match`).
+ */
+export function ofrepBulkAnswer(
+  evaluation: Evaluation,
+  kind: KeyKind,
+  identity: IdentityRequest | undefined,
+  streams: { origin: string; path: string },
+  etag = bulkEtag(evaluation.snapshot, kind, identity),
+): SdkAnswer {
+  const eventStreams = ofrepEventStreamsJson(streams.origin, streams.path, evaluation.snapshot);
+  return { headers: { etag }, body: ofrepBulkText(evaluation.flags, eventStreams) };
 }
