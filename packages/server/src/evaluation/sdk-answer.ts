@@ -12,10 +12,18 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * writes the same, so each answer is built in one place.
  */
 export interface SdkAnswer {
+  /**
+   * Headers that depend on the snapshot at most: the same object for every answer of a
+   * snapshot, so the fast lane can keep the whole head it makes of them.
+   */
   headers: Readonly<Record<string, string>>;
+  /** The answer's own validator, when it has one. */
+  etag?: string;
   body: string | Buffer;
 }
 
 export function sendAnswer(reply: FastifyReply, answer: SdkAnswer): FastifyReply {
-  return reply.headers(answer.headers).type(JSON_CONTENT_TYPE).send(answer.body);
+  reply.headers(answer.headers);
+  if (answer.etag !== undefined) reply.header('etag', answer.etag);
+  return reply.type(JSON_CONTENT_TYPE).send(answer.body);
 }

@@ -52,6 +52,7 @@ type Listener = (request: IncomingMessage, response: ServerResponse) => void;
 export class SdkFastLane {
   private readonly lanes = new Map<string, Lane>();
   private readonly parse: JsonTextParser;
+  private readonly heads = new WeakMap<object, Readonly<Record<string, string>>>();
   private fastify?: Listener;
   private open = true;
   /** Requests the lane answered itself; the rest went to Fastify. For tests and operators. */
@@ -171,18 +172,43 @@ export class SdkFastLane {
       return;
     }
     const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
-    // In the order Fastify's hooks and handler set them: fixed headers, CORS, the answer's own.
-    const headers: Record<string, string> = {
-      ...fixedHeaders(this.app),
-      vary: VARY,
-      ...corsAnswerHeaders(request.headers.origin),
-      ...answer.headers,
-      'content-type': JSON_CONTENT_TYPE,
-      'content-length': String(bytes.length),
-    };
+    const origin = request.headers.origin;
+    // One copy of a kept head: copying an object of one shape is much cheaper than merging several.
+    const headers =
+      origin === undefined ? { ...this.head(answer.headers) } : this.makeHead(answer.headers, origin);
+    if (answer.etag !== undefined) headers.etag = answer.etag;
+    headers['content-length'] = String(bytes.length);
     response.writeHead(200, headers);
     response.end(bytes);
     this.answered++;
+  }
+
+  /**
+   * The head of answers with these headers and no `Origin`, kept per headers object (one per
+   * snapshot, or shared by all, see `SdkAnswer.headers`).
+   */
+  private head(own: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    let head = this.heads.get(own);
+    if (head === undefined) {
+      // Not frozen: V8 copies plain objects of one shape fastest. Never written to.
+      head = this.makeHead(own, undefined);
+      this.heads.set(own, head);
+    }
+    return head;
+  }
+
+  /** In the order Fastify's hooks and handler set them: fixed headers, CORS, the answer's own. */
+  private makeHead(
+    own: Readonly<Record<string, string>>,
+    origin: string | undefined,
+  ): Record<string, string> {
+    return {
+      ...fixedHeaders(this.app),
+      vary: VARY,
+      ...corsAnswerHeaders(origin),
+      ...own,
+      'content-type': JSON_CONTENT_TYPE,
+    };
   }
 
   /** Fastify answers: with the body the lane already read, when it read one. */

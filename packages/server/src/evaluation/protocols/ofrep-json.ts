@@ -69,6 +69,8 @@ export function ofrepEventStreamsJson(origin: string, path: string, snapshot: En
   return text;
 }
 
+const NO_HEADERS = Object.freeze({});
+
 /**
  * The bulk answer with its `ETag`, for the Fastify route and the fast lane alike. `etag` when
  * the route already computed it for this snapshot (to compare with `If-None-Match`).
@@ -81,5 +83,5 @@ export function ofrepBulkAnswer(
   etag = bulkEtag(evaluation.snapshot, kind, identity),
 ): SdkAnswer {
   const eventStreams = ofrepEventStreamsJson(streams.origin, streams.path, evaluation.snapshot);
-  return { headers: { etag }, body: ofrepBulkText(evaluation.flags, eventStreams) };
+  return { headers: NO_HEADERS, etag, body: ofrepBulkText(evaluation.flags, eventStreams) };
 }
