@@ -87,26 +87,25 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
     clientKey = production.clientKey;
     serverKey = (await admin('POST', `/environments/${production.id}/server-keys`, { name: 'sdk' })).json()
       .key;
-    const colour = (
-      await admin('POST', `/projects/${t.projectId}/features`, {
-        key: 'colour',
-        type: 'string',
-        default_value: 'blue',
-      })
-    ).json();
-    await admin('POST', `/projects/${t.projectId}/features`, { key: 'beta', type: 'boolean' });
-    await admin('POST', `/projects/${t.projectId}/features`, {
-      key: 'secret',
-      type: 'boolean',
-      server_key_only: true,
-      default_enabled: true,
-    });
+    // A split string, a JSON value and a server-only flag: every kind of per-outcome text.
+    const features = [
+      { key: 'colour', type: 'string', default_value: 'blue' },
+      {
+        key: 'banner',
+        type: 'json',
+        default_value: { title: 'Hello', lines: [1, 2] },
+        default_enabled: true,
+      },
+      { key: 'secret', type: 'boolean', server_key_only: true, default_enabled: true },
+    ];
+    const created = [];
+    for (const f of features)
+      created.push((await admin('POST', `/projects/${t.projectId}/features`, f)).json());
+    const colour = created[0];
+    const variants = ['red', 'green'].map((key) => ({ key, value: key, weight: 50 }));
     await admin('PATCH', `/environments/${production.id}/feature-states/${colour.id}`, {
       enabled: true,
-      variants: [
-        { key: 'red', value: 'red', weight: 50 },
-        { key: 'green', value: 'green', weight: 50 },
-      ],
+      variants,
     });
     const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = url.replace(/:\d+$/, `:${(t.app.server.address() as AddressInfo).port}`);

@@ -50,7 +50,11 @@ type Listener = (request: IncomingMessage, response: ServerResponse) => void;
  * lane.install();
  */
 export class SdkFastLane {
-  private readonly lanes = new Map<string, Lane>();
+  /** By method, then exact URL: no string is built to find a lane. */
+  private readonly lanes: Record<FastLaneRoute['method'], Map<string, Lane>> = {
+    GET: new Map(),
+    POST: new Map(),
+  };
   private readonly parse: JsonTextParser;
   private readonly heads = new WeakMap<object, Readonly<Record<string, string>>>();
   private fastify?: Listener;
@@ -75,7 +79,7 @@ export class SdkFastLane {
             body: unknown,
           ) => boolean)
         : undefined;
-    this.lanes.set(`${route.method} ${route.path}`, { route: route as FastLaneRoute, validate });
+    this.lanes[route.method].set(route.path, { route: route as FastLaneRoute, validate });
   }
 
   /**
@@ -99,10 +103,12 @@ export class SdkFastLane {
   }
 
   private serve(request: IncomingMessage, response: ServerResponse): void {
-    const lane = this.open ? this.lanes.get(`${request.method} ${request.url}`) : undefined;
+    const method = request.method;
+    const lanes = this.open && (method === 'GET' || method === 'POST') ? this.lanes[method] : undefined;
+    const lane = lanes?.get(request.url as string);
     const key = lane && this.guard.admitNow(request, lane.route.key);
     if (!lane || !key) {
-      this.toFastify(request, response);
+      (this.fastify as Listener)(request, response);
       return;
     }
     const validate = lane.validate;
@@ -111,7 +117,7 @@ export class SdkFastLane {
       return;
     }
     if (!plainJsonBody(request)) {
-      this.toFastify(request, response);
+      this.toFastify(lane, key, request, response);
       return;
     }
     const chunks: Buffer[] = [];
@@ -121,7 +127,7 @@ export class SdkFastLane {
       request.removeListener('end', onEnd);
       request.removeListener('error', onEnd);
       if (error) {
-        this.toFastify(request, response, chunks);
+        this.toFastify(lane, key, request, response, chunks);
         return;
       }
       this.withBody(lane, validate, key, chunks, request, response);
@@ -147,7 +153,7 @@ export class SdkFastLane {
       body = value;
     });
     if (!parsed || !validate(body)) {
-      this.toFastify(request, response, chunks);
+      this.toFastify(lane, key, request, response, chunks);
       return;
     }
     this.answer(lane, key, body, request, response, chunks);
@@ -168,7 +174,7 @@ export class SdkFastLane {
       answer = undefined;
     }
     if (!answer) {
-      this.toFastify(request, response, chunks);
+      this.toFastify(lane, key, request, response, chunks);
       return;
     }
     const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
@@ -211,8 +217,18 @@ export class SdkFastLane {
     };
   }
 
-  /** Fastify answers: with the body the lane already read, when it read one. */
-  private toFastify(request: IncomingMessage, response: ServerResponse, chunks?: Buffer[]): void {
+  /**
+   * Fastify answers a request the lane admitted: without charging its limits again, and with
+   * the body the lane already read, when it read one.
+   */
+  private toFastify(
+    lane: Lane,
+    key: EnvironmentKey,
+    request: IncomingMessage,
+    response: ServerResponse,
+    chunks?: Buffer[],
+  ): void {
+    this.guard.admittedEarlier(request, lane.route.key, key);
     // A copy: chunks may be views over the socket's read buffer, which later reads reuse.
     if (chunks) replayBody(request, Buffer.concat(chunks));
     (this.fastify as Listener)(request, response);

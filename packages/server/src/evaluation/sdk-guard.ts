@@ -83,6 +83,7 @@ export class SdkGuard {
    * every one passes at once (both limits are then charged); undefined, with nothing charged,
    * when any would refuse or the key must first be looked up. Fastify then runs `hook(route)`,
    * which gives the refusal, so each refusal is written once. Keys in URLs are not taken here.
+   * A request admitted here and then left to Fastify must be passed to `admittedEarlier`.
    */
   admitNow(request: IncomingMessage, route: SdkRouteKey): EnvironmentKey | undefined {
     if (route.fromUrl) return undefined;
@@ -99,8 +100,17 @@ export class SdkGuard {
       return undefined;
     this.perAddress?.take(address);
     this.perKey?.take(presented);
-    this.admitted.set(request, { key: found, presented, route });
     return found;
+  }
+
+  /**
+   * Records that `admitNow` admitted this request with `key` before it went to Fastify, so
+   * `hook(route)` admits it without charging its limits a second time. Only requests the lane
+   * leaves to Fastify are recorded: most never are.
+   */
+  admittedEarlier(request: IncomingMessage, route: SdkRouteKey, key: EnvironmentKey): void {
+    const presented = text((route.fromHeaders ?? environmentKeyOf)(request)) as string;
+    this.admitted.set(request, { key, presented, route });
   }
 
   hook(route: SdkRouteKey) {
