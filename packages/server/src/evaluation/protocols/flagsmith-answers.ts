@@ -74,7 +74,7 @@ export function identityInput(body: FlagsmithIdentityBody): {
 export function identityAnswer(evaluation: Evaluation, isTransient: IsTransient): SdkAnswer {
   return {
     headers: updatedAtHeaders(evaluation.snapshot),
-    body: flagsmithFlagsJson(evaluation.snapshot).list(
+    body: flagsmithFlagsJson(evaluation.snapshot).listBytes(
       evaluation.flags,
       `{"identifier":${jsonText(evaluation.identifier)},"flags":`,
       `,"traits":${traitsJson(evaluation.visibleTraits, isTransient)}}`,

@@ -1,6 +1,6 @@
 import type { FlagResult } from '@pennon/engine';
 import { invalid } from '../../errors.js';
-import { flattened, jsonText } from '../../http/json-text.js';
+import { joinedBytes, jsonText } from '../../http/json-text.js';
 import { validateTraits } from '../../identities/identity-limits.js';
 import type { EvaluatedFlag, Evaluation, IdentityRequest, TraitInput } from '../evaluation.service.js';
 import type { SdkAnswer } from '../sdk-answer.js';
@@ -45,14 +45,12 @@ export function nativeAnswer(evaluation: Evaluation): SdkAnswer {
   const anonymous = evaluation.identifier === undefined;
   let answer = anonymous ? anonymousAnswers.get(evaluation) : undefined;
   if (answer === undefined) {
-    // One join of flat pieces: each is copied once, where += would build a rope to flatten.
-    const { flags } = evaluation;
-    const parts = new Array<string>(flags.length + 2);
-    parts[0] = '{"flags":{';
-    for (let i = 0; i < flags.length; i++) parts[i + 1] = (i === 0 ? '' : ',') + nativeFlagText(flags[i]);
-    parts[flags.length + 1] =
-      `},${anonymous ? '' : `"identifier":${jsonText(evaluation.identifier)},`}"updated_at":${jsonText(evaluation.snapshot.updatedAt)}}`;
-    answer = { headers: NO_HEADERS, body: parts.join('') };
+    const identifier = anonymous ? '' : `"identifier":${jsonText(evaluation.identifier)},`;
+    const after = `},${identifier}"updated_at":${jsonText(evaluation.snapshot.updatedAt)}}`;
+    answer = {
+      headers: NO_HEADERS,
+      body: joinedBytes('{"flags":{', evaluation.flags, nativeFlagCommaBytes, after),
+    };
     if (anonymous) anonymousAnswers.set(evaluation, answer);
   }
   return answer;
@@ -60,19 +58,19 @@ export function nativeAnswer(evaluation: Evaluation): SdkAnswer {
 
 const NO_HEADERS = Object.freeze({});
 
-/** The engine hands out one frozen result per outcome, so each outcome is written once. */
-const flagTexts = new WeakMap<FlagResult, string>();
+/** The engine hands out one frozen result per outcome, so each outcome is encoded once. */
+const flagBytes = new WeakMap<FlagResult, Buffer>();
 
-/** `"<key>":{key, type, enabled, value?, reason, variant}`, flat. */
-function nativeFlagText(evaluated: EvaluatedFlag): string {
-  let text = flagTexts.get(evaluated.result);
-  if (text === undefined) {
+/** `,"<key>":{key, type, enabled, value?, reason, variant}` as UTF-8 (see `joinedBytes`). */
+function nativeFlagCommaBytes(evaluated: EvaluatedFlag): Buffer {
+  let bytes = flagBytes.get(evaluated.result);
+  if (bytes === undefined) {
     const flag = typedFlag(evaluated);
     const value = 'value' in flag ? `,"value":${jsonText(flag.value)}` : '';
-    text = flattened(
-      `${jsonText(flag.key)}:{"key":${jsonText(flag.key)},"type":"${flag.type}","enabled":${flag.enabled}${value},"reason":${jsonText(flag.reason)},"variant":${jsonText(flag.variant)}}`,
+    bytes = Buffer.from(
+      `,${jsonText(flag.key)}:{"key":${jsonText(flag.key)},"type":"${flag.type}","enabled":${flag.enabled}${value},"reason":${jsonText(flag.reason)},"variant":${jsonText(flag.variant)}}`,
     );
-    flagTexts.set(evaluated.result, text);
+    flagBytes.set(evaluated.result, bytes);
   }
-  return text;
+  return bytes;
 }

@@ -1,6 +1,6 @@
 import type { FlagResult } from '@pennon/engine';
 import type { KeyKind } from '../../auth/environment-keys.js';
-import { flattened } from '../../http/json-text.js';
+import { flattened, joinedBytes } from '../../http/json-text.js';
 import type { EvaluatedFlag, Evaluation, IdentityRequest } from '../evaluation.service.js';
 import type { SdkAnswer } from '../sdk-answer.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
@@ -13,6 +13,18 @@ import { bulkEtag, ofrepFlag } from './ofrep.mapping.js';
  */
 const texts = new WeakMap<FlagResult, string>();
 
+const commaBytes = new WeakMap<FlagResult, Buffer>();
+
+/** `ofrepFlagText` after a comma, as UTF-8, encoded once per outcome (see `joinedBytes`). */
+function ofrepFlagCommaBytes(flag: EvaluatedFlag): Buffer {
+  let bytes = commaBytes.get(flag.result);
+  if (bytes === undefined) {
+    bytes = Buffer.from(`,${ofrepFlagText(flag)}`);
+    commaBytes.set(flag.result, bytes);
+  }
+  return bytes;
+}
+
 export function ofrepFlagText(flag: EvaluatedFlag): string {
   let text = texts.get(flag.result);
   if (text === undefined) {
@@ -20,22 +32,6 @@ export function ofrepFlagText(flag: EvaluatedFlag): string {
     texts.set(flag.result, text);
   }
   return text;
-}
-
-/**
- * The bulk answer `{flags, eventStreams}` as one flat string (a single join copies each piece
- * once). Same fields as `OfrepBulkResponse`, which still documents it. `eventStreams` is JSON
- * text, since it is the same for every answer of a snapshot (see `ofrepEventStreamsJson`).
- *
- * @example
- * reply.type('application/json').send(ofrepBulkText(evaluation.flags, '[]'));
- */
-export function ofrepBulkText(flags: readonly EvaluatedFlag[], eventStreams: string): string {
-  const parts = new Array<string>(flags.length + 2);
-  parts[0] = '{"flags":[';
-  for (let i = 0; i < flags.length; i++) parts[i + 1] = (i === 0 ? '' : ',') + ofrepFlagText(flags[i]);
-  parts[flags.length + 1] = `],"eventStreams":${eventStreams}}`;
-  return parts.join('');
 }
 
 /** Origins remembered per snapshot: the configured public URL, or a few `Host` headers. */
@@ -83,5 +79,11 @@ export function ofrepBulkAnswer(
   etag = bulkEtag(evaluation.snapshot, kind, identity),
 ): SdkAnswer {
   const eventStreams = ofrepEventStreamsJson(streams.origin, streams.path, evaluation.snapshot);
-  return { headers: NO_HEADERS, etag, body: ofrepBulkText(evaluation.flags, eventStreams) };
+  const body = joinedBytes(
+    '{"flags":[',
+    evaluation.flags,
+    ofrepFlagCommaBytes,
+    `],"eventStreams":${eventStreams}}`,
+  );
+  return { headers: NO_HEADERS, etag, body };
 }
