@@ -28,6 +28,7 @@ import { featureStatesRoutes } from './features/feature-states.routes.js';
 import { FeatureStatesService } from './features/feature-states.service.js';
 import { featuresRoutes } from './features/features.routes.js';
 import { consoleRoutes } from './http/console.routes.js';
+import { addFixedHeaders } from './http/fixed-headers.js';
 import { healthRoutes } from './http/health.routes.js';
 import { createHttpApp } from './http/http-app.js';
 import { documentSecurity, security } from './http/openapi.js';
@@ -125,11 +126,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   };
 
   if (options.workerId !== undefined) {
-    const worker = String(options.workerId);
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.header('x-pennon-worker', worker);
-      done();
-    });
+    addFixedHeaders(app, { 'x-pennon-worker': String(options.workerId) });
   }
   await app.register(healthRoutes(context));
 
@@ -175,7 +172,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     { prefix: '/api/admin/v1' },
   );
 
-  await registerSdkRoutes(app, context);
+  context.fastLane = await registerSdkRoutes(app, context);
   // Last: its page fallback answers only addresses no route above claims.
   await app.register(consoleRoutes(config.consoleDir));
 

@@ -5,6 +5,7 @@ import type { EnvironmentKeys, KeyDirectory } from './auth/environment-keys.js';
 import type { ChangeRequestsService } from './change-requests/change-requests.service.js';
 import type { Config } from './config.js';
 import type { EvaluationService } from './evaluation/evaluation.service.js';
+import type { SdkFastLane } from './evaluation/sdk-fast-lane.js';
 import type { SdkGuard } from './evaluation/sdk-guard.js';
 import type { EventsService } from './events/events.service.js';
 import type { ChangeBus } from './realtime/change-bus.js';
@@ -26,7 +27,7 @@ export interface SdkContext {
   keys: KeyDirectory;
   /** Resolves and rate-limits the key of every SDK request before its body is read. */
   sdkGuard: SdkGuard;
-  evaluation: Pick<EvaluationService, 'snapshot' | 'evaluate'>;
+  evaluation: Pick<EvaluationService, 'snapshot' | 'evaluate' | 'evaluateNow'>;
   sse: SseHub;
   /** Validates and keeps event and exposure batches. */
   events: Pick<EventsService, 'ingest'>;
@@ -52,4 +53,6 @@ export interface AppContext extends SdkContext {
   scheduler: Scheduler;
   /** Every admin route with the access it declares, filled as routes register (auth/access.ts). */
   adminRoutes: DeclaredRoute[];
+  /** What answers the hottest SDK requests before Fastify; set once the SDK routes are registered. */
+  fastLane?: SdkFastLane;
 }

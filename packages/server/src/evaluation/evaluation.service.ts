@@ -101,7 +101,9 @@ export class EvaluationService {
   async evaluate(key: EnvironmentKey, identity?: IdentityRequest): Promise<Evaluation> {
     // Every SDK request comes here: while the snapshot is built and the identity transient,
     // nothing is awaited.
-    const snapshot = this.snapshots.ready?.(key.environmentId) ?? (await this.snapshot(key.environmentId));
+    const now = this.evaluateNow(key, identity);
+    if (now) return now;
+    const snapshot = await this.snapshot(key.environmentId);
     if (!identity) return this.anonymousEvaluation(snapshot, key.kind);
     // A client key stores traits only where the environment allows it; otherwise they count
     // for this evaluation alone, over the stored ones.
@@ -109,6 +111,27 @@ export class EvaluationService {
     const traits = identity.transient
       ? transientTraits(identity.traits)
       : await this.resolveStoredTraits(key.environmentId, identity, mayStore);
+    return this.evaluated(snapshot, key, identity, traits);
+  }
+
+  /**
+   * `evaluate` when it has nothing to wait for: the snapshot is built and the identity, if
+   * any, is transient (nothing to read or write). Undefined otherwise; call `evaluate`.
+   */
+  evaluateNow(key: EnvironmentKey, identity?: IdentityRequest): Evaluation | undefined {
+    const snapshot = this.snapshots.ready?.(key.environmentId);
+    if (!snapshot) return undefined;
+    if (!identity) return this.anonymousEvaluation(snapshot, key.kind);
+    if (!identity.transient) return undefined;
+    return this.evaluated(snapshot, key, identity, transientTraits(identity.traits));
+  }
+
+  private evaluated(
+    snapshot: EnvironmentSnapshot,
+    key: EnvironmentKey,
+    identity: IdentityRequest,
+    traits: Record<string, TraitValue>,
+  ): Evaluation {
     const result: EvaluationResult = snapshot.compiled.evaluate({ identifier: identity.identifier, traits });
     const hideStored = key.kind === 'client' && snapshot.hideSensitiveData;
     return {

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   checkEnvironmentKey,
@@ -30,7 +31,7 @@ export interface SdkRouteKey {
   /** Where the route reads its key, for the 401 message (sdk-keys.ts `KEY_PLACEMENT`). */
   placement: string;
   /** The key from headers; default `environmentKeyOf`. */
-  fromHeaders?: (request: FastifyRequest) => string | undefined;
+  fromHeaders?: (request: { headers: IncomingHttpHeaders }) => string | undefined;
   /**
    * The key from the URL (path or query), for clients that cannot send headers. URLs end up
    * in logs and browser histories, so a server key arriving there is refused (403).
@@ -52,6 +53,11 @@ export class SdkGuard {
   private readonly perKey?: RateLimiter;
   private readonly perAddress?: RateLimiter;
   private readonly eventBytes?: RateLimiter;
+  /** Requests the fast lane admitted and then left to Fastify: their limits are already charged. */
+  private readonly admitted = new WeakMap<
+    IncomingMessage,
+    { key: EnvironmentKey; presented: string; route: SdkRouteKey }
+  >();
 
   constructor(
     private readonly keys: KeyDirectory,
@@ -71,6 +77,41 @@ export class SdkGuard {
     const bytes = Number.isFinite(length) ? length : Buffer.byteLength(JSON.stringify(request.body ?? null));
     enforceRateLimit(this.eventBytes, presentedKey(request), reply, 'event-bytes', bytes);
   };
+
+  /**
+   * The checks of `hook(route)` for the SDK fast lane, which answers before Fastify: the key when
+   * every one passes at once (both limits are then charged); undefined, with nothing charged,
+   * when any would refuse or the key must first be looked up. Fastify then runs `hook(route)`,
+   * which gives the refusal, so each refusal is written once. Keys in URLs are not taken here.
+   * A request admitted here and then left to Fastify must be passed to `admittedEarlier`.
+   */
+  admitNow(request: IncomingMessage, route: SdkRouteKey): EnvironmentKey | undefined {
+    if (route.fromUrl) return undefined;
+    const presented = text((route.fromHeaders ?? environmentKeyOf)(request));
+    const found = presented ? this.keys.known(presented) : undefined;
+    if (!presented || !found) return undefined;
+    try {
+      checkEnvironmentKey(presented, found, route.needs, route.placement);
+    } catch {
+      return undefined;
+    }
+    const address = request.socket.remoteAddress ?? '';
+    if ((this.perAddress?.wait(address) ?? 0) > 0 || (this.perKey?.wait(presented) ?? 0) > 0)
+      return undefined;
+    this.perAddress?.take(address);
+    this.perKey?.take(presented);
+    return found;
+  }
+
+  /**
+   * Records that `admitNow` admitted this request with `key` before it went to Fastify, so
+   * `hook(route)` admits it without charging its limits a second time. Only requests the lane
+   * leaves to Fastify are recorded: most never are.
+   */
+  admittedEarlier(request: IncomingMessage, route: SdkRouteKey, key: EnvironmentKey): void {
+    const presented = text((route.fromHeaders ?? environmentKeyOf)(request)) as string;
+    this.admitted.set(request, { key, presented, route });
+  }
 
   hook(route: SdkRouteKey) {
     const fromHeaders = route.fromHeaders ?? environmentKeyOf;
@@ -94,6 +135,14 @@ export class SdkGuard {
     // Synchronous while the key is in memory (every request but a key's first after a change):
     // no promise per request. The checks and their order are the same either way.
     return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
+      // Admitted by the fast lane, which then left the request to Fastify (a refusal of its
+      // body, say): charging its limits again would count it twice.
+      const early = this.admitted.get(request.raw);
+      if (early !== undefined && early.route === route) {
+        request.sdk = { key: early.key, presented: early.presented };
+        done();
+        return;
+      }
       let presented: string | undefined;
       let headerKey: string | undefined;
       try {

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken } from '../auth/tokens.js';
 
 /** Where each protocol takes its key, for errors that tell a caller how to send one. */
@@ -14,7 +14,7 @@ export const KEY_PLACEMENT = {
  * The environment key of an SDK request, from `Authorization: Bearer <key>`,
  * `X-Environment-Key` (Flagsmith's header) or `X-API-Key` (OFREP's), in that order.
  */
-export function environmentKeyOf(request: FastifyRequest): string | undefined {
+export function environmentKeyOf(request: { headers: IncomingHttpHeaders }): string | undefined {
   const headers = request.headers;
   const header = (name: string): string | undefined => {
     const value = headers[name];

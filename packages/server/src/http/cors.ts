@@ -26,14 +26,12 @@ export function registerCors(app: FastifyInstance, adminOrigins: readonly string
   app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
     // The answer depends on the origin on every route, so caches must key on it.
-    addToVary(reply, 'Origin');
+    addToVary(reply, VARY);
     if (isAdminRequest(request) && (origin === undefined || !allowed.has(origin))) {
       done();
       return;
     }
-    // SDK routes reflect any origin; admin routes reach here only with a configured one.
-    if (origin) reply.header('Access-Control-Allow-Origin', origin);
-    reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    reply.headers(corsAnswerHeaders(origin));
     if (request.raw.method !== 'OPTIONS') {
       done();
       return;
@@ -56,6 +54,20 @@ export function registerCors(app: FastifyInstance, adminOrigins: readonly string
   app.options('*', { schema: { hide: true } }, (_request, reply) => {
     reply.callNotFound();
   });
+}
+
+/** The request header every answer varies on (`Vary`). */
+export const VARY = 'Origin';
+const EXPOSED_ONLY = Object.freeze({ 'access-control-expose-headers': EXPOSED_HEADERS });
+
+/**
+ * The CORS headers of an answer CORS allows, preflights aside: every SDK answer, and admin
+ * answers to a configured origin. SDK routes reflect any origin; admin routes reach here only
+ * with a configured one. Shared with the SDK fast lane (evaluation/sdk-fast-lane.ts).
+ */
+export function corsAnswerHeaders(origin: string | undefined): Readonly<Record<string, string>> {
+  if (!origin) return EXPOSED_ONLY;
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSED_HEADERS };
 }
 
 function addToVary(reply: FastifyReply, field: string): void {

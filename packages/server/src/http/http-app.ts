@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config.js';
+import { registerBodyReplay } from './body-replay.js';
 import { limitConnections, receiveTimeouts } from './connection-limits.js';
 import { registerCors } from './cors.js';
 import { registerErrorHandler } from './error-handler.js';
@@ -47,6 +48,7 @@ export async function createHttpApp(
   });
   registerValidation(app);
   registerRequestTextChecks(app);
+  registerBodyReplay(app);
   registerErrorHandler(app);
   await registerSecurityHeaders(app);
   registerCors(app, settings.adminCorsOrigins);

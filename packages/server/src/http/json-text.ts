@@ -39,3 +39,32 @@ export function flattened(text: string): string {
   text.charCodeAt(0);
   return text;
 }
+
+/**
+ * `before`, the items' pieces joined by commas, and `after`, as UTF-8 bytes copied once. Each
+ * piece comes already encoded, with its leading comma (`commaBytes`, kept per outcome by the
+ * caller), so an answer of many flags is one copy of its pieces: no text is built, measured
+ * and encoded per request.
+ *
+ * @example
+ * joinedBytes('[', flags, (f) => kept.get(f), ']'); // <Buffer 5b 7b ... 5d>
+ */
+export function joinedBytes<T>(
+  before: string,
+  items: readonly T[],
+  commaBytes: (item: T) => Buffer,
+  after: string,
+): Buffer {
+  const parts = new Array<Buffer>(items.length + 2);
+  parts[0] = Buffer.from(before);
+  let length = parts[0].length;
+  for (let i = 0; i < items.length; i++) {
+    const bytes = commaBytes(items[i]);
+    // The first piece goes without its comma.
+    parts[i + 1] = i === 0 ? bytes.subarray(1) : bytes;
+    length += parts[i + 1].length;
+  }
+  const last = Buffer.from(after);
+  parts[items.length + 1] = last;
+  return Buffer.concat(parts, length + last.length);
+}

@@ -1,5 +1,3 @@
-import type { FastifyRequest } from 'fastify';
-
 /**
  * The origin clients reach the server at, for absolute URLs handed out in responses (stream
  * URLs). A configured `PENNON_PUBLIC_URL` wins: behind a proxy the request's `Host` header
@@ -10,6 +8,9 @@ import type { FastifyRequest } from 'fastify';
  * publicOrigin('https://flags.example.com', request); // 'https://flags.example.com'
  * publicOrigin(undefined, request); // 'http://localhost:8420' (from the request)
  */
-export function publicOrigin(configured: string | undefined, request: FastifyRequest): string {
+export function publicOrigin(
+  configured: string | undefined,
+  request: { protocol: string; host: string },
+): string {
   return configured ?? `${request.protocol}://${request.host}`;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { invalid } from '../errors.js';
 import { unstorableTextAt } from '../shared/storable-text.js';
 
@@ -64,23 +64,26 @@ export function checkStorableJson(text: string, value: unknown): void {
   }
 }
 
-/** JSON text of a request body, parsed with Fastify's own parser once both checks pass. */
-export function jsonBodyParser(app: FastifyInstance) {
-  // Fastify's defaults: `__proto__` keys are refused, `constructor` keys kept.
+/** Parses JSON request text, calling back at once with the value or the error to answer with. */
+export type JsonTextParser = (text: string, done: (error: Error | null, value?: unknown) => void) => void;
+
+/**
+ * JSON text of a request body, parsed with Fastify's own parser once both checks pass. The
+ * one parser of request bodies: Fastify's content-type parser and the SDK fast lane
+ * (evaluation/sdk-fast-lane.ts) both call it.
+ */
+export function jsonTextParser(app: FastifyInstance): JsonTextParser {
+  // Fastify's defaults: `__proto__` keys are refused, `constructor` keys kept. Its parser
+  // never reads the request it is given.
   const parse = app.getDefaultJsonParser('error', 'ignore');
-  return (
-    request: FastifyRequest,
-    body: string | Buffer,
-    done: (error: Error | null, value?: unknown) => void,
-  ): void => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  return (text, done) => {
     try {
       checkJsonDepth(text);
     } catch (error) {
       done(error as Error, undefined);
       return;
     }
-    parse(request, text, (error, value) => {
+    parse(undefined as never, text, (error, value) => {
       if (error) return done(error, undefined);
       try {
         checkStorableJson(text, value);
@@ -92,15 +95,21 @@ export function jsonBodyParser(app: FastifyInstance) {
   };
 }
 
+/** `jsonTextParser` as a Fastify content-type parser (`parseAs: 'string'`). */
+export function jsonBodyParser(app: FastifyInstance) {
+  const parse = jsonTextParser(app);
+  return (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) =>
+    parse(typeof body === 'string' ? body : body.toString('utf8'), done);
+}
+
 /**
  * One check for request text that can reach storage, on every route: JSON bodies through the
  * parser above, and path and query parameters before any route's own hook runs (SDK keys are
  * looked up in `onRequest`, so a NUL in `?k=` must be refused before that).
  */
 export function registerRequestTextChecks(app: FastifyInstance): void {
-  const parser = jsonBodyParser(app);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(app));
   // A callback hook, not an async one: it runs on every request and has nothing to wait for.
   app.addHook('onRequest', (request, _reply, done) => {
     try {

@@ -1,5 +1,6 @@
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { addFixedHeaders } from './fixed-headers.js';
 
 /**
  * Helmet's security headers on every response, streams included (they are set on the raw
@@ -30,11 +31,7 @@ const NOT_HELMET = new Set(['content-type', 'content-length', 'date', 'connectio
  * and keep a second table. Hijacked replies (streams) copy `reply.getHeaders()`.
  */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
-  const headers = Object.fromEntries(await helmetHeaders());
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
-    done();
-  });
+  addFixedHeaders(app, Object.fromEntries(await helmetHeaders()));
 }
 
 async function helmetHeaders(): Promise<Array<[string, string]>> {

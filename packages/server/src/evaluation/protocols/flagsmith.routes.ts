@@ -1,20 +1,17 @@
-import { hash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { SdkContext } from '../../context.js';
-import { invalid, PennonError } from '../../errors.js';
+import { PennonError } from '../../errors.js';
 import { toErrorResponse } from '../../http/error-handler.js';
-import { jsonText } from '../../http/json-text.js';
 import { anyOf, withExample, withExamples } from '../../http/openapi.js';
 import {
   flagsmithDocumentExample,
   flagsmithFlagsExample,
   flagsmithIdentityExample,
 } from '../../http/openapi-sdk-examples.js';
-import { validateTraits } from '../../identities/identity-limits.js';
-import type { Evaluation, TraitInput } from '../evaluation.service.js';
-import { sdkKey } from '../sdk-guard.js';
+import { sendAnswer } from '../sdk-answer.js';
+import { type SdkRouteKey, sdkKey } from '../sdk-guard.js';
 import { KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import {
@@ -23,10 +20,19 @@ import {
   FlagsmithIdentityBody,
   FlagsmithIdentityQuery,
 } from './flagsmith.schema.js';
+import {
+  environmentFlagsAnswer,
+  identityAnswer,
+  identityInput,
+  never,
+  UPDATED_AT,
+  updatedAtHeaders,
+} from './flagsmith-answers.js';
 import { flagsmithDocument } from './flagsmith-document.js';
 import { flagsmithFlagsJson } from './flagsmith-flags.js';
 
-const UPDATED_AT = 'X-Flagsmith-Document-Updated-At';
+/** Where Flagsmith's routes take their key; the fast lane (flagsmith.fast-lane.ts) takes it the same way. */
+export const FLAGSMITH_ANY_KEY: SdkRouteKey = { needs: 'any', placement: KEY_PLACEMENT.flagsmith };
 const Detail = Type.Object({ detail: Type.String() });
 const errors = { 400: Detail, 401: Detail, 403: Detail, 404: Detail, 413: Detail };
 /** Flagsmith's SDKs send the key in `X-Environment-Key`, a client key unless said otherwise. */
@@ -43,7 +49,7 @@ const updatedAtHeader = {
  * Errors take Flagsmith's `{"detail": …}` shape.
  */
 export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
-  const anyKeyHook = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.flagsmith });
+  const anyKeyHook = ctx.sdkGuard.hook(FLAGSMITH_ANY_KEY);
   const serverKeyHook = ctx.sdkGuard.hook({ needs: 'server', placement: KEY_PLACEMENT.flagsmith });
   return async (app) => {
     const tags = ['flagsmith'];
@@ -73,19 +79,7 @@ export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const key = sdkKey(request);
         const evaluation = await ctx.evaluation.evaluate(key);
-        stamp(reply, evaluation.snapshot);
-        reply.type('application/json');
-        const writer = flagsmithFlagsJson(evaluation.snapshot);
-        if (request.query.feature === undefined) {
-          // Anonymous evaluations are shared per snapshot, and so are their bytes: encoded once,
-          // not on every write.
-          let bytes = environmentFlagsBytes.get(evaluation);
-          if (bytes === undefined) {
-            bytes = Buffer.from(writer.list(evaluation.flags));
-            environmentFlagsBytes.set(evaluation, bytes);
-          }
-          return reply.send(bytes);
-        }
+        if (request.query.feature === undefined) return sendAnswer(reply, environmentFlagsAnswer(evaluation));
         const one = evaluation.flags.find((f) => f.feature.key === request.query.feature);
         if (!one)
           throw new PennonError(
@@ -93,7 +87,8 @@ export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
             'feature_not_found',
             `No feature named '${request.query.feature}'.`,
           );
-        return reply.send(writer.flag(one));
+        const body = flagsmithFlagsJson(evaluation.snapshot).flag(one);
+        return sendAnswer(reply, { headers: updatedAtHeaders(evaluation.snapshot), body });
       },
     );
 
@@ -119,7 +114,7 @@ export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
         const key = sdkKey(request);
         const { identifier, transient } = request.query;
         const evaluation = await ctx.evaluation.evaluate(key, { identifier, transient: transient === true });
-        return identityResponse(reply, evaluation, never);
+        return sendAnswer(reply, identityAnswer(evaluation, never));
       },
     );
 
@@ -158,16 +153,9 @@ export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const key = sdkKey(request);
-        const body = request.body;
-        const traits = traitInputs(body.traits);
-        const failure = validateTraits(traits);
-        if (failure) throw failure;
-        // Without an identifier the identity is anonymous: named after its traits, never stored.
-        const identifier = body.identifier || derivedIdentifier(traits);
-        const transient = body.transient === true || !body.identifier;
-        const evaluation = await ctx.evaluation.evaluate(key, { identifier, traits, transient });
-        return identityResponse(reply, evaluation, transient ? always : transientKeys(traits));
+        const { identity, isTransient } = identityInput(request.body);
+        const evaluation = await ctx.evaluation.evaluate(sdkKey(request), identity);
+        return sendAnswer(reply, identityAnswer(evaluation, isTransient));
       },
     );
 
@@ -227,60 +215,5 @@ export function flagsmithRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
 }
 
 function stamp(reply: FastifyReply, snapshot: EnvironmentSnapshot): void {
-  reply.header(UPDATED_AT, String(snapshot.updatedAtSeconds));
-}
-
-const environmentFlagsBytes = new WeakMap<Evaluation, Buffer>();
-
-/** The traits as Flagsmith's clients send them, in the evaluation's terms. */
-function traitInputs(given: FlagsmithIdentityBody['traits']): TraitInput[] {
-  const traits: TraitInput[] = [];
-  if (!given) return traits;
-  for (let i = 0; i < given.length; i++) {
-    const t = given[i];
-    traits.push({ key: t.trait_key, value: t.trait_value, transient: t.transient === true });
-  }
-  return traits;
-}
-
-/** Whether the answer marks a trait transient: those sent so, or all of a transient identity. */
-type IsTransient = (traitKey: string) => boolean;
-const always: IsTransient = () => true;
-const never: IsTransient = () => false;
-
-function transientKeys(traits: readonly TraitInput[]): IsTransient {
-  const keys = new Set<string>();
-  for (const t of traits) if (t.transient) keys.add(t.key);
-  return (traitKey) => keys.has(traitKey);
-}
-
-/** `{identifier, flags, traits}`, written as text: see `flagsmithFlagsJson`. */
-function identityResponse(reply: FastifyReply, evaluation: Evaluation, isTransient: IsTransient) {
-  stamp(reply, evaluation.snapshot);
-  const text = flagsmithFlagsJson(evaluation.snapshot).list(
-    evaluation.flags,
-    `{"identifier":${jsonText(evaluation.identifier)},"flags":`,
-    `,"traits":${traitsJson(evaluation.visibleTraits, isTransient)}}`,
-  );
-  return reply.type('application/json').send(text);
-}
-
-/** `[{trait_key, trait_value, transient?}]` as text, from the same cached pieces as the flags. */
-function traitsJson(traits: Record<string, unknown>, isTransient: IsTransient): string {
-  let text = '[';
-  for (const trait_key in traits) {
-    if (!Object.hasOwn(traits, trait_key)) continue;
-    if (text.length > 1) text += ',';
-    text += `{"trait_key":${jsonText(trait_key)},"trait_value":${jsonText(traits[trait_key])}${isTransient(trait_key) ? ',"transient":true}' : '}'}`;
-  }
-  return `${text}]`;
-}
-
-/** A stable name for an anonymous identity: the same traits always give the same identifier. */
-function derivedIdentifier(traits: TraitInput[]): string {
-  if (traits.length === 0) throw invalid('identifier_required', 'Send an identifier or at least one trait.');
-  const sorted = traits
-    .map((t) => [t.key, t.value] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return hash('sha256', JSON.stringify(sorted), 'hex');
+  reply.headers(updatedAtHeaders(snapshot));
 }

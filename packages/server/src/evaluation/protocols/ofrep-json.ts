@@ -1,8 +1,10 @@
 import type { FlagResult } from '@pennon/engine';
-import { flattened } from '../../http/json-text.js';
-import type { EvaluatedFlag } from '../evaluation.service.js';
+import type { KeyKind } from '../../auth/environment-keys.js';
+import { flattened, joinedBytes } from '../../http/json-text.js';
+import type { EvaluatedFlag, Evaluation, IdentityRequest } from '../evaluation.service.js';
+import type { SdkAnswer } from '../sdk-answer.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
-import { ofrepFlag } from './ofrep.mapping.js';
+import { bulkEtag, ofrepFlag } from './ofrep.mapping.js';
 
 /**
  * The engine hands out one frozen result per outcome of each feature, and an OFREP flag object
@@ -11,6 +13,18 @@ import { ofrepFlag } from './ofrep.mapping.js';
  */
 const texts = new WeakMap<FlagResult, string>();
 
+const commaBytes = new WeakMap<FlagResult, Buffer>();
+
+/** `ofrepFlagText` after a comma, as UTF-8, encoded once per outcome (see `joinedBytes`). */
+function ofrepFlagCommaBytes(flag: EvaluatedFlag): Buffer {
+  let bytes = commaBytes.get(flag.result);
+  if (bytes === undefined) {
+    bytes = Buffer.from(`,${ofrepFlagText(flag)}`);
+    commaBytes.set(flag.result, bytes);
+  }
+  return bytes;
+}
+
 export function ofrepFlagText(flag: EvaluatedFlag): string {
   let text = texts.get(flag.result);
   if (text === undefined) {
@@ -18,22 +32,6 @@ export function ofrepFlagText(flag: EvaluatedFlag): string {
     texts.set(flag.result, text);
   }
   return text;
-}
-
-/**
- * The bulk answer `{flags, eventStreams}` as one flat string (a single join copies each piece
- * once). Same fields as `OfrepBulkResponse`, which still documents it. `eventStreams` is JSON
- * text, since it is the same for every answer of a snapshot (see `ofrepEventStreamsJson`).
- *
- * @example
- * reply.type('application/json').send(ofrepBulkText(evaluation.flags, '[]'));
- */
-export function ofrepBulkText(flags: readonly EvaluatedFlag[], eventStreams: string): string {
-  const parts = new Array<string>(flags.length + 2);
-  parts[0] = '{"flags":[';
-  for (let i = 0; i < flags.length; i++) parts[i + 1] = (i === 0 ? '' : ',') + ofrepFlagText(flags[i]);
-  parts[flags.length + 1] = `],"eventStreams":${eventStreams}}`;
-  return parts.join('');
 }
 
 /** Origins remembered per snapshot: the configured public URL, or a few `Host` headers. */
@@ -65,4 +63,27 @@ export function ofrepEventStreamsJson(origin: string, path: string, snapshot: En
     if (byOrigin.size < MAX_ORIGINS) byOrigin.set(cacheKey, text);
   }
   return text;
+}
+
+const NO_HEADERS = Object.freeze({});
+
+/**
+ * The bulk answer with its `ETag`, for the Fastify route and the fast lane alike. `etag` when
+ * the route already computed it for this snapshot (to compare with `If-None-Match`).
+ */
+export function ofrepBulkAnswer(
+  evaluation: Evaluation,
+  kind: KeyKind,
+  identity: IdentityRequest | undefined,
+  streams: { origin: string; path: string },
+  etag = bulkEtag(evaluation.snapshot, kind, identity),
+): SdkAnswer {
+  const eventStreams = ofrepEventStreamsJson(streams.origin, streams.path, evaluation.snapshot);
+  const body = joinedBytes(
+    '{"flags":[',
+    evaluation.flags,
+    ofrepFlagCommaBytes,
+    `],"eventStreams":${eventStreams}}`,
+  );
+  return { headers: NO_HEADERS, etag, body };
 }

@@ -12,7 +12,8 @@ import {
 import { publicOrigin } from '../../http/public-url.js';
 import { openEnvironmentStream } from '../../realtime/environment-stream.js';
 import type { SseMessage } from '../../realtime/sse-hub.js';
-import { presentedKey, sdkKey } from '../sdk-guard.js';
+import { sendAnswer } from '../sdk-answer.js';
+import { presentedKey, type SdkRouteKey, sdkKey } from '../sdk-guard.js';
 import { KEY_PLACEMENT } from '../sdk-keys.js';
 import type { EnvironmentSnapshot } from '../snapshot.js';
 import { bulkEtag, etagMatches, identityOf, ofrepError, ofrepFlag } from './ofrep.mapping.js';
@@ -26,7 +27,15 @@ import {
   ofrepBulkErrors,
   ofrepFlagErrors,
 } from './ofrep.schema.js';
-import { ofrepBulkText, ofrepEventStreamsJson } from './ofrep-json.js';
+import { ofrepBulkAnswer } from './ofrep-json.js';
+
+/** Where OFREP's routes take their key; the fast lane (ofrep.fast-lane.ts) takes it the same way. */
+export const OFREP_KEY: SdkRouteKey = { needs: 'any', placement: KEY_PLACEMENT.ofrep };
+
+/** The refetch stream that bulk answers list, under the OFREP prefix. */
+export function ofrepEventsPath(prefix: string): string {
+  return `${prefix}/events`;
+}
 
 /**
  * OpenFeature Remote Evaluation Protocol v1, for `@openfeature/ofrep-provider` (server) and
@@ -41,12 +50,12 @@ import { ofrepBulkText, ofrepEventStreamsJson } from './ofrep-json.js';
  */
 export function ofrepRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
   /** Before the body is parsed: unknown keys and over-limit keys cost nothing more. */
-  const authenticate = ctx.sdkGuard.hook({ needs: 'any', placement: KEY_PLACEMENT.ofrep });
+  const authenticate = ctx.sdkGuard.hook(OFREP_KEY);
   const keyOf = sdkKey;
 
   return async (app) => {
     const tags = ['ofrep'];
-    const eventsPath = `${app.prefix}/events`;
+    const eventsPath = ofrepEventsPath(app.prefix);
     // OFREP providers send `Authorization: Bearer` or `X-API-Key`; `X-Environment-Key` works too.
     const anyKey = anyOf('bearerKey', 'apiKeyHeader', 'clientKey', 'serverKey');
 
@@ -125,20 +134,9 @@ export function ofrepRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
         }
         const evaluation = await ctx.evaluation.evaluate(key, identity);
         // Tagged with the snapshot actually evaluated, in case a change landed in between.
-        reply.header(
-          'ETag',
-          checked?.snapshot === evaluation.snapshot
-            ? checked.etag
-            : bulkEtag(evaluation.snapshot, key.kind, identity),
-        );
-        const streams = ofrepEventStreamsJson(
-          publicOrigin(ctx.config.publicUrl, request),
-          eventsPath,
-          evaluation.snapshot,
-        );
-        // Written as text (ofrep-json.ts); Fastify sends JSON text as is, the schema documents it.
-        const text: unknown = ofrepBulkText(evaluation.flags, streams);
-        return reply.type('application/json').send(text as OfrepBulkResponse);
+        const etag = checked?.snapshot === evaluation.snapshot ? checked.etag : undefined;
+        const streams = { origin: publicOrigin(ctx.config.publicUrl, request), path: eventsPath };
+        return sendAnswer(reply, ofrepBulkAnswer(evaluation, key.kind, identity, streams, etag));
       },
     );
 

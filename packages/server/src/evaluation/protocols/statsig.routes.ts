@@ -1,5 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { SdkContext } from '../../context.js';
 import { EVENTS_BODY_LIMIT_BYTES } from '../../events/events.schema.js';
 import { toErrorResponse } from '../../http/error-handler.js';
@@ -182,7 +182,7 @@ export function statsigRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
 }
 
 /** Statsig's server SDKs use the `STATSIG-API-KEY` header; our other headers work too. */
-function statsigHeaderKey(request: FastifyRequest): string | undefined {
+function statsigHeaderKey(request: { headers: IncomingHttpHeaders }): string | undefined {
   const header = request.headers['statsig-api-key'];
   return (Array.isArray(header) ? header[0] : header) || environmentKeyOf(request);
 }
