@@ -22,10 +22,12 @@ export function ChangeRequestPage(props: { projectId: string; environment: Envir
   // Once committed every target has "moved" (the commit moved it): the warning is for pending requests.
   const pending = request.data?.status === 'open' || request.data?.status === 'approved';
   const actorName = useActorName();
-  const mayEdit = useCan('environment.edit', {
+  const scope = {
     project: { id: props.projectId },
     environment: { id: environment.id, key: environment.key },
-  }).allowed;
+  };
+  const mayEdit = useCan('environment.edit', scope).allowed;
+  const mayPropose = useCan('environment.propose', scope).allowed;
 
   return (
     <QueryState what="the change request" isPending={request.isPending} error={request.error}>
@@ -83,7 +85,7 @@ export function ChangeRequestPage(props: { projectId: string; environment: Envir
             ))}
           </Stack>
           <Actions
-            choice={reviewChoice(request.data, self, mayEdit)}
+            choice={reviewChoice(request.data, self, mayEdit, mayPropose)}
             pending={review.isPending ? review.variables?.action : undefined}
             onAction={(action) => review.mutate({ action, revision: request.data.revision })}
             onRevise={() => setRevising(true)}

@@ -70,6 +70,8 @@ export function FlagPage(props: {
             ))}
           </Group>
           <SegmentOverrides
+            // A draft belongs to one flag in one environment: another flag starts a fresh one.
+            key={`${environment.id}:${feature.id}`}
             projectId={projectId}
             feature={feature}
             environment={environment}

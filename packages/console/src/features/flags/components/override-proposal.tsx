@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { JsonDiffTable } from '../../../components/json-diff-table.js';
 import type { Environment, Feature } from '../../../lib/api-types.js';
@@ -33,6 +33,10 @@ export function OverrideProposal(props: {
   feature: Feature;
   environment: Environment;
   changes: readonly OverrideChange[];
+  /** Edits were gathered (they may cancel out): they can be discarded. */
+  drafted: boolean;
+  /** The stored overrides changed since the edits began. */
+  serverMoved: boolean;
   segmentName: (id: string) => string;
   why?: string;
   changeRequestHref?: (id: string) => string;
@@ -53,10 +57,16 @@ export function OverrideProposal(props: {
         <Button size="xs" disabled={count === 0} onClick={() => setOpen(true)}>
           Review and propose override changes
         </Button>
-        <Button size="xs" variant="default" disabled={count === 0} onClick={props.onDiscard}>
+        <Button size="xs" variant="default" disabled={!props.drafted} onClick={props.onDiscard}>
           Discard override edits
         </Button>
       </Group>
+      {props.serverMoved && (
+        <Alert color="yellow" title="These overrides changed since you began editing">
+          Someone changed them meanwhile. Your proposal holds only your own edits, shown against what you
+          began from; discard your edits to start again from what is there now.
+        </Alert>
+      )}
       {done && (
         <ProposedNotice
           kind="propose"

@@ -16,8 +16,11 @@ export function OverrideValueInput(props: {
 }) {
   const { type, value } = props;
   const [text, setText] = useState(valueToText(type, value));
-  // A saved, proposed or reloaded value replaces what was typed.
-  useEffect(() => setText(valueToText(type, value)), [type, value]);
+  // A saved, proposed or reloaded value replaces what was typed; compared as JSON, since a
+  // reload hands over an equal but new object, which must not wipe what is being typed.
+  const valueJson = JSON.stringify(value ?? null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: valueJson stands for value
+  useEffect(() => setText(valueToText(type, value)), [type, valueJson]);
   const parsed = parseValueText(type, text);
   const take = () => {
     if (parsed.ok && JSON.stringify(parsed.value) !== JSON.stringify(value ?? null))

@@ -217,6 +217,8 @@ export function SegmentOverrides(props: {
           feature={feature}
           environment={environment}
           changes={editing.changes}
+          drafted={editing.drafted}
+          serverMoved={editing.serverMoved}
           segmentName={(id) => names.get(id) ?? id}
           why={access.mode === 'propose' ? access.why : undefined}
           changeRequestHref={props.changeRequestHref}

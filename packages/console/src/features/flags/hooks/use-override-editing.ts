@@ -9,6 +9,7 @@ import {
   type OverrideChange,
   type OverrideDraft,
   overrideChanges,
+  overridesMoved,
 } from '../model/override-draft.js';
 import { reorder } from '../model/priorities.js';
 
@@ -40,18 +41,26 @@ export function useOverrideEditing(
   const { create, update, remove } = mutations;
   const error = create.error ?? update.error ?? remove.error;
   const proposing = mode === 'propose' || refusedDirectly(error);
-  // Null: nothing edited yet, so the table follows what is stored as it reloads.
-  const [draft, setDraft] = useState<OverrideDraft[] | null>(null);
-  const rows = proposing && draft ? draft : draftsOf(stored);
-  const changes: OverrideChange[] = proposing ? overrideChanges(featureId, stored, rows) : [];
+  // Null: nothing edited yet, so the table follows what is stored as it reloads. A draft keeps
+  // the stored overrides it started from (`base`), and the proposal is the person's own edits
+  // to those: compared with what is stored now instead, anything another person changed
+  // meanwhile would be proposed back to what this person first saw.
+  const [draft, setDraft] = useState<{ base: readonly SegmentOverride[]; rows: OverrideDraft[] } | null>(
+    null,
+  );
+  const rows = proposing && draft ? draft.rows : draftsOf(stored);
+  const base = draft?.base ?? stored;
+  const changes: OverrideChange[] = proposing ? overrideChanges(featureId, base, rows) : [];
+  const serverMoved = proposing && draft !== null && overridesMoved(draft.base, stored);
+  const edit = (next: OverrideDraft[]) => setDraft({ base, rows: next });
   const idOf = (segmentId: string) => stored.find((o) => o.segment_id === segmentId)?.id ?? segmentId;
 
   const drafting: OverrideActions = {
-    set: (segmentId, fields) => setDraft(editDraft(rows, segmentId, fields)),
-    remove: (segmentId) => setDraft(rows.filter((r) => r.segment_id !== segmentId)),
-    move: (from, to) => setDraft(moveDraft(rows, from, to)),
+    set: (segmentId, fields) => edit(editDraft(rows, segmentId, fields)),
+    remove: (segmentId) => edit(rows.filter((r) => r.segment_id !== segmentId)),
+    move: (from, to) => edit(moveDraft(rows, from, to)),
     add: (added, onAdded) => {
-      setDraft([...rows, added]);
+      edit([...rows, added]);
       onAdded();
     },
   };
@@ -74,6 +83,10 @@ export function useOverrideEditing(
     rows,
     proposing,
     changes,
+    /** A draft exists (even one whose edits cancel out): it can be discarded. */
+    drafted: proposing && draft !== null,
+    /** The stored overrides changed since the draft began: the proposal is still only this person's edits. */
+    serverMoved,
     actions: proposing ? drafting : direct,
     error: proposing ? null : error,
     creating: create.isPending,

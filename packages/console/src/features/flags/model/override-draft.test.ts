@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SegmentOverride } from '../../../lib/api-types.js';
-import { draftsOf, editDraft, moveDraft, overrideChanges } from './override-draft.js';
+import { draftsOf, editDraft, moveDraft, overrideChanges, overridesMoved } from './override-draft.js';
 
 const stored = (segment: string, priority: number, extra: Partial<SegmentOverride> = {}): SegmentOverride =>
   ({
@@ -23,6 +23,18 @@ describe('proposing segment override changes', () => {
   it('proposes nothing while the drafts are what is stored', () => {
     expect(draftsOf(list).map((d) => d.segment_id)).toEqual(['staff', 'beta']);
     expect(overrideChanges('f1', list, draftsOf(list))).toEqual([]);
+  });
+
+  it("proposes one's own edits to what the draft began from, never reverting what others changed since", () => {
+    const base = list;
+    const drafts = editDraft(draftsOf(base), 'beta', { enabled: false });
+    // Meanwhile another person's request changed staff's value and added an override for vip.
+    const now = [stored('beta', 10), stored('staff', 0, { value: 'blue' }), stored('vip', 20)];
+    expect(overridesMoved(base, now)).toBe(true);
+    expect(overridesMoved(base, [...base])).toBe(false);
+    expect(overrideChanges('f1', base, drafts).map((c) => c.change)).toEqual([
+      { kind: 'segment_override', segment: 'beta', feature: 'f1', enabled: false },
+    ]);
   });
 
   it('carries only the fields an edit changes, with the override before and after', () => {

@@ -99,3 +99,16 @@ export function overrideChanges(
   }
   return changes;
 }
+
+/**
+ * Whether the stored overrides differ from those a draft began from (`base`), in any field a
+ * draft edits or in which segments have one: then someone changed them meanwhile.
+ * @example
+ * overridesMoved(base, stored); // true once another person's commit changed a value
+ */
+export function overridesMoved(
+  base: readonly SegmentOverride[],
+  stored: readonly SegmentOverride[],
+): boolean {
+  return JSON.stringify(draftsOf(base)) !== JSON.stringify(draftsOf(stored));
+}
