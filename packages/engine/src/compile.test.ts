@@ -255,6 +255,37 @@ describe('compile(context).evaluate(identity)', () => {
   });
 });
 
+describe('traits that are not a plain record', () => {
+  const context: EnvironmentEvaluationContext = {
+    environment: { key: 'env', name: 'Prod' },
+    features: { f: { key: '1', name: 'f', enabled: false, value: 'off' } },
+    segments: {
+      pro: {
+        key: 'pro',
+        name: 'pro',
+        rules: [{ type: 'ALL', conditions: [{ property: 'plan', operator: 'EQUAL', value: 'pro' }] }],
+        overrides: [{ key: 'o', name: 'f', enabled: true, value: 'on' }],
+      },
+    },
+  };
+
+  it('reads a class getter, an inherited trait and a proxied record, as a lookup by name would', () => {
+    class Account {
+      get plan() {
+        return 'pro';
+      }
+    }
+    const inherited = Object.create({ plan: 'pro' });
+    // A transparent proxy, as reactive state libraries hand objects over.
+    const proxied = new Proxy({ plan: 'pro' }, {});
+    const compiled = compile(context);
+    for (const traits of [new Account(), inherited, proxied, { plan: 'pro' }]) {
+      expect(compiled.evaluate({ identifier: 'u1', traits }).flags.f.value).toBe('on');
+    }
+    expect(compiled.evaluate({ identifier: 'u1', traits: { plan: 'free' } }).flags.f.value).toBe('off');
+  });
+});
+
 describe('overrides', () => {
   const feature: FeatureContext = { key: '1', name: 'f', enabled: false, value: 'default' };
   const always = [

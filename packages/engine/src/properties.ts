@@ -81,7 +81,17 @@ export function traitSlotsOf(context: EnvironmentEvaluationContext): ReadonlyMap
 export function fillTraits(scope: Scope, slots: ReadonlyMap<string, number>): void {
   const traits = scope.traits;
   const evaluation = scope.evaluation;
-  // for-in reads what `traits[name]` would: own and inherited enumerable properties.
+  const prototype = Object.getPrototypeOf(traits);
+  if (prototype !== Object.prototype && prototype !== null) {
+    // Not a plain record (a class instance with getters, an array, a proxy): read each name as
+    // `traits[name]` does, since walking the keys would miss what is not an enumerable key.
+    for (const [name, slot] of slots) {
+      scope.traitValues[slot] = traitValue(traits[name]);
+      scope.traitStamps[slot] = evaluation;
+    }
+    return;
+  }
+  // For a plain record, for-in reads what `traits[name]` would: its enumerable properties.
   for (const name in traits) {
     const slot = slots.get(name);
     if (slot === undefined) continue;

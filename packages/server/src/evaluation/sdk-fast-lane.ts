@@ -127,7 +127,8 @@ export class SdkFastLane {
       request.removeListener('end', onEnd);
       request.removeListener('error', onEnd);
       if (error) {
-        this.toFastify(lane, key, request, response, chunks);
+        // A peer gone mid-body has no one to answer; otherwise Fastify words the refusal.
+        if (!request.destroyed) this.toFastify(lane, key, request, response, chunks);
         return;
       }
       this.withBody(lane, validate, key, chunks, request, response);

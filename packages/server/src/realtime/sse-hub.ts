@@ -143,7 +143,9 @@ export class SseHub {
       socket.setKeepAlive(true, 30_000);
       // The head and the opening messages in one write, straight to the socket, as every
       // message after them: the response object never writes (nor keeps) anything.
-      socket.write(streamHead(hookHeaders) + opening);
+      // The head as latin1, as Node writes heads (a header byte above 0x7f stays one byte);
+      // the messages as UTF-8.
+      socket.write(Buffer.concat([Buffer.from(streamHead(hookHeaders), 'latin1'), Buffer.from(opening)]));
       out = socket;
     } else {
       // Injected test requests have no real socket; they read what the response writes.
@@ -166,6 +168,9 @@ export class SseHub {
     const forget = () => this.forget(stream);
     raw.on('close', forget);
     raw.on('error', forget);
+    // A peer gone before the listeners were attached (while the key was looked up, say) sends
+    // no close any more: let go of its slot now, not at the next heartbeat.
+    if (out.destroyed) forget();
     return { enqueue: (next) => this.enqueue(stream, next) };
   }
 
