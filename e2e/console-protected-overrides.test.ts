@@ -202,7 +202,7 @@ const selectInput = (page: Page, label: string) => page.getByLabel(label).and(pa
       await checkScreen(adaPage, 'change-request-revise', '[role=dialog]');
       await revise.getByRole('button', { name: 'Save revision' }).click();
       await revise.waitFor({ state: 'hidden' });
-      await adaPage.getByRole('heading', { name: 'Turn staff off' }).waitFor();
+      await adaPage.getByRole('heading', { name: 'Turn staff off', exact: true }).waitFor();
       await adaPage.getByText(/revision 2 · 0 of 1 approval/).waitFor();
       await adaPage
         .getByRole('table', { name: /now and proposed/ })
