@@ -19,6 +19,9 @@ export default defineConfig({
       '@pennon/server/permissions': fileURLToPath(
         new URL('./packages/server/src/auth/permissions.ts', import.meta.url),
       ),
+      '@pennon/server/audit-vocabulary': fileURLToPath(
+        new URL('./packages/server/src/audit/audit-vocabulary.ts', import.meta.url),
+      ),
       '@pennon/stats': fileURLToPath(new URL('./packages/stats/src/index.ts', import.meta.url)),
     },
   },

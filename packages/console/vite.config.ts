@@ -14,6 +14,10 @@ export default defineConfig({
       '@pennon/server/permissions': fileURLToPath(
         new URL('../server/src/auth/permissions.ts', import.meta.url),
       ),
+      // The audit log's resource types and actor kinds, as the API validates its filters.
+      '@pennon/server/audit-vocabulary': fileURLToPath(
+        new URL('../server/src/audit/audit-vocabulary.ts', import.meta.url),
+      ),
     },
   },
   build: {

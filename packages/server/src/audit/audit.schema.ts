@@ -1,30 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { Id, PageQuery } from '../http/schemas.js';
+import { ACTOR_KINDS, RESOURCE_TYPES } from './audit-vocabulary.js';
 
-/** What an audit record can be about; one per admin resource. */
-export const RESOURCE_TYPES = [
-  'organisation',
-  'admin_token',
-  'project',
-  'environment',
-  'server_key',
-  'feature',
-  'feature_state',
-  'segment',
-  'segment_override',
-  'identity',
-  'identity_override',
-  'metric',
-  'experiment',
-  'webhook',
-  'import',
-  'user',
-  'invitation',
-  'project_member',
-  'change_request',
-  'scheduled_change',
-] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export { ACTOR_KINDS, RESOURCE_TYPES, type ResourceType } from './audit-vocabulary.js';
 
 /**
  * Besides create/update/delete: what else a service does to a resource. An invitation is
@@ -52,8 +30,6 @@ export const AUDIT_ACTIONS = [
   'fail',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export const ACTOR_KINDS = ['user', 'token', 'system'] as const;
 
 export const AuditRecord = Type.Object(
   {

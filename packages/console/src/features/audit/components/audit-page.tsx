@@ -1,11 +1,12 @@
 import { Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { ACTOR_KINDS, RESOURCE_TYPES } from '@pennon/server/audit-vocabulary';
 import { useState } from 'react';
 import { AuditRecords } from '../../../components/audit-records.js';
 import { QueryState } from '../../../components/query-state.js';
 import { useActorName } from '../../../lib/actors.js';
 import type { Environment } from '../../../lib/api-types.js';
 import { useAuditPage } from '../api/audit.js';
-import { ACTOR_KINDS, type AuditFilter, RESOURCE_TYPES } from '../model/filter.js';
+import type { AuditFilter } from '../model/filter.js';
 
 /** What the filters look like in the address, as typed (times local, not yet instants). */
 export type AuditSearch = Record<

@@ -17,6 +17,11 @@ describe('the audit filter in the address', () => {
     });
   });
 
+  it('keeps the resource types the teams work added (people, members, change requests, schedules)', () => {
+    for (const type of ['user', 'invitation', 'project_member', 'change_request', 'scheduled_change'])
+      expect(filterFromSearch(new URLSearchParams(`resource_type=${type}`))).toEqual({ resource_type: type });
+  });
+
   it('drops unknown types, bad times and empty values instead of sending a bad request', () => {
     expect(
       filterFromSearch(

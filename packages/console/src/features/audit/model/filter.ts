@@ -1,23 +1,5 @@
+import { ACTOR_KINDS, RESOURCE_TYPES } from '@pennon/server/audit-vocabulary';
 import { localInputToIso } from '../../../lib/dates.js';
-
-export const RESOURCE_TYPES = [
-  'organisation',
-  'admin_token',
-  'project',
-  'environment',
-  'server_key',
-  'feature',
-  'feature_state',
-  'segment',
-  'segment_override',
-  'identity',
-  'identity_override',
-  'metric',
-  'experiment',
-  'webhook',
-  'import',
-] as const;
-export const ACTOR_KINDS = ['user', 'token', 'system'] as const;
 
 /** The audit log's filters as the API takes them (`GET /audit-log` query). */
 export interface AuditFilter {
