@@ -7,6 +7,7 @@ import { corsAnswerHeaders, VARY } from '../http/cors.js';
 import { fixedHeaders } from '../http/fixed-headers.js';
 import { BODY_LIMIT_BYTES } from '../http/http-app.js';
 import { type JsonTextParser, jsonTextParser } from '../http/request-text.js';
+import { TurnWrites } from '../http/turn-writes.js';
 import { JSON_CONTENT_TYPE, type SdkAnswer } from './sdk-answer.js';
 import type { SdkGuard, SdkRouteKey } from './sdk-guard.js';
 
@@ -56,6 +57,8 @@ export class SdkFastLane {
     POST: new Map(),
   };
   private readonly parse: JsonTextParser;
+  /** Answers go out together at the end of the event-loop turn (see `TurnWrites` for why). */
+  private readonly writes = new TurnWrites();
   private readonly heads = new WeakMap<object, Readonly<Record<string, string>>>();
   private fastify?: Listener;
   private open = true;
@@ -187,8 +190,7 @@ export class SdkFastLane {
     // Text is written as text, as Fastify writes it: Node encodes it once, head included, into
     // the socket write, where a Buffer of it would be one more allocation outside the heap.
     headers['content-length'] = String(typeof text === 'string' ? Buffer.byteLength(text) : text.length);
-    response.writeHead(200, headers);
-    response.end(text);
+    this.writes.add(response, 200, headers, text);
     this.answered++;
   }
 
