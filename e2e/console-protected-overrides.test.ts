@@ -244,11 +244,12 @@ const selectInput = (page: Page, label: string) => page.getByLabel(label).and(pa
       const dialog = adaPage.getByRole('dialog');
       await dialog.getByText('Development needs approval for every change.', { exact: false }).waitFor();
       await dialog.getByRole('button', { name: 'Propose the copy' }).click();
-      const status = await adaPage
-        .getByRole('status')
-        .getByText(/Proposed as change request/)
-        .textContent();
-      const id = /change request (\w+)/.exec(status ?? '')?.[1];
+      // The notice links to the request it made.
+      const link = adaPage.getByRole('status').getByRole('link', { name: /^change request \w+$/ });
+      const id = /change request (\w+)/.exec((await link.textContent()) ?? '')?.[1];
+      expect(await link.getAttribute('href')).toBe(
+        `/p/${development.projectId}/e/${development.environmentId}/change-requests/${id}`,
+      );
       expect(await served({ plan: 'beta' })).toBe('gold');
 
       const request = await server.admin(

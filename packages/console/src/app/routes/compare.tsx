@@ -14,6 +14,7 @@ export default function CompareRoute() {
       environments={environments}
       accessIn={(id) => (me.data ? environmentAccess(me.data, projectId, id) : 'view')}
       flagHref={(id) => paths.flag(projectId, environment.id, id)}
+      changeRequestHref={(environmentId, id) => paths.changeRequest(projectId, environmentId, id)}
     />
   );
 }

@@ -1,4 +1,17 @@
-import { Alert, Button, Group, List, Modal, Select, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  List,
+  Modal,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { MutationError, QueryState } from '../../../components/query-state.js';
@@ -27,6 +40,7 @@ export function ComparePage(props: {
   environments: Environment[];
   accessIn: (environmentId: string) => EnvironmentAccess;
   flagHref: (featureId: string) => string;
+  changeRequestHref: (environmentId: string, id: string) => string;
 }) {
   const { environments } = props;
   const [fromId, setFromId] = useState(props.environment.id);
@@ -35,7 +49,13 @@ export function ComparePage(props: {
   );
   const [showAlike, setShowAlike] = useState(false);
   const [pending, setPending] = useState<PendingCopy | null>(null);
-  const [result, setResult] = useState<{ key: string; outcome: CopyResult } | null>(null);
+  /** The last copy, with the environments it went between (the selects may change since). */
+  const [result, setResult] = useState<{
+    key: string;
+    outcome: CopyResult;
+    from: Environment;
+    to: Environment;
+  } | null>(null);
   const features = useFeatures(props.projectId);
   const segments = useSegments(props.projectId);
   const ids = [fromId, toId];
@@ -108,9 +128,22 @@ export function ComparePage(props: {
       {fromId === toId && <Text>Choose two different environments.</Text>}
       {result && (
         <Alert color="green" role="status">
-          {result.outcome.kind === 'applied'
-            ? `${result.key} in ${to.name} is now configured as in ${from.name}.`
-            : `Proposed as change request ${result.outcome.changeRequestId} in ${to.name}; it applies once approved and committed.`}
+          {result.outcome.kind === 'applied' ? (
+            `${result.key} in ${result.to.name} is now configured as in ${result.from.name}.`
+          ) : (
+            <>
+              Proposed as {/* The alert's own text colour: a link's blue on its green fails contrast. */}
+              <Anchor
+                component={Link}
+                to={props.changeRequestHref(result.to.id, result.outcome.changeRequestId)}
+                c="inherit"
+                underline="always"
+              >
+                change request {result.outcome.changeRequestId}
+              </Anchor>{' '}
+              in {result.to.name}; it applies once approved and committed.
+            </>
+          )}
         </Alert>
       )}
       <QueryState
@@ -211,7 +244,7 @@ export function ComparePage(props: {
                     },
                     {
                       onSuccess: (outcome) => {
-                        setResult({ key: pending.feature.key, outcome });
+                        setResult({ key: pending.feature.key, outcome, from, to });
                         setPending(null);
                       },
                     },
