@@ -11,8 +11,8 @@ let buffer = new Uint8Array(512);
 /** The same memory as `buffer`, as 32-bit words: MD5 blocks read in place on little-endian hosts. */
 let words = new Int32Array(buffer.buffer);
 const block = new Int32Array(16);
-// MD5 reads its input as little-endian words; elsewhere each block is assembled byte by byte.
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** MD5 reads its input as little-endian words: on such hosts bytes can be written in place. */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const digest = new Int32Array(4);
 
 function reserve(end: number): void {

@@ -37,6 +37,21 @@ describe('seededPercentage', () => {
     }
   });
 
+  it('hashes one key with seeds of the same and of other lengths in any order', () => {
+    // Seeds of one length share the key's laid-out message: each must overwrite the last one's
+    // bytes, including those in the word the seed shares with the key.
+    const key = new HashKey();
+    const seeds = ['124239', '9', '124277', 'clé', '124302', '12', '999999', '7777777', '12345678'];
+    for (const identifier of ['u', 'f8fb3325-2d32-4e0e-8361-a77c0b666633', 'user_44rtm']) {
+      key.join(new EncodedText('benchc212tece89e07a0fb40_'), identifier);
+      for (let round = 0; round < 3; round++) {
+        for (const text of seeds) {
+          expect(seededPercentage(new HashSeed(text), key)).toBe(pairPercentage(text, key.text));
+        }
+      }
+    }
+  });
+
   it('forgets the previous key when set again (layouts are cached per key)', () => {
     const key = new HashKey();
     const seed = new HashSeed('124239');
