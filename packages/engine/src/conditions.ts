@@ -5,9 +5,10 @@
  * @module
  */
 
+import { joinTest } from './comparisons.js';
 import type { EnvironmentEvaluationContext, SegmentCondition } from './context.js';
 import { pairPercentage } from './hash.js';
-import { compileOperator } from './operators.js';
+import { compileSplitOperator } from './operators.js';
 import { HashSeed, seededPercentage } from './pair-hash.js';
 import { compileProperty, type Property, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
@@ -75,14 +76,19 @@ export function compileCondition(
     const get = property.get;
     return (scope) => (get(scope) !== undefined) === wantSet;
   }
-  const test = compileOperator(operator, condition.value);
+  const split = compileSplitOperator(operator, condition.value);
+  const test = joinTest(split);
   if (property.constant) return property.value !== undefined && test(property.value);
   if (property.trait !== undefined) {
-    // The common case, a plain trait: its memo checked here saves a call per condition.
+    // The common case, a plain trait: its memo and the value's type checked here save two
+    // calls per condition.
     const slot = property.trait.slot;
+    const { onString, onOther } = split;
     return (scope) => {
-      const value = scope.traitStamps[slot] === scope.evaluation ? scope.traitValues[slot] : undefined;
-      return value !== undefined && test(value);
+      if (scope.traitStamps[slot] !== scope.evaluation) return false;
+      const value = scope.traitValues[slot];
+      if (typeof value === 'string') return onString(value);
+      return value !== undefined && onOther(value);
     };
   }
   const get = property.get;
