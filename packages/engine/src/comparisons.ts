@@ -41,7 +41,14 @@ export interface SplitTest {
   readonly onString: (value: string) => boolean;
   /** For the values that are not strings. */
   readonly onOther: ValueTest;
+  /** What `onString` does, when simple enough for a condition to do it without the call. */
+  readonly inline?: InlineStringTest;
 }
+
+/** The string tests most conditions apply (EQUAL, NOT_EQUAL, IN), as data. */
+export type InlineStringTest =
+  | { readonly kind: 'equal' | 'not-equal'; readonly text: string }
+  | { readonly kind: 'in'; readonly accepted: ReadonlySet<string> };
 
 /** One ValueTest from its parts. */
 export function joinTest({ onString, onOther }: SplitTest): ValueTest {
@@ -114,10 +121,14 @@ function numericTest(operator: ComparisonOperator, conditionValue: unknown): Val
  * compileComparison('LESS_THAN', '1.2.0:semver').onString('1.0.9'); // true
  */
 export function compileComparison(operator: ComparisonOperator, conditionValue: unknown): SplitTest {
+  const onOther = numericTest(operator, conditionValue);
   // `:semver` only changes how strings compare: other types still cast the whole text.
-  const onString =
-    typeof conditionValue === 'string' && conditionValue.endsWith(SEMVER_SUFFIX)
-      ? semverTest(operator, conditionValue)
-      : stringTest(operator, pyStr(conditionValue));
-  return { onString, onOther: numericTest(operator, conditionValue) };
+  if (typeof conditionValue === 'string' && conditionValue.endsWith(SEMVER_SUFFIX)) {
+    return { onString: semverTest(operator, conditionValue), onOther };
+  }
+  const text = pyStr(conditionValue);
+  const onString = stringTest(operator, text);
+  if (operator === 'EQUAL') return { onString, onOther, inline: { kind: 'equal', text } };
+  if (operator === 'NOT_EQUAL') return { onString, onOther, inline: { kind: 'not-equal', text } };
+  return { onString, onOther };
 }

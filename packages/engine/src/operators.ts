@@ -25,6 +25,7 @@ function inTest(conditionValue: unknown): SplitTest {
   const accepted = new Set(inListValues(conditionValue));
   return {
     onString: (value) => accepted.has(value),
+    inline: { kind: 'in', accepted },
     // Python compares str() of ints only; floats, booleans and None never equal a string.
     onOther: (value) => typeof value === 'number' && Number.isInteger(value) && accepted.has(pyStr(value)),
   };
