@@ -18,7 +18,7 @@ import {
   parsePyInt,
   pyStr,
 } from './py-values.js';
-import { compareSemver, parseSemver, SEMVER_SUFFIX } from './semver.js';
+import { parseSemver, SEMVER_SUFFIX, semverComparer } from './semver.js';
 
 /** The operators this module compiles. */
 export type ComparisonOperator =
@@ -77,9 +77,10 @@ function holds(operator: ComparisonOperator, a: number, b: number): boolean {
 function semverTest(operator: ComparisonOperator, conditionValue: string): (value: string) => boolean {
   const version = parseSemver(conditionValue.slice(0, -SEMVER_SUFFIX.length));
   if (!version || operator === 'CONTAINS') return () => false;
+  const compare = semverComparer(version);
   return (value) => {
-    const actual = parseSemver(value);
-    return actual !== undefined && holds(operator, compareSemver(actual, version), 0);
+    const order = compare(value);
+    return order !== undefined && holds(operator, order, 0);
   };
 }
 
