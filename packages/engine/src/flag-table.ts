@@ -58,7 +58,7 @@ export class FlagTable {
   private overriddenCount = 0;
   private generation = 0;
   // The flags of one evaluation waiting for their split: outcomes, their seeds, feature indexes
-  // and, once hashed, the identity key's percentages.
+  // and, once hashed, the identity key's percentages. Scratch, sized for every feature at once.
   private readonly pendingOutcomes: FlagOutcomes[];
   private readonly pendingSeeds: HashSeed[];
   private readonly pendingFeatures: Int32Array;
@@ -143,6 +143,7 @@ export class FlagTable {
     }
     if (pending > 0) {
       const percentages = this.percentages;
+      // Only flags split by a key are pending, so there is one.
       seededPercentages(pendingSeeds, pending, identityKey as HashKey, percentages);
       for (let k = 0; k < pending; k++) {
         flags[names[pendingFeatures[k]]] = splitResult(pendingOutcomes[k], percentages[k]);
