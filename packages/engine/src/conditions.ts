@@ -5,9 +5,10 @@
  * @module
  */
 
+import { joinTest, type SplitTest } from './comparisons.js';
 import type { EnvironmentEvaluationContext, SegmentCondition } from './context.js';
 import { pairPercentage } from './hash.js';
-import { compileOperator } from './operators.js';
+import { compileSplitOperator } from './operators.js';
 import { HashSeed, seededPercentage } from './pair-hash.js';
 import { compileProperty, type Property, type Scope } from './properties.js';
 import { parsePyFloat, pyStr } from './py-values.js';
@@ -56,6 +57,49 @@ export function conditionCost(condition: SegmentCondition): number {
 }
 
 /**
+ * A condition on a plain trait, the common case: the trait's slot, the value's type and the
+ * usual string tests are checked here, saving up to three calls per condition (the slot read,
+ * the type dispatch and the string test, none of which V8 inlines at these megamorphic sites).
+ */
+function traitCondition(slot: number, { onString, onOther, inline }: SplitTest): Predicate {
+  switch (inline?.kind) {
+    case 'equal': {
+      const text = inline.text;
+      return (scope) => {
+        if (scope.traitStamps[slot] !== scope.evaluation) return false;
+        const value = scope.traitValues[slot];
+        if (typeof value === 'string') return value === text;
+        return value !== undefined && onOther(value);
+      };
+    }
+    case 'not-equal': {
+      const text = inline.text;
+      return (scope) => {
+        if (scope.traitStamps[slot] !== scope.evaluation) return false;
+        const value = scope.traitValues[slot];
+        if (typeof value === 'string') return value !== text;
+        return value !== undefined && onOther(value);
+      };
+    }
+    case 'in': {
+      const accepted = inline.accepted;
+      return (scope) => {
+        if (scope.traitStamps[slot] !== scope.evaluation) return false;
+        const value = scope.traitValues[slot];
+        if (typeof value === 'string') return accepted.has(value);
+        return value !== undefined && onOther(value);
+      };
+    }
+  }
+  return (scope) => {
+    if (scope.traitStamps[slot] !== scope.evaluation) return false;
+    const value = scope.traitValues[slot];
+    if (typeof value === 'string') return onString(value);
+    return value !== undefined && onOther(value);
+  };
+}
+
+/**
  * Compiles `condition` of the segment keyed `segmentKey` for environments like `context`.
  * @example
  * compileCondition({ property: 'age', operator: 'LESS_THAN', value: '40' }, '7', context);
@@ -72,19 +116,18 @@ export function compileCondition(
   if (operator === 'IS_SET' || operator === 'IS_NOT_SET') {
     const wantSet = operator === 'IS_SET';
     if (property.constant) return (property.value !== undefined) === wantSet;
+    if (property.trait !== undefined) {
+      const slot = property.trait.slot;
+      return (scope) =>
+        (scope.traitStamps[slot] === scope.evaluation && scope.traitValues[slot] !== undefined) === wantSet;
+    }
     const get = property.get;
     return (scope) => (get(scope) !== undefined) === wantSet;
   }
-  const test = compileOperator(operator, condition.value);
+  const split = compileSplitOperator(operator, condition.value);
+  const test = joinTest(split);
   if (property.constant) return property.value !== undefined && test(property.value);
-  if (property.trait !== undefined) {
-    // The common case, a plain trait: its memo checked here saves a call per condition.
-    const slot = property.trait.slot;
-    return (scope) => {
-      const value = scope.traitStamps[slot] === scope.evaluation ? scope.traitValues[slot] : undefined;
-      return value !== undefined && test(value);
-    };
-  }
+  if (property.trait !== undefined) return traitCondition(property.trait.slot, split);
   const get = property.get;
   return (scope) => {
     const value = get(scope);

@@ -130,10 +130,18 @@ export function flagOutcomes(state: CompiledFeature, name: string, reason: strin
  * band, else the state's own value (variant `"control"` when there were variants to pick from).
  */
 export function flagResult(outcomes: FlagOutcomes, identityKey: HashKey | undefined): FlagResult {
-  const { state } = outcomes;
-  const variants = state.variants;
-  if (identityKey === undefined || variants.length === 0) return outcomes.plain;
-  const percentage = seededPercentage(state.key, identityKey);
+  if (identityKey === undefined || outcomes.state.variants.length === 0) return outcomes.plain;
+  return splitResult(outcomes, seededPercentage(outcomes.state.key, identityKey));
+}
+
+/**
+ * The flag of a state with variants for an identity key whose percentage (the hash of the
+ * state's key with it) is `percentage`, as `flagResult` picks it.
+ * @example
+ * splitResult(outcomes, seededPercentage(outcomes.state.key, identityKey));
+ */
+export function splitResult(outcomes: FlagOutcomes, percentage: number): FlagResult {
+  const variants = outcomes.state.variants;
   for (let i = 0; i < variants.length; i++) {
     const variant = variants[i];
     if (variant.start <= percentage && percentage < variant.limit) return outcomes.split[i];

@@ -5,13 +5,14 @@
  * their results are laid out once in a template; each evaluation clones the template (V8
  * copies a fast-properties object's shape and slots in one step) and writes only the flags
  * that can differ: multivariate ones and those overridden this time. Winning overrides are tracked in
- * typed arrays stamped with a generation number, so nothing is cleared between evaluations.
+ * typed arrays stamped with a generation number, so nothing is cleared between evaluations. The
+ * flags that need a hash of the identity key are gathered first and hashed two at a time.
  * @module
  */
 
 import type { FlagResult } from './context.js';
-import { type FlagOutcomes, flagResult } from './features.js';
-import type { HashKey } from './pair-hash.js';
+import { type FlagOutcomes, flagResult, splitResult } from './features.js';
+import { type HashKey, type HashSeed, seededPercentages } from './pair-hash.js';
 import type { Override } from './segments.js';
 
 /**
@@ -56,6 +57,12 @@ export class FlagTable {
   private readonly overridden: Int32Array;
   private overriddenCount = 0;
   private generation = 0;
+  // The flags of one evaluation waiting for their split: outcomes, their seeds, feature indexes
+  // and, once hashed, the identity key's percentages. Scratch, sized for every feature at once.
+  private readonly pendingOutcomes: FlagOutcomes[];
+  private readonly pendingSeeds: HashSeed[];
+  private readonly pendingFeatures: Int32Array;
+  private readonly percentages: Float64Array;
 
   constructor(
     private readonly names: readonly string[],
@@ -66,6 +73,10 @@ export class FlagTable {
     this.winnerPriority = new Float64Array(count);
     this.winnerGeneration = new Uint32Array(count);
     this.overridden = new Int32Array(count);
+    this.pendingOutcomes = features.slice();
+    this.pendingSeeds = features.map((feature) => feature.state.key);
+    this.pendingFeatures = new Int32Array(count);
+    this.percentages = new Float64Array(count);
     this.split = Int32Array.from(features.keys()).filter((i) => features[i].state.variants.length > 0);
     this.template = templateOf(names, features);
   }
@@ -106,17 +117,37 @@ export class FlagTable {
       return flags;
     }
     const flags = { ...template };
+    const { pendingOutcomes, pendingSeeds, pendingFeatures } = this;
+    let pending = 0;
     if (identityKey !== undefined) {
       const split = this.split;
       for (let k = 0; k < split.length; k++) {
         const i = split[k];
-        if (winnerGeneration[i] !== generation) flags[names[i]] = flagResult(features[i], identityKey);
+        if (winnerGeneration[i] === generation) continue;
+        pendingOutcomes[pending] = features[i];
+        pendingSeeds[pending] = features[i].state.key;
+        pendingFeatures[pending++] = i;
       }
     }
     const overridden = this.overridden;
     for (let k = 0; k < this.overriddenCount; k++) {
       const i = overridden[k];
-      flags[names[i]] = flagResult((winner[i] as Override).outcomes, identityKey);
+      const outcomes = (winner[i] as Override).outcomes;
+      if (identityKey === undefined || outcomes.state.variants.length === 0) {
+        flags[names[i]] = outcomes.plain;
+        continue;
+      }
+      pendingOutcomes[pending] = outcomes;
+      pendingSeeds[pending] = outcomes.state.key;
+      pendingFeatures[pending++] = i;
+    }
+    if (pending > 0) {
+      const percentages = this.percentages;
+      // Only flags split by a key are pending, so there is one.
+      seededPercentages(pendingSeeds, pending, identityKey as HashKey, percentages);
+      for (let k = 0; k < pending; k++) {
+        flags[names[pendingFeatures[k]]] = splitResult(pendingOutcomes[k], percentages[k]);
+      }
     }
     return flags;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { md5Hex } from './md5.js';
+import { md5Blocks, md5Hex, md5Pair } from './md5.js';
 
 const nodeMd5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
@@ -43,5 +43,26 @@ describe('md5Hex', () => {
     const long = randomString(100_000, 0x10000);
     expect(md5Hex(long)).toBe(nodeMd5(long));
     expect(md5Hex('abc')).toBe('900150983cd24fb0d6963f7d28e17f72');
+  });
+});
+
+describe('md5Pair', () => {
+  it('gives the states md5Blocks gives each message, for every mix of one and two blocks', () => {
+    const digestA = new Int32Array(4);
+    const digestB = new Int32Array(4);
+    for (let i = 0; i < 50; i++) {
+      const a = Int32Array.from({ length: 32 }, () => (Math.random() * 2 ** 32) | 0);
+      const b = Int32Array.from({ length: 32 }, () => (Math.random() * 2 ** 32) | 0);
+      for (const [blocksA, blocksB] of [
+        [1, 1],
+        [1, 2],
+        [2, 1],
+        [2, 2],
+      ]) {
+        md5Pair(a, blocksA, b, blocksB, digestA, digestB);
+        expect([...digestA]).toEqual([...md5Blocks(a, blocksA)]);
+        expect([...digestB]).toEqual([...md5Blocks(b, blocksB)]);
+      }
+    }
   });
 });

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { compress } from './md5-rounds.js';
+import { compress, compressPair } from './md5-rounds.js';
 
 let buffer = new Uint8Array(512);
 /** The same memory as `buffer`, as 32-bit words: MD5 blocks read in place on little-endian hosts. */
 let words = new Int32Array(buffer.buffer);
 const block = new Int32Array(16);
-// MD5 reads its input as little-endian words; elsewhere each block is assembled byte by byte.
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** MD5 reads its input as little-endian words: on such hosts bytes can be written in place. */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const digest = new Int32Array(4);
 
 function reserve(end: number): void {
@@ -138,6 +138,30 @@ export function md5Blocks(words: Int32Array, blocks: number): Int32Array {
   digest[3] = 0x10325476;
   for (let block = 0; block < blocks; block++) compress(digest, words, block << 4);
   return digest;
+}
+
+/**
+ * `md5Blocks` of two messages at once (see compressPair): their first blocks together, and
+ * their second ones together when both have one. The states go into `digestA` and `digestB`.
+ * @example
+ * md5Pair(messageA, 1, messageB, 2, digestA, digestB);
+ */
+export function md5Pair(
+  a: Int32Array,
+  blocksA: number,
+  b: Int32Array,
+  blocksB: number,
+  digestA: Int32Array,
+  digestB: Int32Array,
+): void {
+  digestA[0] = digestB[0] = 0x67452301;
+  digestA[1] = digestB[1] = 0xefcdab89 | 0;
+  digestA[2] = digestB[2] = 0x98badcfe | 0;
+  digestA[3] = digestB[3] = 0x10325476;
+  compressPair(digestA, a, 0, digestB, b, 0);
+  if (blocksA === 2 && blocksB === 2) compressPair(digestA, a, 16, digestB, b, 16);
+  else if (blocksA === 2) compress(digestA, a, 16);
+  else if (blocksB === 2) compress(digestB, b, 16);
 }
 
 /**

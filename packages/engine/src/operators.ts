@@ -5,27 +5,35 @@
  * @module
  */
 
-import { type ComparisonOperator, compileComparison, type ValueTest } from './comparisons.js';
+import {
+  type ComparisonOperator,
+  compileComparison,
+  joinTest,
+  type SplitTest,
+  type ValueTest,
+} from './comparisons.js';
 import { inListValues } from './in-list.js';
 import { IntegralFloat, parsePyFloat, pyStr } from './py-values.js';
 import { compilePythonRegex } from './python-regex.js';
 
-export type { ValueTest };
+export type { SplitTest, ValueTest };
 
-const NEVER: ValueTest = () => false;
+const FALSE = () => false;
+const NEVER: SplitTest = { onString: FALSE, onOther: FALSE };
 
-function inTest(conditionValue: unknown): ValueTest {
+function inTest(conditionValue: unknown): SplitTest {
   const accepted = new Set(inListValues(conditionValue));
-  // Python compares str() of ints only; floats, booleans and None never equal a string.
-  return (value) =>
-    typeof value === 'string'
-      ? accepted.has(value)
-      : typeof value === 'number' && Number.isInteger(value) && accepted.has(pyStr(value));
+  return {
+    onString: (value) => accepted.has(value),
+    inline: { kind: 'in', accepted },
+    // Python compares str() of ints only; floats, booleans and None never equal a string.
+    onOther: (value) => typeof value === 'number' && Number.isInteger(value) && accepted.has(pyStr(value)),
+  };
 }
 
-function regexTest(conditionValue: unknown): ValueTest {
+function regexTest(conditionValue: unknown): SplitTest {
   const matches = compilePythonRegex(pyStr(conditionValue));
-  return matches ? (value) => matches(pyStr(value)) : NEVER;
+  return matches ? { onString: matches, onOther: (value) => matches(pyStr(value)) } : NEVER;
 }
 
 /** Python's float `%`: the result takes the divisor's sign. */
@@ -34,7 +42,7 @@ function pyModulo(value: number, divisor: number): number {
   return rest !== 0 && divisor < 0 !== rest < 0 ? rest + divisor : rest;
 }
 
-function moduloTest(conditionValue: unknown): ValueTest {
+function moduloTest(conditionValue: unknown): SplitTest {
   if (typeof conditionValue !== 'string' || conditionValue === '') return NEVER;
   const parts = conditionValue.split('|');
   if (parts.length !== 2) return NEVER;
@@ -42,21 +50,24 @@ function moduloTest(conditionValue: unknown): ValueTest {
   const remainder = parsePyFloat(parts[1]);
   // A zero divisor raises ZeroDivisionError in Python; here the condition is just false.
   if (divisor === undefined || remainder === undefined || divisor === 0) return NEVER;
-  return (value) => {
-    // bool is an int in Python, so it takes part in MODULO.
-    const number =
-      typeof value === 'number' || typeof value === 'boolean'
-        ? Number(value)
-        : value instanceof IntegralFloat
-          ? value.value
-          : undefined;
-    return number !== undefined && pyModulo(number, divisor) === remainder;
+  return {
+    onString: FALSE,
+    onOther: (value) => {
+      // bool is an int in Python, so it takes part in MODULO.
+      const number =
+        typeof value === 'number' || typeof value === 'boolean'
+          ? Number(value)
+          : value instanceof IntegralFloat
+            ? value.value
+            : undefined;
+      return number !== undefined && pyModulo(number, divisor) === remainder;
+    },
   };
 }
 
-function notContainsTest(conditionValue: unknown): ValueTest {
+function notContainsTest(conditionValue: unknown): SplitTest {
   const text = pyStr(conditionValue);
-  return (value) => typeof value === 'string' && !value.includes(text);
+  return { onString: (value) => !value.includes(text), onOther: FALSE };
 }
 
 /**
@@ -66,6 +77,15 @@ function notContainsTest(conditionValue: unknown): ValueTest {
  * compileOperator('MODULO', '2|0')(4); // true
  */
 export function compileOperator(operator: unknown, conditionValue: unknown): ValueTest {
+  return joinTest(compileSplitOperator(operator, conditionValue));
+}
+
+/**
+ * `compileOperator` split by the value's type (see SplitTest).
+ * @example
+ * compileSplitOperator('IN', 'free,pro').onString('pro'); // true
+ */
+export function compileSplitOperator(operator: unknown, conditionValue: unknown): SplitTest {
   switch (operator) {
     case 'EQUAL':
     case 'NOT_EQUAL':

@@ -93,6 +93,20 @@ describe('traitValue turns number-like trait strings into numbers', () => {
       expect(traitValue(text)).toBe(text);
   });
 
+  it('converts exactly the strings the reference patterns accept', () => {
+    const integer = /^-?[0-9]+$/;
+    const decimal = /^-?[0-9]+\.[0-9]+$/;
+    const texts = ['-', '--1', '-1.5', '-.5', '1.', '1..2', '12a', 'a12', '1 ', '1\n', '٣', '١.٥'];
+    texts.push('0', '-0', '-0.0', '00.10', '3.7.1', '1.5-', '1.2e3', '9'.repeat(30), `${'9'.repeat(30)}.5`);
+    for (const text of texts) {
+      const value = traitValue(text);
+      if (integer.test(text)) expect(value, text).toBe(Number(text));
+      else if (!decimal.test(text)) expect(value, text).toBe(text);
+      else if (Number.isInteger(Number(text))) expect(value, text).toEqual(new IntegralFloat(Number(text)));
+      else expect(value, text).toBe(Number(text));
+    }
+  });
+
   it('reads non-primitives as None', () => {
     expect(traitValue(null)).toBeUndefined();
     expect(traitValue({})).toBeUndefined();

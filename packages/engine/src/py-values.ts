@@ -23,8 +23,6 @@ const EDGE_SPACE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 const PY_INT = /^[+-]?\d+(?:_\d+)*$/;
 const PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?$/;
 const PY_SPECIAL_FLOAT = /^([+-]?)(?:(inf|infinity)|nan)$/i;
-const TRAIT_INT = /^-?[0-9]+$/;
-const TRAIT_FLOAT = /^-?[0-9]+\.[0-9]+$/;
 
 /** Python `int(text)`, or undefined where Python raises. */
 export function parsePyInt(text: unknown): number | undefined {
@@ -44,21 +42,34 @@ export function parsePyFloat(text: unknown): number | undefined {
   return special[1] === '-' ? -Infinity : Infinity;
 }
 
+/** Index of the first code unit at or after `from` that is not an ASCII digit. */
+function digitsEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) break;
+    i++;
+  }
+  return i;
+}
+
 /**
- * A trait value as the reference engine stores it: strings that look like integers or
- * decimals become numbers; anything that is not a primitive is `None`.
+ * A trait value as the reference engine stores it: strings that look like integers
+ * (`-?[0-9]+`) or decimals (`-?[0-9]+\.[0-9]+`) become numbers; anything that is not a
+ * primitive is `None`. The shapes are scanned by hand: app versions and the like start with a
+ * digit, and two regex runs per such trait cost more than the scan.
  */
 export function traitValue(raw: unknown): ContextValue | undefined {
   if (typeof raw === 'string') {
-    const first = raw.charCodeAt(0);
-    // Cheap reject first: most trait strings do not start with a digit or a minus.
-    if ((first < 48 || first > 57) && first !== 45) return raw;
-    if (TRAIT_INT.test(raw)) return Number(raw);
-    if (TRAIT_FLOAT.test(raw)) {
-      const value = Number(raw);
-      return Number.isInteger(value) ? new IntegralFloat(value) : value;
-    }
-    return raw;
+    const start = raw.charCodeAt(0) === 45 ? 1 : 0; // "-"
+    const whole = digitsEnd(raw, start);
+    if (whole === start) return raw;
+    if (whole === raw.length) return Number(raw);
+    if (raw.charCodeAt(whole) !== 46) return raw; // "."
+    const fraction = digitsEnd(raw, whole + 1);
+    if (fraction === whole + 1 || fraction !== raw.length) return raw;
+    const value = Number(raw);
+    return Number.isInteger(value) ? new IntegralFloat(value) : value;
   }
   if (typeof raw === 'number' || typeof raw === 'boolean') return raw;
   return undefined;

@@ -8,6 +8,9 @@
 import { type Compiled, compileCondition, conditionCost, type Predicate } from './conditions.js';
 import type { EnvironmentEvaluationContext, SegmentContext, SegmentRule } from './context.js';
 
+// allOf and anyOf write out their closures for up to three items (most rules have two to five):
+// no loop or array read around each call on the path every identity takes.
+
 function allOf(items: readonly Compiled[]): Compiled {
   const open: Predicate[] = [];
   for (const item of items) {
@@ -19,6 +22,10 @@ function allOf(items: readonly Compiled[]): Compiled {
   if (open.length === 2) {
     const [first, second] = open;
     return (scope) => first(scope) && second(scope);
+  }
+  if (open.length === 3) {
+    const [first, second, third] = open;
+    return (scope) => first(scope) && second(scope) && third(scope);
   }
   return (scope) => {
     for (let i = 0; i < open.length; i++) if (!open[i](scope)) return false;
@@ -34,6 +41,14 @@ function anyOf(items: readonly Compiled[]): Compiled {
   }
   if (open.length === 0) return false;
   if (open.length === 1) return open[0];
+  if (open.length === 2) {
+    const [first, second] = open;
+    return (scope) => first(scope) || second(scope);
+  }
+  if (open.length === 3) {
+    const [first, second, third] = open;
+    return (scope) => first(scope) || second(scope) || third(scope);
+  }
   return (scope) => {
     for (let i = 0; i < open.length; i++) if (open[i](scope)) return true;
     return false;
