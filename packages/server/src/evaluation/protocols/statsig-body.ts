@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid, PennonError } from '../../errors.js';
@@ -27,11 +28,7 @@ export function acceptStatsigBodies(app: FastifyInstance): void {
 
 export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecodedBytes: number): unknown {
   const query = request.query as Record<string, unknown>;
-  let bytes = raw;
-  if (query.gz === '1' || /\bgzip\b/i.test(String(request.headers['content-encoding'] ?? ''))) {
-    bytes = gunzip(bytes, maxDecodedBytes);
-  }
-  const text = query.se === '1' ? unreverseBase64(bytes.toString('latin1')) : bytes.toString('utf8');
+  const text = statsigBodyText(query, request.headers, raw, maxDecodedBytes);
   // Refused before parsing: Statsig's free-form `user` and `metadata` must not nest 5,000 deep.
   checkJsonDepth(text);
   let value: unknown;
@@ -47,6 +44,25 @@ export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecod
   }
   checkStorableJson(text, value);
   return value;
+}
+
+/**
+ * The JSON text of a Statsig body: gunzipped when the query or `Content-Encoding` says so, then
+ * un-Statsig-encoded when `se=1`. The Fastify parser above and the SDK fast lane both read it
+ * here. Throws the refusal (a PennonError) for a body that does not decompress.
+ */
+export function statsigBodyText(
+  query: Readonly<Record<string, unknown>>,
+  headers: IncomingHttpHeaders,
+  raw: Buffer,
+  maxDecodedBytes: number,
+): string {
+  let bytes = raw;
+  const encoding = headers['content-encoding'];
+  if (query.gz === '1' || (encoding !== undefined && /\bgzip\b/i.test(String(encoding)))) {
+    bytes = gunzip(bytes, maxDecodedBytes);
+  }
+  return query.se === '1' ? unreverseBase64(bytes.toString('latin1')) : bytes.toString('utf8');
 }
 
 /** `btoa` took one byte per character, so latin1 gives back exactly the client's string. */
