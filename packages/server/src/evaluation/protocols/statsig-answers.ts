@@ -61,44 +61,70 @@ export function notModifiedAnswer(
 export function initializeAnswer(evaluation: Evaluation, body: InitializeBody, unit: StatsigUnit): SdkAnswer {
   // Clients before `hash` existed looked names up by SHA-256.
   const hash = body.hash ?? 'sha256';
-  const snapshot = evaluation.snapshot;
-  const layout = layoutOf(snapshot, hash);
+  const h = HASH_INDEX[hash];
+  const layout = layoutOf(evaluation.snapshot, hash, h);
   const placed = new Array<Buffer | undefined>(layout.gates + layout.configs);
   const flags = evaluation.flags;
   const id = unit.idType === 'userID' ? 0 : 1;
   for (let i = 0; i < flags.length; i++) {
-    const entry = entryOf(flags[i], layout, hash);
+    const entry = entryOf(flags[i], layout, hash, h);
     if (entry.place === undefined) continue;
-    placed[entry.place] = entry.bytes[id] ?? encodeEntry(entry, flags[i], snapshot, unit.idType);
+    placed[entry.place] = entry.bytes[id] ?? encodeEntry(entry, flags[i], evaluation.snapshot, unit.idType);
   }
   const user = body.user;
-  const tail = `},"layer_configs":{},"hash_used":"${hash}","user":${JSON.stringify(echoedUser(user))},"evaluated_keys":${JSON.stringify(
-    { userID: user?.userID ?? undefined, customIDs: user?.customIDs ?? {} },
-  )},"sdk_flags":{"enable_log_event_compression":true},"sdkParams":{},"generator":"pennon"}`;
-  const parts: Buffer[] = [layout.head];
-  let length = layout.head.length;
-  length += join(parts, placed, 0, layout.gates);
-  parts.push(BETWEEN);
-  length += BETWEEN.length;
-  length += join(parts, placed, layout.gates, layout.gates + layout.configs);
-  const last = Buffer.from(tail);
-  parts.push(last);
-  return { headers: NO_HEADERS, body: Buffer.concat(parts, length + last.length) };
+  const tail = `},"layer_configs":{},"hash_used":"${hash}","user":${JSON.stringify(echoedUser(user))},"evaluated_keys":${evaluatedKeys(user)},"sdk_flags":{"enable_log_event_compression":true},"sdkParams":{},"generator":"pennon"}`;
+  // One buffer, written in place: the entries, then the tail encoded straight into it.
+  const gates = placedLength(placed, 0, layout.gates);
+  const configs = placedLength(placed, layout.gates, placed.length);
+  const fixed = layout.head.length + gates + BETWEEN.length + configs;
+  const answer = Buffer.allocUnsafe(fixed + Buffer.byteLength(tail));
+  answer.set(layout.head, 0);
+  let offset = copyPlaced(answer, layout.head.length, placed, 0, layout.gates);
+  answer.set(BETWEEN, offset);
+  offset = copyPlaced(answer, offset + BETWEEN.length, placed, layout.gates, placed.length);
+  answer.write(tail, offset);
+  return { headers: NO_HEADERS, body: answer };
 }
 
 const BETWEEN = Buffer.from('},"dynamic_configs":{');
 
-/** Appends the entries placed in `[from, to)`, the first without its comma; their length. */
-function join(parts: Buffer[], placed: (Buffer | undefined)[], from: number, to: number): number {
+/** The length of the entries placed in `[from, to)`, the first without its comma. */
+function placedLength(placed: (Buffer | undefined)[], from: number, to: number): number {
   let length = 0;
+  for (let i = from; i < to; i++) length += placed[i]?.length ?? 0;
+  return length === 0 ? 0 : length - 1;
+}
+
+/** Copies the entries placed in `[from, to)` to `target` at `offset`, the first without its comma. */
+function copyPlaced(
+  target: Buffer,
+  offset: number,
+  placed: (Buffer | undefined)[],
+  from: number,
+  to: number,
+): number {
+  let at = offset;
   for (let i = from; i < to; i++) {
     const bytes = placed[i];
     if (bytes === undefined) continue;
-    const part = length === 0 ? bytes.subarray(1) : bytes;
-    parts.push(part);
-    length += part.length;
+    if (at === offset) {
+      target.set(bytes.subarray(1), at);
+      at += bytes.length - 1;
+    } else {
+      target.set(bytes, at);
+      at += bytes.length;
+    }
   }
-  return length;
+  return at;
+}
+
+/** `{userID?, customIDs}`, as `JSON.stringify` writes it (a null or absent userID left out). */
+function evaluatedKeys(user: StatsigUser | undefined): string {
+  const userId = user?.userID;
+  const customIds = user?.customIDs ? JSON.stringify(user.customIDs) : '{}';
+  return userId === undefined || userId === null
+    ? `{"customIDs":${customIds}}`
+    : `{"userID":${JSON.stringify(userId)},"customIDs":${customIds}}`;
 }
 
 /** The user as the client sent it, less what must never be echoed. */
@@ -114,6 +140,9 @@ function echoedUser(user: StatsigUser | undefined): object {
 // ---------------------------------------------------------------------------------------------
 // Per snapshot and hash: where each feature's entry goes.
 
+/** Per-snapshot and per-outcome texts are kept in arrays by hash. */
+const HASH_INDEX: Readonly<Record<StatsigHash, number>> = { djb2: 0, sha256: 1, none: 2 };
+
 interface Layout {
   /** `{"has_updates":true,"time":…,"feature_gates":{` */
   head: Buffer;
@@ -125,21 +154,21 @@ interface Layout {
   names: Map<FeatureInfo, string>;
 }
 
-const layouts = new WeakMap<EnvironmentSnapshot, Partial<Record<StatsigHash, Layout>>>();
+const layouts = new WeakMap<EnvironmentSnapshot, (Layout | undefined)[]>();
 
 /** What fast-json-stringify's `patternProperties: {'^.*$': …}` keeps: no line terminators. */
 const ANY_LINE = /^.*$/;
 
-function layoutOf(snapshot: EnvironmentSnapshot, hash: StatsigHash): Layout {
+function layoutOf(snapshot: EnvironmentSnapshot, hash: StatsigHash, h: number): Layout {
   let byHash = layouts.get(snapshot);
   if (byHash === undefined) {
-    byHash = {};
+    byHash = [undefined, undefined, undefined];
     layouts.set(snapshot, byHash);
   }
-  let layout = byHash[hash];
+  let layout = byHash[h];
   if (layout === undefined) {
     layout = buildLayout(snapshot, hash);
-    byHash[hash] = layout;
+    byHash[h] = layout;
   }
   return layout;
 }
@@ -183,19 +212,19 @@ interface Entry {
 }
 
 /** The engine hands out one frozen result per outcome of each feature, per snapshot. */
-const entries = new WeakMap<FlagResult, Partial<Record<StatsigHash, Entry>>>();
+const entries = new WeakMap<FlagResult, (Entry | undefined)[]>();
 
-function entryOf(flag: EvaluatedFlag, layout: Layout, hash: StatsigHash): Entry {
+function entryOf(flag: EvaluatedFlag, layout: Layout, hash: StatsigHash, h: number): Entry {
   let byHash = entries.get(flag.result);
   if (byHash === undefined) {
-    byHash = {};
+    byHash = [undefined, undefined, undefined];
     entries.set(flag.result, byHash);
   }
-  let entry = byHash[hash];
+  let entry = byHash[h];
   if (entry === undefined) {
     const name = layout.names.get(flag.feature) ?? hashName(flag.feature.key, hash);
     entry = { place: layout.places.get(flag.feature), name, bytes: [undefined, undefined] };
-    byHash[hash] = entry;
+    byHash[h] = entry;
   }
   return entry;
 }
