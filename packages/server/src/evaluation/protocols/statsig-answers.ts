@@ -20,8 +20,9 @@ import { type StatsigIdType, type StatsigUnit, statsigIdentity, statsigUnit } fr
  *   hold (`__proto__`) or with a line break is left out;
  * - a config's value lists its own keys in the same order, a key with a line break left out.
  * Everything that depends on the snapshot and the flag's outcome alone (each gate or config
- * entry under each hash and id type, each feature's hashed names, their places) is written once,
- * so a request costs a SHA-256 of nothing and a serialiser of nothing but the user it echoes.
+ * entry under each hash and id type, each feature's hashed names, their places) is written once:
+ * a request hashes no name and runs no generic serialiser; only the user it echoes and its
+ * evaluated keys are written per request.
  */
 
 /** The unit and identity an initialize body asks for; throws the refusal for a bad one. */
@@ -173,6 +174,12 @@ function layoutOf(snapshot: EnvironmentSnapshot, hash: StatsigHash, h: number): 
   return layout;
 }
 
+/**
+ * Places are those of every feature's name, whether or not a request sees the feature: the
+ * names a request has keep their relative order. (A repeated name takes its first feature's
+ * place even when that feature is hidden; only djb2 names repeat, and they are array indices,
+ * ordered by value, save the one name 4294967295.)
+ */
 function buildLayout(snapshot: EnvironmentSnapshot, hash: StatsigHash): Layout {
   const names = new Map<FeatureInfo, string>();
   // Plain objects, as the answer's maps were: V8 orders their keys, and drops `__proto__`.
