@@ -9,8 +9,9 @@
 // gets one core. Every endpoint's answers are checked before anything is timed: against
 // flagsmith-nodejs's engine for the Flagsmith API, and against each other across protocols.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,15 +62,86 @@ function nativeBody(identity) {
   return { identifier: identity.identifier, transient: true, traits: { ...identity.traits } };
 }
 
+/** The `@statsig/js-client` release whose requests the bench sends. */
+const STATSIG_SDK_VERSION = createRequire(import.meta.url)('@statsig/js-client/package.json').version;
+
+/**
+ * What `@statsig/js-client` posts to `/v1/initialize` (as in Node; in a browser the same text is
+ * base64-encoded and reversed, `se=1`): the user with its `userID`, `email` and custom
+ * attributes, the `djb2` hash the client asks for by default, and its metadata, `stableID`
+ * included.
+ */
+function statsigBody(identity, sessionID) {
+  const { email, ...custom } = identity.traits;
+  return {
+    user: { userID: identity.identifier, ...(email === undefined ? {} : { email }), custom },
+    hash: 'djb2',
+    deltasResponseRequested: false,
+    full_checksum: null,
+    statsigMetadata: {
+      sdkVersion: STATSIG_SDK_VERSION,
+      sdkType: 'javascript-client',
+      stableID: randomUUID(),
+      sessionID,
+      fallbackUrl: null,
+    },
+  };
+}
+
+/** Statsig's djb2 as its clients compute it, to find a feature by the name an answer gives it. */
+export function statsigDjb2(value) {
+  let hash = 0;
+  for (let i = 0; i < value.length; i++) hash = (Math.imul(hash, 31) + value.charCodeAt(i)) | 0;
+  return String(hash >>> 0);
+}
+
+/**
+ * The flags of an initialize answer as `{key, enabled, value, variant, reason}`: gates and
+ * dynamic configs back under their feature keys (`keyOf` undoes the name hash), a config's
+ * value unwrapped and the variant taken out of its rule id, as statsig-mapping.ts maps them.
+ */
+function statsigFlags(body, keyOf) {
+  if (!body?.feature_gates || !body.dynamic_configs) return undefined;
+  const flags = [];
+  const split = (ruleId) => {
+    const match = /^(.*); variant=([A-Za-z0-9_.-]+)$/s.exec(ruleId);
+    return match ? { reason: match[1], variant: match[2] } : { reason: ruleId, variant: null };
+  };
+  for (const [name, gate] of Object.entries(body.feature_gates)) {
+    flags.push({ key: keyOf(name), enabled: gate.value, value: gate.value, ...split(gate.rule_id), gate });
+  }
+  for (const [name, config] of Object.entries(body.dynamic_configs)) {
+    flags.push({ key: keyOf(name), enabled: config.passed, ...split(config.rule_id), config });
+  }
+  return flags;
+}
+
 /**
  * Share of the `node:http` ceiling each endpoint must reach in the same run (issue 12): the
  * environment document without an identity is one precomputed text, so it must come close.
  */
-const CEILING_TARGET = Object.freeze({ flags: 0.8, identities: 0.5, ofrep: 0.5, native: 0.5 });
+const CEILING_TARGET = Object.freeze({
+  flags: 0.8,
+  identities: 0.5,
+  ofrep: 0.5,
+  native: 0.5,
+  statsig: 0.5,
+});
 
 /** The endpoints, each with how to call it and how to read its flags. */
-export function endpoints({ clientKey, identities }) {
+export function endpoints({ clientKey, identities, featureKeys = [] }) {
   const json = { 'content-type': 'application/json' };
+  const byDjb2 = new Map(featureKeys.map((key) => [statsigDjb2(key), key]));
+  const sessionID = randomUUID();
+  // The client's query: its key, SDK type and version, the time (fixed here, so the ceiling
+  // finds its sample answer under the same URL) and the session.
+  const statsigQuery = new URLSearchParams({
+    k: clientKey,
+    st: 'javascript-client',
+    sv: STATSIG_SDK_VERSION,
+    t: '1767225600000',
+    sid: sessionID,
+  });
   return [
     {
       name: 'flags',
@@ -110,6 +182,17 @@ export function endpoints({ clientKey, identities }) {
       bodies: identities.map(nativeBody),
       flagsOf: (body) =>
         body?.flags && typeof body.flags === 'object' ? Object.values(body.flags) : undefined,
+    },
+    {
+      name: 'statsig',
+      label: 'POST /v1/initialize',
+      reference: 'identities',
+      method: 'POST',
+      path: `/v1/initialize?${statsigQuery}`,
+      // A string body through fetch: what the client's requests say of themselves.
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      bodies: identities.map((identity) => statsigBody(identity, sessionID)),
+      flagsOf: (body) => statsigFlags(body, (name) => byDjb2.get(name) ?? name),
     },
   ];
 }
@@ -173,6 +256,32 @@ function expectedFlagCount(document) {
 
 const ENGINE_CHECK_STRIDE = 4;
 
+/**
+ * How a Statsig flag differs from the native API's answer for the same identity, if it does:
+ * booleans are gates valued by `enabled`, the rest configs that `passed` when enabled, whose
+ * value is the flag's (a JSON object as it is, anything else as `{value}`, nothing when
+ * disabled), with the variant as the experiment group.
+ */
+function statsigMismatch(flag, n) {
+  const got = JSON.stringify([flag.enabled, flag.reason, flag.variant]);
+  const want = JSON.stringify([n.enabled, n.reason, n.variant]);
+  if (got !== want) return `enabled/reason/variant ${got}, native ${want}`;
+  if ((n.type === 'boolean') !== (flag.gate !== undefined)) {
+    return `a ${flag.gate ? 'gate' : 'dynamic config'}, native type ${n.type}`;
+  }
+  if (flag.gate) return flag.gate.id_type === 'userID' ? undefined : `id_type ${flag.gate.id_type}`;
+  const { config } = flag;
+  const plain = n.value !== null && typeof n.value === 'object' && !Array.isArray(n.value);
+  const value = n.value === undefined ? {} : plain ? n.value : { value: n.value };
+  if (!sameValue(config.value, value)) {
+    return `value ${JSON.stringify(config.value)}, native ${JSON.stringify(n.value)}`;
+  }
+  if (n.variant !== null && config.group_name !== n.variant) {
+    return `group ${config.group_name}, native variant ${n.variant}`;
+  }
+  return config.id_type === 'userID' ? undefined : `id_type ${config.id_type}`;
+}
+
 async function mapLimit(items, limit, fn) {
   const results = new Array(items.length);
   let next = 0;
@@ -200,8 +309,8 @@ class Check {
 /**
  * Calls every endpoint once per generated identity (once for `flags`) and checks status, flag
  * count, and answers: Flagsmith API vs flagsmith-nodejs's engine on the same document; native
- * API vs Flagsmith API (enabled, variant); OFREP vs native API (value, variant, reason).
- * Returns per-endpoint `{available, check}`.
+ * API vs Flagsmith API (enabled, variant); OFREP vs native API (value, variant, reason); Statsig
+ * vs native API (gate or config, value, variant, reason). Returns per-endpoint `{available, check}`.
  */
 async function verifyEndpoints(server, list, workload, getEvaluationResult) {
   const { document, context, identities, identityContexts } = workload;
@@ -305,6 +414,19 @@ async function verifyEndpoints(server, list, workload, getEvaluationResult) {
             `${flag.key}${who}: ${JSON.stringify([flag.value, flag.variant, flag.metadata?.reasonDetail])}, native ${JSON.stringify([n.value, n.variant, n.reason])}`,
           );
         }
+      }
+    }
+    const statsig = answers.statsig?.[i];
+    if (statsig && native) {
+      const byKey = new Map(native.map((f) => [f.key, f]));
+      for (const flag of statsig) {
+        const n = byKey.get(flag.key);
+        if (!n) {
+          status.statsig.check.fail(`${flag.key}${who}: missing from the native API's answer`);
+          continue;
+        }
+        const wrong = statsigMismatch(flag, n);
+        if (wrong) status.statsig.check.fail(`${flag.key}${who}: ${wrong}`);
       }
     }
   }
@@ -479,14 +601,18 @@ export async function runHttpBenchmark(options = {}) {
   try {
     server = await startServerProcess({ dataDir, adminToken, profileDir });
     const imported = await importWorkload(server, adminToken, document);
-    list = endpoints({ clientKey: imported.client_key, identities });
+    list = endpoints({
+      clientKey: imported.client_key,
+      identities,
+      featureKeys: document.feature_states.map((fs) => fs.feature.name),
+    });
     log(`  server pid ${server.child.pid} at ${server.url}; imported environment ${imported.environment_id}`);
 
     status = await verifyEndpoints(server, list, workload, getEvaluationResult);
     log('');
     log(
       "Correctness (before timing): every identity on every endpoint; Flagsmith API vs flagsmith-nodejs's engine " +
-        `(1 identity in ${ENGINE_CHECK_STRIDE}), native vs Flagsmith API, OFREP vs native`,
+        `(1 identity in ${ENGINE_CHECK_STRIDE}), native vs Flagsmith API, OFREP and Statsig vs native`,
     );
     for (const endpoint of list) {
       const s = status[endpoint.name];

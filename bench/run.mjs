@@ -9,6 +9,7 @@
 //                  speed-up; default the engine before issue 12's work; `none` to skip)
 //            --json FILE (write the figures as JSON)
 //            http: --seconds N (timed run per endpoint, for Pennon and for the node:http ceiling)  --warmup N (seconds)  --connections N
+//                  --only NAME,NAME (time only these endpoints: flags, identities, ofrep, native, statsig)
 //            experiments: --units N --events N (size of the generated experiment)
 //                  --profile DIR (run the server under --cpu-prof, print its hot spots)
 //
@@ -34,7 +35,7 @@ const BENCHMARKS = [
   {
     name: 'http',
     description:
-      'one server process on loopback under autocannon: Flagsmith flags/identities, OFREP, native API',
+      'one server process on loopback under autocannon: Flagsmith flags/identities, OFREP, native API, Statsig initialize',
     run: async (options) => (await import('./http.bench.mjs')).runHttpBenchmark(options),
   },
   {
@@ -72,7 +73,7 @@ function usage() {
   return [
     'usage: node --expose-gc bench/run.mjs [benchmark ...] [--seed N] [--rounds N] [--reference] [--json FILE] [--list]',
     '         engine: [--baseline REV|none]',
-    '         http: [--seconds N] [--warmup N] [--connections N] [--profile DIR]',
+    '         http: [--seconds N] [--warmup N] [--connections N] [--profile DIR] [--only NAME,NAME]',
     '         experiments: [--units N] [--events N] [--seconds N] [--connections N]',
     '         streams: [--streams N] [--burst N] [--rounds N]',
     '',
@@ -94,6 +95,7 @@ const { values, positionals } = parseArgs({
     burst: { type: 'string' },
     events: { type: 'string' },
     profile: { type: 'string' },
+    only: { type: 'string' },
     json: { type: 'string' },
     reference: { type: 'boolean' },
     baseline: { type: 'string' },
@@ -136,6 +138,7 @@ if (options.seconds === 0 || options.connections === 0) {
   console.error('--seconds and --connections must be at least 1');
   process.exit(2);
 }
+if (values.only) options.only = values.only.split(',').map((name) => name.trim());
 if (values.profile) {
   mkdirSync(values.profile, { recursive: true });
   options.profileDir = resolve(values.profile);

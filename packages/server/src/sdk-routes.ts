@@ -10,6 +10,7 @@ import { nativeSdkRoutes } from './evaluation/protocols/native.routes.js';
 import { nativeStreamRoutes } from './evaluation/protocols/native-stream.routes.js';
 import { ofrepFastLanes } from './evaluation/protocols/ofrep.fast-lane.js';
 import { ofrepRoutes } from './evaluation/protocols/ofrep.routes.js';
+import { statsigFastLanes } from './evaluation/protocols/statsig.fast-lane.js';
 import { statsigRoutes } from './evaluation/protocols/statsig.routes.js';
 import { SdkFastLane } from './evaluation/sdk-fast-lane.js';
 import { SdkGuard } from './evaluation/sdk-guard.js';
@@ -18,6 +19,7 @@ import { eventsSdkRoutes } from './events/events.routes.js';
 const NATIVE = '/api/sdk/v1';
 const FLAGSMITH = '/api/v1';
 const OFREP = '/ofrep/v1';
+const STATSIG = '/v1';
 
 /**
  * Every SDK protocol, each a thin adapter over `ctx.evaluation`, at the addresses clients
@@ -26,7 +28,7 @@ const OFREP = '/ofrep/v1';
  */
 export async function registerSdkRoutes(app: FastifyInstance, ctx: SdkContext): Promise<SdkFastLane> {
   await app.register(eventsSdkRoutes(ctx), { prefix: NATIVE });
-  await app.register(statsigRoutes(ctx), { prefix: '/v1' });
+  await app.register(statsigRoutes(ctx), { prefix: STATSIG });
   // Flagsmith's clients open the stream on their realtime host (`/sse/…`); under /api/v1 it
   // serves clients configured with the API address.
   await app.register(flagsmithSseRoutes(ctx));
@@ -40,6 +42,7 @@ export async function registerSdkRoutes(app: FastifyInstance, ctx: SdkContext): 
     ...flagsmithFastLanes(ctx, FLAGSMITH),
     ...nativeFastLanes(ctx, NATIVE),
     ...ofrepFastLanes(ctx, OFREP),
+    ...statsigFastLanes(ctx, STATSIG),
   ];
   for (const route of lanes) lane.add(route);
   lane.install();

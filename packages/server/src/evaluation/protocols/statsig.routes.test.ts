@@ -297,3 +297,65 @@ describeEachDialect('Statsig client API: initialize', (getDatabase) => {
     expect(tooBig.json().code).toBe('body_too_large');
   });
 });
+
+describeEachDialect('Statsig client API: initialize answer text', (getDatabase) => {
+  let t: TestApp;
+  let clientKey: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(getDatabase());
+    const production = t.environments.find((e) => e.key === 'production');
+    if (!production) throw new Error('bootstrap made no production environment');
+    clientKey = production.clientKey;
+    // `Aa` and `BB` share a djb2 hash (31·65 + 97 = 31·66 + 66); `10` and `7` are array indices.
+    const features = [
+      { key: 'Aa', type: 'boolean' },
+      { key: 'BB', type: 'boolean', default_enabled: true },
+      { key: '10', type: 'boolean', default_enabled: true },
+      { key: 'zeta', type: 'json', default_value: { b: 1, '2': 2 }, default_enabled: true },
+      { key: '7', type: 'string', default_value: 'seven', default_enabled: true },
+    ];
+    for (const feature of features) {
+      const created = await t.app.inject({
+        method: 'POST',
+        url: `/api/admin/v1/projects/${t.projectId}/features`,
+        headers: t.admin,
+        payload: feature,
+      });
+      if (created.statusCode !== 201) throw new Error(`feature ${feature.key}: ${created.body}`);
+    }
+  });
+  afterAll(() => t.close());
+
+  const initialize = async (hash: string) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/v1/initialize?k=${clientKey}`,
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      payload: JSON.stringify({ user: { userID: 'ana' }, hash }),
+    });
+    expect(response.statusCode).toBe(200);
+    return response.body;
+  };
+
+  it('lists names as a JS object lists its keys: array indices first, ascending, then as created', async () => {
+    const text = await initialize('none');
+    // No whitespace, and every map in the order JSON.parse gives back.
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    const body = JSON.parse(text);
+    expect(Object.keys(body.feature_gates)).toEqual(['10', 'Aa', 'BB']);
+    expect(Object.keys(body.dynamic_configs)).toEqual(['7', 'zeta']);
+    expect(body.dynamic_configs.zeta.value).toEqual({ '2': 2, b: 1 });
+    expect(text).toContain('"value":{"2":2,"b":1}');
+  });
+
+  it('gives names that collide under djb2 one entry: the last feature’s, in the first one’s place', async () => {
+    expect(djb2('Aa')).toBe(djb2('BB'));
+    const text = await initialize('djb2');
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    const gates = JSON.parse(text).feature_gates;
+    expect(Object.keys(gates)).toEqual([djb2('10'), djb2('Aa')].sort((a, b) => Number(a) - Number(b)));
+    // BB was created after Aa: its entry (enabled) is the one that stays.
+    expect(gates[djb2('Aa')]).toMatchObject({ name: djb2('Aa'), value: true });
+  });
+});

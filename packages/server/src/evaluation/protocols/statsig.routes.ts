@@ -5,7 +5,8 @@ import { EVENTS_BODY_LIMIT_BYTES } from '../../events/events.schema.js';
 import { toErrorResponse } from '../../http/error-handler.js';
 import { anyOf, withExample, withExamples } from '../../http/openapi.js';
 import { exampleTimes } from '../../http/openapi-examples.js';
-import { sdkKey } from '../sdk-guard.js';
+import { sendAnswer } from '../sdk-answer.js';
+import { type SdkRouteKey, sdkKey } from '../sdk-guard.js';
 import { environmentKeyOf, KEY_PLACEMENT } from '../sdk-keys.js';
 import {
   InitializeBody,
@@ -15,8 +16,9 @@ import {
   StatsigError,
   StatsigQuery,
 } from './statsig.schema.js';
+import { initializeAnswer, initializeInput, notModifiedAnswer } from './statsig-answers.js';
 import { acceptStatsigBodies } from './statsig-body.js';
-import { initializeResponse, rgstrBatch, statsigIdentity, statsigUnit } from './statsig-mapping.js';
+import { rgstrBatch } from './statsig-mapping.js';
 
 const errors = { 400: StatsigError, 401: StatsigError, 413: StatsigError };
 /** `@statsig/js-client` sends the key as `?k=`; Statsig's other SDKs in `STATSIG-API-KEY`. */
@@ -25,19 +27,24 @@ const exampleUser = { userID: 'user-4821', custom: { plan: 'pro' } };
 const exampleTime = Date.parse(exampleTimes.updated);
 
 /**
+ * Where the Statsig routes take their key; the fast lane (statsig.fast-lane.ts) takes it the
+ * same way. `@statsig/js-client` sends it as `?k=`: client keys only there.
+ */
+export const STATSIG_KEY: SdkRouteKey = {
+  needs: 'any',
+  placement: KEY_PLACEMENT.statsig,
+  fromHeaders: statsigHeaderKey,
+  fromUrl: (request) => (request.query as StatsigQuery).k,
+};
+
+/**
  * Statsig's client API (register under `/v1`), so `@statsig/js-client` works with
  * `networkConfig.api` pointed at `http://host/v1`: `POST /initialize` answers precomputed
  * gates and configs for one user; `POST /rgstr` (and `/log_event`) takes event batches.
  */
 export function statsigRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
   const events = ctx.events;
-  // `@statsig/js-client` sends the key as `?k=`: client keys only there.
-  const keyHook = ctx.sdkGuard.hook({
-    needs: 'any',
-    placement: KEY_PLACEMENT.statsig,
-    fromHeaders: statsigHeaderKey,
-    fromUrl: (request) => (request.query as StatsigQuery).k,
-  });
+  const keyHook = ctx.sdkGuard.hook(STATSIG_KEY);
   return async (app) => {
     acceptStatsigBodies(app);
     app.setErrorHandler((error, request, reply) => {
@@ -118,17 +125,14 @@ export function statsigRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const key = sdkKey(request);
         const body = request.body;
         const snapshot = await ctx.evaluation.snapshot(key.environmentId);
-        const time = Date.parse(snapshot.updatedAt);
-        if (typeof body.sinceTime === 'number' && body.sinceTime >= time) return { has_updates: false, time };
-
-        const unit = statsigUnit(body.user, body.statsigMetadata?.stableID);
-        const evaluation = await ctx.evaluation.evaluate(key, statsigIdentity(body.user, unit));
-        // Clients before `hash` existed looked names up by SHA-256.
-        return initializeResponse(evaluation, { hash: body.hash ?? 'sha256', unit, user: body.user });
+        const unchanged = notModifiedAnswer(snapshot, body.sinceTime);
+        if (unchanged) return sendAnswer(reply, unchanged);
+        const { unit, identity } = initializeInput(body);
+        return sendAnswer(reply, initializeAnswer(await ctx.evaluation.evaluate(key, identity), body, unit));
       },
     );
 
