@@ -437,4 +437,26 @@ describe('results', () => {
         }).flags.f,
     ).toBe(false);
   });
+
+  it('hold a feature named "__proto__" as a flag like any other, with or without an identity', () => {
+    const features: Record<string, FeatureContext> = {
+      other: { key: '2', name: 'other', enabled: false, value: null },
+    };
+    // As a JSON document parses it: an own property, not the prototype.
+    Object.defineProperty(features, '__proto__', {
+      value: { key: '1', name: '__proto__', enabled: true, value: 'kept' },
+      enumerable: true,
+    });
+    const compiled = compile({ environment: { key: 'env', name: 'Prod' }, features });
+    for (const identity of [undefined, { identifier: 'ann' }]) {
+      const { flags } = compiled.evaluate(identity);
+      expect(Object.getPrototypeOf(flags)).toBe(Object.prototype);
+      expect(Object.keys(flags).sort()).toEqual(['__proto__', 'other']);
+      expect(Object.getOwnPropertyDescriptor(flags, '__proto__')?.value).toMatchObject({
+        name: '__proto__',
+        enabled: true,
+        value: 'kept',
+      });
+    }
+  });
 });

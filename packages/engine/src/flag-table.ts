@@ -112,7 +112,19 @@ export class FlagTable {
       const flags: Record<string, FlagResult> = {};
       for (let i = 0; i < features.length; i++) {
         const override = winnerGeneration[i] === generation ? winner[i] : undefined;
-        flags[names[i]] = flagResult(override === undefined ? features[i] : override.outcomes, identityKey);
+        const result = flagResult(override === undefined ? features[i] : override.outcomes, identityKey);
+        const name = names[i];
+        // Assigning "__proto__" would replace the record's prototype rather than add the flag.
+        if (name === '__proto__') {
+          Object.defineProperty(flags, name, {
+            value: result,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else {
+          flags[name] = result;
+        }
       }
       return flags;
     }

@@ -55,7 +55,8 @@ export const IDENTITY_OVERRIDE_SOURCE = 'identity_override';
 export function buildSnapshot(loaded: LoadedEnvironment): EnvironmentSnapshot {
   const { environment } = loaded;
   const features = new Map<string, FeatureInfo>();
-  const featureContexts: Record<string, FeatureContext> = {};
+  // Without a prototype, so a feature keyed `__proto__` is a feature, not the record's prototype.
+  const featureContexts: Record<string, FeatureContext> = Object.create(null);
   const rollouts: SegmentContext[] = [];
   for (const { row, state } of loaded.features) {
     const info: FeatureInfo = {
