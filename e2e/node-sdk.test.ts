@@ -258,6 +258,31 @@ describe('@pennon/node against a real server', () => {
     expect(pennon.status().events).toMatchObject({ pending: 0, dropped: 0, sent: 100_000 });
     expect(storedCount('exposures', "unit_id like 'heap-%'")).toBe(100_000);
   }, 120_000);
+
+  it('holds a flag keyed __proto__ as a flag, as the server does', async () => {
+    const { project_id: projectId } = await server.admin('GET', `/environments/${environmentId}`);
+    const feature = await server.admin('POST', `/projects/${projectId}/features`, {
+      key: '__proto__',
+      type: 'string',
+      default_value: 'an odd but valid key',
+      default_enabled: true,
+    });
+    const pennon = await start();
+    const user = users[2] as User;
+    try {
+      // The new flag reaches the SDK as any change does: through the stream, or in its first document.
+      await eventually(
+        () => pennon.getString('__proto__', user, 'default') === 'an odd but valid key',
+        'the flag keyed __proto__',
+      );
+      const flags = pennon.getAllFlags(user);
+      expect(Object.getPrototypeOf(flags)).toBe(Object.prototype);
+      expect(Object.hasOwn(flags, '__proto__')).toBe(true);
+      expect(flags).toEqual(await serverFlags(user));
+    } finally {
+      await server.admin('DELETE', `/features/${feature.id}`);
+    }
+  });
 });
 
 describe('the OpenFeature server provider', () => {

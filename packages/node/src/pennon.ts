@@ -180,17 +180,20 @@ export class Pennon {
    * const flags = pennon.getAllFlags({ identifier: 'user-1' }); // { banner: { value: 'hi', reason: 'DEFAULT', … } }
    */
   getAllFlags(user?: User): Record<string, Flag> {
-    const flags: Record<string, Flag> = {};
     try {
       const { compiled, types } = this.loaded;
       const result = compiled.evaluate(identityOf(user));
-      for (const [key, flag] of Object.entries(result.flags)) {
-        flags[key] = localFlag(key, types.get(key) ?? 'string', flag);
-      }
+      // fromEntries defines own properties: a flag keyed `__proto__` stays a flag.
+      return Object.fromEntries(
+        Object.entries(result.flags).map(([key, flag]) => [
+          key,
+          localFlag(key, types.get(key) ?? 'string', flag),
+        ]),
+      );
     } catch (error) {
       this.report(error);
+      return {};
     }
-    return flags;
   }
 
   /**
