@@ -5,6 +5,8 @@ import { type Aggregate, type GridRow, KEYS, type Part, readGrid } from './resul
 import {
   hasCovariate,
   hasDenominator,
+  JIT_MIN_EXPOSURES,
+  POSTGRES_JIT,
   POSTGRES_SETTINGS,
   ResultsSql,
   type Sql,
@@ -208,6 +210,8 @@ export class ResultsRepository {
     const names = [
       ...new Set(metrics.flatMap((m) => [m.event_name, m.denominator_event_name ?? m.event_name])),
     ];
+    const exposed = sql`environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
+      and variant is not null and occurred_ms >= ${start} and occurred_ms < ${end}`;
     const unitEvents = sql`e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
       and e.occurred_ms >= a.from_at and e.occurred_ms < ${end} and e.name in (${sql.join(names)})`;
     const perUnit =
@@ -221,8 +225,7 @@ export class ResultsRepository {
         select unit_id, ${firstAt} as first_at, min(variant) as variant, max(variant) as last_variant,
           ${needsPre ? f.addHours(firstAt, -24 * preWindowDays) : firstAt} as from_at${sql.join(endColumns, sql``)}
         from exposures
-        where environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
-          and variant is not null and occurred_ms >= ${start} and occurred_ms < ${end}
+        where ${exposed}
         group by unit_id
         order by unit_id
       ),
@@ -252,14 +255,23 @@ export class ResultsRepository {
         }),
         sql` union all `,
       )}`;
-    return readGrid(await this.run(query), parts, { metrics, series, cutoffs });
+    return readGrid(await this.run(query, exposed), parts, { metrics, series, cutoffs });
   }
 
-  /** PostgreSQL runs the statement under the settings `POSTGRES_SETTINGS` explains. */
-  private async run(query: RawBuilder<GridRow>): Promise<GridRow[]> {
+  /**
+   * PostgreSQL runs the statement under the settings `POSTGRES_SETTINGS` explains, and compiles
+   * it (`POSTGRES_JIT`) when its own estimate of the `exposed` rows says the run is long enough
+   * to pay for that.
+   */
+  private async run(query: RawBuilder<GridRow>, exposed: Sql): Promise<GridRow[]> {
     if (this.fragments.dialect === 'sqlite') return (await query.execute(this.db)).rows;
     return this.db.transaction().execute(async (trx) => {
-      for (const setting of POSTGRES_SETTINGS) await sql.raw(`set local ${setting}`).execute(trx);
+      const settings: string[] = [...POSTGRES_SETTINGS];
+      const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`explain (format json)
+        select 1 from exposures where ${exposed}`.execute(trx);
+      const estimate = plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0;
+      if (estimate >= JIT_MIN_EXPOSURES) settings.push(...POSTGRES_JIT);
+      for (const setting of settings) await sql.raw(`set local ${setting}`).execute(trx);
       return (await query.execute(trx)).rows;
     });
   }

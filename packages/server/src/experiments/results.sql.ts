@@ -10,8 +10,7 @@ export type Sql = RawBuilder<unknown>;
  * planner has no statistics on CTEs, so it misjudges the steps after them; measured on 1M
  * units and 10M events (bench/experiments.bench.mjs):
  *
- * - `jit = off`: compiling the statement's hundred-odd aggregates took longer (2 s) than JIT
- *   saved;
+ * - `jit = off`, unless `POSTGRES_JIT` applies;
  * - `work_mem`: the per-unit rows and their groupings stay in memory instead of spilling
  *   hundreds of MB to temporary files;
  * - merge joins only: units come sorted from the exposures index and their events sorted from
@@ -30,6 +29,22 @@ export const POSTGRES_SETTINGS = [
   'enable_nestloop = off',
   'enable_sort = off',
   'max_parallel_workers_per_gather = 0',
+] as const;
+
+/**
+ * Compiling the statement (JIT) costs a fixed time for its hundred-odd expressions (0.2 s for
+ * the bench's, without inlining, which doubled it and gained nothing) and saves a share of the
+ * time spent evaluating them per event and per unit: measured on the bench, 4.0 → 3.6 s at 1M
+ * units and even at 250k units, 0.08 → 0.24 s at 20k. So it runs from half a million exposures
+ * on, as PostgreSQL estimates them; its cost thresholds cannot decide, as the disabled plan
+ * types above add a constant to every cost.
+ */
+export const JIT_MIN_EXPOSURES = 500_000;
+export const POSTGRES_JIT = [
+  'jit = on',
+  'jit_above_cost = 0',
+  'jit_optimize_above_cost = 0',
+  'jit_inline_above_cost = -1',
 ] as const;
 
 /** One per-unit column: its value over the unit's events, and its value when there are none. */
