@@ -291,6 +291,23 @@ describeEachDialect('results repository', (getDatabase) => {
     }
   });
 
+  it('sums the same, bit for bit, whether units meet their events by seeks or by a merge join', async () => {
+    const { db, dialect } = getDatabase();
+    const request = {
+      metrics: [
+        ...cases.map(([, fields], i) => metric({ ...fields, key: `metric-${i}` })),
+        metric({ kind: 'sum', key: 'capped', winsorize_percentile: 90 }),
+      ],
+      preWindowDays: 14,
+      cutoffs: [new Date(START + 2 * 24 * HOUR).toISOString(), new Date(START + 5 * 24 * HOUR).toISOString()],
+      seriesMetrics: ['metric-0', 'metric-2', 'metric-4', 'metric-6'],
+    };
+    const bySeeks = await new ResultsRepository(db, dialect, 'seek').metricSums(window, request);
+    const byMerge = await new ResultsRepository(db, dialect, 'merge').metricSums(window, request);
+    expect(Object.fromEntries(byMerge.assignment.units)).toEqual({ a: 300, b: 300 });
+    expect(byMerge).toEqual(bySeeks);
+  });
+
   describe('a window cut short', () => {
     it('counts only exposures and events before its end', async () => {
       const cut = { ...window, end: new Date(START + 50 * 60 * 60 * 1000).toISOString() };

@@ -2,12 +2,10 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../storage/database.js';
 import type { MetricRow, Tables } from '../storage/tables.js';
 import { type Aggregate, type GridRow, KEYS, type Part, readGrid } from './results.grid.js';
+import { type JoinStrategy, planResults } from './results.plan.js';
 import {
   hasCovariate,
   hasDenominator,
-  JIT_MIN_EXPOSURES,
-  POSTGRES_JIT,
-  POSTGRES_SETTINGS,
   ResultsSql,
   type Sql,
   type UnitColumn,
@@ -74,7 +72,7 @@ export interface MetricSums {
  *   starts and ends of its pre-period and conversion windows, computed once per unit;
  * - `per_unit`: each unit's events, visited once in the order of the covering index
  *   `events(environment_id, unit_id, occurred_ms, name, value)` (SQLite: a seek per unit;
- *   PostgreSQL: one merge join along it, see `ResultsSql.perUnit`), folded into every metric's
+ *   PostgreSQL: the same, or one merge join along it, see `planResults`), folded into every metric's
  *   per-unit values in one grouping; units that saw two variants join no events;
  * - `caps`: each winsorization cap over the assigned units;
  * - one GROUP BY over the units into a grid of a few groups: per variant (null: excluded),
@@ -90,9 +88,14 @@ export interface MetricSums {
 export class ResultsRepository {
   private readonly fragments: ResultsSql;
 
+  /**
+   * @param join how units meet their events, when it must be one way (tests cover both);
+   *   otherwise SQLite seeks and PostgreSQL chooses (`planResults`).
+   */
   constructor(
     private readonly db: Kysely<Tables>,
     dialect: DialectName,
+    private readonly join?: JoinStrategy,
   ) {
     this.fragments = new ResultsSql(dialect);
   }
@@ -214,14 +217,14 @@ export class ResultsRepository {
       and variant is not null and occurred_ms >= ${start} and occurred_ms < ${end}`;
     const unitEvents = sql`e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
       and e.occurred_ms >= a.from_at and e.occurred_ms < ${end} and e.name in (${sql.join(names)})`;
-    const perUnit =
+    const perUnit = (strategy: JoinStrategy) =>
       metrics.length === 0
         ? sql`per_unit as materialized (select variant, last_variant, first_at from assigned)`
-        : f.perUnit(unitColumns, unitEvents);
+        : f.perUnit(unitColumns, unitEvents, strategy);
     const withCaps = hasCaps ? sql`per_unit cross join caps` : sql`per_unit`;
     const width = Math.max(...parts.map((p) => p.aggregates.length));
-    const query = sql<GridRow>`
-      with assigned as ${f.assignedMaterialization()}(
+    const query = (strategy: JoinStrategy) => sql<GridRow>`
+      with assigned as ${f.assignedMaterialization(strategy)}(
         select unit_id, ${firstAt} as first_at, min(variant) as variant, max(variant) as last_variant,
           ${needsPre ? f.addHours(firstAt, -24 * preWindowDays) : firstAt} as from_at${sql.join(endColumns, sql``)}
         from exposures
@@ -229,7 +232,7 @@ export class ResultsRepository {
         group by unit_id
         order by unit_id
       ),
-      ${perUnit}${
+      ${perUnit(strategy)}${
         hasCaps
           ? sql`,
       units as not materialized (select * from per_unit where variant = last_variant),
@@ -255,24 +258,24 @@ export class ResultsRepository {
         }),
         sql` union all `,
       )}`;
-    return readGrid(await this.run(query, exposed), parts, { metrics, series, cutoffs });
+    return readGrid(await this.run(query, window.environmentId, exposed), parts, {
+      metrics,
+      series,
+      cutoffs,
+    });
   }
 
-  /**
-   * PostgreSQL runs the statement under the settings `POSTGRES_SETTINGS` explains, and compiles
-   * it (`POSTGRES_JIT`) when its own estimate of the `exposed` rows says the run is long enough
-   * to pay for that.
-   */
-  private async run(query: RawBuilder<GridRow>, exposed: Sql): Promise<GridRow[]> {
-    if (this.fragments.dialect === 'sqlite') return (await query.execute(this.db)).rows;
+  /** SQLite reaches each unit's events by seeks; PostgreSQL as `planResults` chooses. */
+  private async run(
+    query: (strategy: JoinStrategy) => RawBuilder<GridRow>,
+    environmentId: string,
+    exposed: Sql,
+  ): Promise<GridRow[]> {
+    if (this.fragments.dialect === 'sqlite') return (await query(this.join ?? 'seek').execute(this.db)).rows;
     return this.db.transaction().execute(async (trx) => {
-      const settings: string[] = [...POSTGRES_SETTINGS];
-      const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`explain (format json)
-        select 1 from exposures where ${exposed}`.execute(trx);
-      const estimate = plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0;
-      if (estimate >= JIT_MIN_EXPOSURES) settings.push(...POSTGRES_JIT);
-      for (const setting of settings) await sql.raw(`set local ${setting}`).execute(trx);
-      return (await query.execute(trx)).rows;
+      const plan = await planResults(trx, environmentId, exposed, this.join);
+      for (const setting of plan.settings) await sql.raw(`set local ${setting}`).execute(trx);
+      return (await query(plan.strategy).execute(trx)).rows;
     });
   }
 

@@ -2,50 +2,9 @@ import { type RawBuilder, sql } from 'kysely';
 import { parseFilter } from '../metrics/metrics.service.js';
 import type { DialectName } from '../storage/database.js';
 import type { MetricRow } from '../storage/tables.js';
+import type { JoinStrategy } from './results.plan.js';
 
 export type Sql = RawBuilder<unknown>;
-
-/**
- * PostgreSQL settings for the one results statement (SET LOCAL: its transaction only). The
- * planner has no statistics on CTEs, so it misjudges the steps after them; measured on 1M
- * units and 10M events (bench/experiments.bench.mjs):
- *
- * - `jit = off`, unless `POSTGRES_JIT` applies;
- * - `work_mem`: the per-unit rows and their groupings stay in memory instead of spilling
- *   hundreds of MB to temporary files;
- * - merge joins only: units come sorted from the exposures index and their events sorted from
- *   the events index, so one walk along both meets each unit's events in order (1.9 s) where a
- *   seek per unit into the events index (a nested loop) took 3.2 s, and a hash join needs a hash
- *   table of every unit, then a hash aggregate of a million groups;
- * - no sort: the groupings over the per-unit rows have a handful of groups, which a hash
- *   aggregate builds in one pass; the planner, guessing one row, sorted a million instead;
- * - no parallel workers: they would add up a unit's events in pieces, in an order that
- *   changes from run to run, and so the last bits of its sums.
- */
-export const POSTGRES_SETTINGS = [
-  'jit = off',
-  "work_mem = '256MB'",
-  'enable_hashjoin = off',
-  'enable_nestloop = off',
-  'enable_sort = off',
-  'max_parallel_workers_per_gather = 0',
-] as const;
-
-/**
- * Compiling the statement (JIT) costs a fixed time for its hundred-odd expressions (0.2 s for
- * the bench's, without inlining, which doubled it and gained nothing) and saves a share of the
- * time spent evaluating them per event and per unit: measured on the bench, 4.0 → 3.6 s at 1M
- * units and even at 250k units, 0.08 → 0.24 s at 20k. So it runs from half a million exposures
- * on, as PostgreSQL estimates them; its cost thresholds cannot decide, as the disabled plan
- * types above add a constant to every cost.
- */
-export const JIT_MIN_EXPOSURES = 500_000;
-export const POSTGRES_JIT = [
-  'jit = on',
-  'jit_above_cost = 0',
-  'jit_optimize_above_cost = 0',
-  'jit_inline_above_cost = -1',
-] as const;
 
 /** One per-unit column: its value over the unit's events, and its value when there are none. */
 export interface UnitColumn {
@@ -147,15 +106,14 @@ export class ResultsSql {
    * exposure and `columns`, aggregated over its events that `unitEvents` selects (`e`, with the
    * unit's row as `a`); units that saw two variants join no events.
    *
-   * SQLite joins by a seek per unit into the events index (its only join). PostgreSQL merge-joins
-   * the units with the events index instead (see `POSTGRES_SETTINGS`), which it does only as an
-   * inner join: it cannot read an index in order on the nullable side of an outer join (as of
-   * 15), so the units without events come back from a second, cheap, merge join of the units
-   * with the per-unit values, and take each column's `empty` value.
+   * By seeks (SQLite always), one grouping of the units left-joined with their events. By a
+   * merge join, the events are inner-joined instead: PostgreSQL (as of 15) cannot read an index
+   * in order on the nullable side of an outer join, so the units without events come back from
+   * a second merge join, of the units with the per-unit values, and take each column's `empty`.
    */
-  perUnit(columns: readonly UnitColumn[], unitEvents: Sql): Sql {
+  perUnit(columns: readonly UnitColumn[], unitEvents: Sql, strategy: JoinStrategy): Sql {
     const values = columns.map((c) => sql`${c.value} as ${sql.ref(c.name)}`);
-    if (this.dialect === 'sqlite') {
+    if (strategy === 'seek') {
       return sql`per_unit as materialized (
         select min(a.variant) as variant, min(a.last_variant) as last_variant, min(a.first_at) as first_at,
           ${sql.join(values)}
@@ -177,9 +135,9 @@ export class ResultsSql {
         from assigned a left join joined j on j.unit_id = a.unit_id)`;
   }
 
-  /** PostgreSQL reads `assigned` twice (see `perUnit`), each time in unit order from its index. */
-  assignedMaterialization(): Sql {
-    return this.dialect === 'sqlite' ? sql`` : sql`not materialized `;
+  /** A merge join reads `assigned` twice (see `perUnit`), each time in unit order from its index. */
+  assignedMaterialization(strategy: JoinStrategy): Sql {
+    return strategy === 'merge' ? sql`not materialized ` : sql``;
   }
 
   /** Σ `value` over the events `where` selects; 0 when none. */
