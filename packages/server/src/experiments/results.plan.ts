@@ -21,7 +21,9 @@ export type JoinStrategy = 'seek' | 'merge';
  * - no sort: the groupings over the per-unit rows have a handful of groups, which a hash
  *   aggregate builds in one pass; the planner, guessing one row, sorted a million instead;
  * - no parallel workers: they would add up a unit's events in pieces, in an order that
- *   changes from run to run, and so the last bits of its sums;
+ *   changes from run to run, and so the last bits of its sums; and the parallel merge join
+ *   (each worker reading every unit for its share of the events, the leader merging a million
+ *   partial groups) took longer, 5.4 s of wall time against 3.8 s on 2 cores;
  * - JIT only from `JIT_MIN_EXPOSURES` on.
  */
 const SETTINGS = [
