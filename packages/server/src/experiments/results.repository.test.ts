@@ -230,6 +230,17 @@ describeEachDialect('results repository', (getDatabase) => {
     }
   });
 
+  it("counts every assigned unit once, with zeros, when none of them sent the metric's events", async () => {
+    const definition = metric({ kind: 'ratio', event_name: 'refund', denominator_event_name: 'refund' });
+    const { assignment, final } = await repository.metricSums(window, {
+      metrics: [definition],
+      preWindowDays: 0,
+    });
+    expect(Object.fromEntries(assignment.units)).toEqual({ a: 300, b: 300 });
+    const zero = { ...sums([0], [0], [0]), n: 300 };
+    expect(Object.fromEntries(final.get(definition.key) ?? [])).toEqual({ a: zero, b: zero });
+  });
+
   it('caps per-unit values at the winsorization percentile, over both variants pooled', async () => {
     const definition = metric({ kind: 'sum', winsorize_percentile: 90 });
     const perVariant = expected(units, definition, 0);
@@ -278,6 +289,23 @@ describeEachDialect('results repository', (getDatabase) => {
       }
       expect(together.series[c]?.has('metric-5')).toBe(false);
     }
+  });
+
+  it('sums the same, bit for bit, whether units meet their events by seeks or by a merge join', async () => {
+    const { db, dialect } = getDatabase();
+    const request = {
+      metrics: [
+        ...cases.map(([, fields], i) => metric({ ...fields, key: `metric-${i}` })),
+        metric({ kind: 'sum', key: 'capped', winsorize_percentile: 90 }),
+      ],
+      preWindowDays: 14,
+      cutoffs: [new Date(START + 2 * 24 * HOUR).toISOString(), new Date(START + 5 * 24 * HOUR).toISOString()],
+      seriesMetrics: ['metric-0', 'metric-2', 'metric-4', 'metric-6'],
+    };
+    const bySeeks = await new ResultsRepository(db, dialect, 'seek').metricSums(window, request);
+    const byMerge = await new ResultsRepository(db, dialect, 'merge').metricSums(window, request);
+    expect(Object.fromEntries(byMerge.assignment.units)).toEqual({ a: 300, b: 300 });
+    expect(byMerge).toEqual(bySeeks);
   });
 
   describe('a window cut short', () => {

@@ -2,12 +2,13 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../storage/database.js';
 import type { MetricRow, Tables } from '../storage/tables.js';
 import { type Aggregate, type GridRow, KEYS, type Part, readGrid } from './results.grid.js';
+import { type JoinStrategy, planResults } from './results.plan.js';
 import {
   hasCovariate,
   hasDenominator,
-  POSTGRES_SETTINGS,
   ResultsSql,
   type Sql,
+  type UnitColumn,
   windowEndColumn,
 } from './results.sql.js';
 
@@ -69,9 +70,10 @@ export interface MetricSums {
  *
  * - `assigned`: each exposed unit's first exposure in the window, its variants, and the
  *   starts and ends of its pre-period and conversion windows, computed once per unit;
- * - `per_unit`: each unit's events, visited once (an index seek per unit on
- *   `events(environment_id, unit_id, occurred_ms, name, value)`, covering), folded into every
- *   metric's per-unit values in one grouping; units that saw two variants join no events;
+ * - `per_unit`: each unit's events, visited once in the order of the covering index
+ *   `events(environment_id, unit_id, occurred_ms, name, value)` (SQLite: a seek per unit;
+ *   PostgreSQL: the same, or one merge join along it, see `planResults`), folded into every metric's
+ *   per-unit values in one grouping; units that saw two variants join no events;
  * - `caps`: each winsorization cap over the assigned units;
  * - one GROUP BY over the units into a grid of a few groups: per variant (null: excluded),
  *   the first cutoff at which the unit counts, and, for the first conversion metric of the
@@ -86,9 +88,14 @@ export interface MetricSums {
 export class ResultsRepository {
   private readonly fragments: ResultsSql;
 
+  /**
+   * @param join how units meet their events, when it must be one way (tests cover both);
+   *   otherwise SQLite seeks and PostgreSQL chooses (`planResults`).
+   */
   constructor(
     private readonly db: Kysely<Tables>,
     dialect: DialectName,
+    private readonly join?: JoinStrategy,
   ) {
     this.fragments = new ResultsSql(dialect);
   }
@@ -115,21 +122,23 @@ export class ResultsRepository {
     // window (x<m>, d<m>, p<m>); for a conversion metric in the series its first conversion
     // time (t<m>), from which every cutoff follows; for other series metrics one numerator
     // and denominator per cutoff (x<m>_<c>, d<m>_<c>).
-    const unitColumns: Sql[] = [];
+    // A unit without events has 0 for every value but its first conversion time (null).
+    const unitColumns: UnitColumn[] = [];
     metrics.forEach((metric, m) => {
       const values = f.unitValues(metric, preWindowDays, null);
-      unitColumns.push(sql`${values.numerator} as ${ref(`x${m}`)}`);
-      if (values.denominator) unitColumns.push(sql`${values.denominator} as ${ref(`d${m}`)}`);
-      if (values.pre) unitColumns.push(sql`${values.pre} as ${ref(`p${m}`)}`);
+      unitColumns.push({ name: `x${m}`, value: values.numerator, empty: sql`0` });
+      if (values.denominator) unitColumns.push({ name: `d${m}`, value: values.denominator, empty: sql`0` });
+      if (values.pre) unitColumns.push({ name: `p${m}`, value: values.pre, empty: sql`0` });
       if (!series.includes(metric)) return;
       if (metric.kind === 'conversion') {
-        unitColumns.push(sql`${values.firstAt} as ${ref(`t${m}`)}`);
+        unitColumns.push({ name: `t${m}`, value: values.firstAt, empty: null });
         return;
       }
       cutoffs.forEach((cutoff, c) => {
         const atCutoff = f.unitValues(metric, preWindowDays, cutoff);
-        unitColumns.push(sql`${atCutoff.numerator} as ${ref(`x${m}_${c}`)}`);
-        if (atCutoff.denominator) unitColumns.push(sql`${atCutoff.denominator} as ${ref(`d${m}_${c}`)}`);
+        unitColumns.push({ name: `x${m}_${c}`, value: atCutoff.numerator, empty: sql`0` });
+        if (atCutoff.denominator)
+          unitColumns.push({ name: `d${m}_${c}`, value: atCutoff.denominator, empty: sql`0` });
       });
     });
 
@@ -204,31 +213,26 @@ export class ResultsRepository {
     const names = [
       ...new Set(metrics.flatMap((m) => [m.event_name, m.denominator_event_name ?? m.event_name])),
     ];
-    const unitsJoined =
+    const exposed = sql`environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
+      and variant is not null and occurred_ms >= ${start} and occurred_ms < ${end}`;
+    const unitEvents = sql`e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
+      and e.occurred_ms >= a.from_at and e.occurred_ms < ${end} and e.name in (${sql.join(names)})`;
+    const perUnit = (strategy: JoinStrategy) =>
       metrics.length === 0
-        ? sql`select variant, last_variant, first_at from assigned`
-        : sql`select min(a.variant) as variant, min(a.last_variant) as last_variant, min(a.first_at) as first_at,
-            ${sql.join(unitColumns)}
-          from assigned a
-          left join events e
-            on a.variant = a.last_variant
-            and e.environment_id = ${window.environmentId} and e.unit_id = a.unit_id
-            and e.occurred_ms >= a.from_at and e.occurred_ms < ${end}
-            and e.name in (${sql.join(names)})
-          group by a.unit_id`;
+        ? sql`per_unit as materialized (select variant, last_variant, first_at from assigned)`
+        : f.perUnit(unitColumns, unitEvents, strategy);
     const withCaps = hasCaps ? sql`per_unit cross join caps` : sql`per_unit`;
     const width = Math.max(...parts.map((p) => p.aggregates.length));
-    const query = sql<GridRow>`
-      with assigned as (
+    const query = (strategy: JoinStrategy) => sql<GridRow>`
+      with assigned as ${f.assignedMaterialization(strategy)}(
         select unit_id, ${firstAt} as first_at, min(variant) as variant, max(variant) as last_variant,
           ${needsPre ? f.addHours(firstAt, -24 * preWindowDays) : firstAt} as from_at${sql.join(endColumns, sql``)}
         from exposures
-        where environment_id = ${window.environmentId} and feature_key = ${window.featureKey}
-          and variant is not null and occurred_ms >= ${start} and occurred_ms < ${end}
+        where ${exposed}
         group by unit_id
         order by unit_id
       ),
-      per_unit as materialized (${unitsJoined})${
+      ${perUnit(strategy)}${
         hasCaps
           ? sql`,
       units as not materialized (select * from per_unit where variant = last_variant),
@@ -254,15 +258,24 @@ export class ResultsRepository {
         }),
         sql` union all `,
       )}`;
-    return readGrid(await this.run(query), parts, { metrics, series, cutoffs });
+    return readGrid(await this.run(query, window.environmentId, exposed), parts, {
+      metrics,
+      series,
+      cutoffs,
+    });
   }
 
-  /** PostgreSQL runs the statement under the settings `POSTGRES_SETTINGS` explains. */
-  private async run(query: RawBuilder<GridRow>): Promise<GridRow[]> {
-    if (this.fragments.dialect === 'sqlite') return (await query.execute(this.db)).rows;
+  /** SQLite reaches each unit's events by seeks; PostgreSQL as `planResults` chooses. */
+  private async run(
+    query: (strategy: JoinStrategy) => RawBuilder<GridRow>,
+    environmentId: string,
+    exposed: Sql,
+  ): Promise<GridRow[]> {
+    if (this.fragments.dialect === 'sqlite') return (await query(this.join ?? 'seek').execute(this.db)).rows;
     return this.db.transaction().execute(async (trx) => {
-      for (const setting of POSTGRES_SETTINGS) await sql.raw(`set local ${setting}`).execute(trx);
-      return (await query.execute(trx)).rows;
+      const plan = await planResults(trx, environmentId, exposed, this.join);
+      for (const setting of plan.settings) await sql.raw(`set local ${setting}`).execute(trx);
+      return (await query(plan.strategy).execute(trx)).rows;
     });
   }
 

@@ -2,32 +2,17 @@ import { type RawBuilder, sql } from 'kysely';
 import { parseFilter } from '../metrics/metrics.service.js';
 import type { DialectName } from '../storage/database.js';
 import type { MetricRow } from '../storage/tables.js';
+import type { JoinStrategy } from './results.plan.js';
 
 export type Sql = RawBuilder<unknown>;
 
-/**
- * PostgreSQL settings for the one results statement (SET LOCAL: its transaction only). The
- * planner has no statistics on CTEs, so it misjudges the steps after them; measured on 1M
- * units and 10M events (bench/experiments.bench.mjs):
- *
- * - `jit = off`: compiling the statement's hundred-odd aggregates took longer (2 s) than JIT
- *   saved;
- * - `work_mem`: the per-unit rows and their groupings stay in memory instead of spilling
- *   hundreds of MB to temporary files;
- * - no hash or merge join: units come sorted from the exposures index, and one index seek per
- *   unit into `events` keeps that order, so each unit's events are folded as they arrive; a
- *   hash join (chosen once it sees a million units) needs a hash table of every unit, then a
- *   hash aggregate of a million groups, and took longer;
- * - no sort: the groupings over the per-unit rows have a handful of groups, which a hash
- *   aggregate builds in one pass; the planner, guessing one row, sorted a million instead.
- */
-export const POSTGRES_SETTINGS = [
-  'jit = off',
-  "work_mem = '256MB'",
-  'enable_hashjoin = off',
-  'enable_mergejoin = off',
-  'enable_sort = off',
-] as const;
+/** One per-unit column: its value over the unit's events, and its value when there are none. */
+export interface UnitColumn {
+  name: string;
+  value: Sql;
+  /** null: SQL null. */
+  empty: Sql | null;
+}
 
 /** CUPED adjusts per-unit values; ratio and mean metrics, sums over events, take no covariate. */
 export function hasCovariate(metric: MetricRow): boolean {
@@ -114,6 +99,45 @@ export class ResultsSql {
     if (low >= high) return sql.lit(low);
     const middle = (low + high) >> 1;
     return sql`case when ${value} < ${cutoffs[middle]} then ${this.bucket(value, cutoffs, low, middle)} else ${this.bucket(value, cutoffs, middle + 1, high)} end`;
+  }
+
+  /**
+   * The `per_unit` CTE (and what it needs): per assigned unit in unit order, its variants, first
+   * exposure and `columns`, aggregated over its events that `unitEvents` selects (`e`, with the
+   * unit's row as `a`); units that saw two variants join no events.
+   *
+   * By seeks (SQLite always), one grouping of the units left-joined with their events. By a
+   * merge join, the events are inner-joined instead: PostgreSQL (as of 15) cannot read an index
+   * in order on the nullable side of an outer join, so the units without events come back from
+   * a second merge join, of the units with the per-unit values, and take each column's `empty`.
+   */
+  perUnit(columns: readonly UnitColumn[], unitEvents: Sql, strategy: JoinStrategy): Sql {
+    const values = columns.map((c) => sql`${c.value} as ${sql.ref(c.name)}`);
+    if (strategy === 'seek') {
+      return sql`per_unit as materialized (
+        select min(a.variant) as variant, min(a.last_variant) as last_variant, min(a.first_at) as first_at,
+          ${sql.join(values)}
+        from assigned a
+        left join events e on a.variant = a.last_variant and ${unitEvents}
+        group by a.unit_id)`;
+    }
+    const padded = columns.map((c) => {
+      const value = sql.ref(`j.${c.name}`);
+      return sql`${c.empty === null ? value : sql`coalesce(${value}, ${c.empty})`} as ${sql.ref(c.name)}`;
+    });
+    return sql`joined as not materialized (
+        select a.unit_id, ${sql.join(values)}
+        from assigned a
+        join events e on a.variant = a.last_variant and ${unitEvents}
+        group by a.unit_id),
+      per_unit as materialized (
+        select a.variant, a.last_variant, a.first_at, ${sql.join(padded)}
+        from assigned a left join joined j on j.unit_id = a.unit_id)`;
+  }
+
+  /** A merge join reads `assigned` twice (see `perUnit`), each time in unit order from its index. */
+  assignedMaterialization(strategy: JoinStrategy): Sql {
+    return strategy === 'merge' ? sql`not materialized ` : sql``;
   }
 
   /** Σ `value` over the events `where` selects; 0 when none. */
