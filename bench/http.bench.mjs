@@ -606,6 +606,12 @@ export async function runHttpBenchmark(options = {}) {
       identities,
       featureKeys: document.feature_states.map((fs) => fs.feature.name),
     });
+    const unknown = (only ?? []).filter((name) => !list.some((endpoint) => endpoint.name === name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `--only: no endpoint named ${unknown.join(', ')}; endpoints: ${list.map((e) => e.name).join(', ')}`,
+      );
+    }
     log(`  server pid ${server.child.pid} at ${server.url}; imported environment ${imported.environment_id}`);
 
     status = await verifyEndpoints(server, list, workload, getEvaluationResult);

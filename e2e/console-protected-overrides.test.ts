@@ -247,9 +247,8 @@ const selectInput = (page: Page, label: string) => page.getByLabel(label).and(pa
       // The notice links to the request it made.
       const link = adaPage.getByRole('status').getByRole('link', { name: /^change request \w+$/ });
       const id = /change request (\w+)/.exec((await link.textContent()) ?? '')?.[1];
-      expect(await link.getAttribute('href')).toBe(
-        `/p/${development.projectId}/e/${development.environmentId}/change-requests/${id}`,
-      );
+      const href = await link.getAttribute('href');
+      expect(href).toBe(`/p/${development.projectId}/e/${development.environmentId}/change-requests/${id}`);
       expect(await served({ plan: 'beta' })).toBe('gold');
 
       const request = await server.admin(
@@ -261,9 +260,8 @@ const selectInput = (page: Page, label: string) => page.getByLabel(label).and(pa
         `the override of feature '${FLAG}' for segment 'staff'`,
         `the override of feature '${FLAG}' for segment 'beta'`,
       ]);
-      await approveAndCommit(
-        `${server.url}/p/${development.projectId}/e/${development.environmentId}/change-requests/${id}`,
-      );
+      // Approved where the notice's link leads.
+      await approveAndCommit(`${server.url}${href}`);
       expect(await served({ plan: 'beta' })).toBe('violet');
       expect(await served({ role: 'staff' })).toBe('blue');
       const overrides = (await overridesOf()).items as { segment_id: string; priority: number }[];

@@ -125,9 +125,9 @@ export function compileCondition(
     return (scope) => (get(scope) !== undefined) === wantSet;
   }
   const split = compileSplitOperator(operator, condition.value);
+  if (!property.constant && property.trait !== undefined) return traitCondition(property.trait.slot, split);
   const test = joinTest(split);
   if (property.constant) return property.value !== undefined && test(property.value);
-  if (property.trait !== undefined) return traitCondition(property.trait.slot, split);
   const get = property.get;
   return (scope) => {
     const value = get(scope);

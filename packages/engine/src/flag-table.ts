@@ -29,8 +29,8 @@ const TEMPLATE_LIMIT = 500;
 function templateOf(names: readonly string[], features: readonly FlagOutcomes[]) {
   if (names.length > TEMPLATE_LIMIT) return undefined;
   // Writing only some names is exact only if every name is its own property: not when two
-  // features share a name (the later one must win) nor for "__proto__" (assigning it, as the
-  // general path does, sets the prototype rather than a property).
+  // features share a name (the later one must win). "__proto__" stays on the general path,
+  // which defines it explicitly, so that no write of the patching below has to think about it.
   if (new Set(names).size !== names.length || names.includes('__proto__')) return undefined;
   // Object.fromEntries gives fast properties; assigning keys one by one to `{}` does not.
   return Object.fromEntries(names.map((name, i) => [name, features[i].plain])) as Record<string, FlagResult>;

@@ -190,6 +190,9 @@ describe('IS_SET and IS_NOT_SET', () => {
   it('tell whether the trait has a value', () => {
     expect(matches('plan', 'IS_SET', '', { plan: 'pro' })).toBe(true);
     expect(matches('plan', 'IS_SET', '', { plan: false })).toBe(true);
+    expect(matches('plan', 'IS_SET', '', { plan: 0 })).toBe(true);
+    expect(matches('plan', 'IS_SET', '', { plan: '' })).toBe(true);
+    expect(matches('plan', 'IS_NOT_SET', '', { plan: 0 })).toBe(false);
     expect(matches('plan', 'IS_SET', '', {})).toBe(false);
     expect(matches('plan', 'IS_NOT_SET', '', { plan: null })).toBe(true);
   });

@@ -42,6 +42,32 @@ describe('segment rules', () => {
     expect(inSegment([{ type: 'NONE', conditions: [no, yes] }])).toBe(false);
   });
 
+  it('ALL, ANY and NONE of two, three and four conditions follow their truth tables', () => {
+    // Distinct conditions, so no two compile to one test.
+    const holds: SegmentCondition[] = [
+      yes,
+      { property: 'plan', operator: 'NOT_EQUAL', value: 'free' },
+      { property: 'plan', operator: 'IN', value: 'pro,team' },
+      { property: 'plan', operator: 'CONTAINS', value: 'r' },
+    ];
+    const fails: SegmentCondition[] = [
+      no,
+      { property: 'plan', operator: 'NOT_EQUAL', value: 'pro' },
+      { property: 'plan', operator: 'IN', value: 'free,team' },
+      { property: 'plan', operator: 'CONTAINS', value: 'z' },
+    ];
+    for (let size = 2; size <= 4; size++) {
+      for (let mask = 0; mask < 1 << size; mask++) {
+        const outcomes = Array.from({ length: size }, (_, i) => (mask & (1 << i)) !== 0);
+        const conditions = outcomes.map((held, i) => (held ? holds[i] : fails[i]));
+        const label = outcomes.join(',');
+        expect(inSegment([{ type: 'ALL', conditions }]), `ALL ${label}`).toBe(outcomes.every(Boolean));
+        expect(inSegment([{ type: 'ANY', conditions }]), `ANY ${label}`).toBe(outcomes.some(Boolean));
+        expect(inSegment([{ type: 'NONE', conditions }]), `NONE ${label}`).toBe(!outcomes.some(Boolean));
+      }
+    }
+  });
+
   it('conditions tested cheapest first give the outcome of any order', () => {
     // A split, a regex and a version next to plain comparisons: the rule reorders them by cost.
     const costly: SegmentCondition[] = [

@@ -79,6 +79,7 @@ function plainVersion(text: string, into: Float64Array): boolean {
   return true;
 }
 
+/** Scratch for `plainVersion`, reused so the fast path allocates nothing (evaluation is synchronous). */
 const plain = new Float64Array(3);
 
 /**

@@ -24,7 +24,7 @@ export type JoinStrategy = 'seek' | 'merge';
  *   changes from run to run, and so the last bits of its sums; and the parallel merge join
  *   (each worker reading every unit for its share of the events, the leader merging a million
  *   partial groups) took longer, 5.4 s of wall time against 3.8 s on 2 cores;
- * - JIT only from `JIT_MIN_EXPOSURES` on.
+ * - JIT only from `JIT_MIN_UNITS` exposed units on.
  */
 const SETTINGS = [
   "work_mem = '256MB'",
@@ -50,7 +50,7 @@ export const EVENTS_PER_UNIT_FOR_MERGE = 24;
  * units, even at 250k units, 0.08 → 0.24 s at 20k. The planner's own JIT thresholds cannot
  * decide, as the switched-off plan types add a constant to every cost.
  */
-export const JIT_MIN_EXPOSURES = 500_000;
+export const JIT_MIN_UNITS = 500_000;
 
 export interface ResultsPlan {
   strategy: JoinStrategy;
@@ -59,7 +59,9 @@ export interface ResultsPlan {
 
 /**
  * Chooses the join (unless `join` is given) and the settings from PostgreSQL's own estimates
- * (from its statistics, no rows read) of the `exposed` exposures and of the environment's events.
+ * (from its statistics, no rows read) of the units among the `exposed` exposures and of the
+ * environment's events. Units, not exposures: SDKs log a unit's exposure again and again, and
+ * the statement's work follows its units.
  */
 export async function planResults(
   db: Kysely<Tables>,
@@ -67,13 +69,13 @@ export async function planResults(
   exposed: Sql,
   join?: JoinStrategy,
 ): Promise<ResultsPlan> {
-  const exposures = await estimateRows(db, sql`select 1 from exposures where ${exposed}`);
+  const units = await estimateRows(db, sql`select unit_id from exposures where ${exposed} group by unit_id`);
   const events = join
     ? 0
     : await estimateRows(db, sql`select 1 from events where environment_id = ${environmentId}`);
-  const strategy = join ?? (exposures * EVENTS_PER_UNIT_FOR_MERGE >= events ? 'merge' : 'seek');
+  const strategy = join ?? (units * EVENTS_PER_UNIT_FOR_MERGE >= events ? 'merge' : 'seek');
   const jit =
-    exposures >= JIT_MIN_EXPOSURES
+    units >= JIT_MIN_UNITS
       ? ['jit = on', 'jit_above_cost = 0', 'jit_optimize_above_cost = 0', 'jit_inline_above_cost = -1']
       : ['jit = off'];
   const joins = strategy === 'merge' ? 'enable_nestloop = off' : 'enable_mergejoin = off';

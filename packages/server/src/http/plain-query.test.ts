@@ -22,6 +22,8 @@ it('parses plain queries exactly as Fastify parses them', () => {
     'a=b&a',
     '__proto__=1&constructor=2&toString=3',
     "k=~!$'()*,./:;<>?@[]^_`{|}",
+    'a&b&c=1&d&e=2=3&f',
+    `${'a&'.repeat(4000)}k=last`,
   ];
   for (const query of queries) {
     const url = `/v1/initialize?${query}`;

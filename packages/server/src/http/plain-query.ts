@@ -21,10 +21,13 @@ export function plainQuery(url: string, start: number): QueryFields | undefined 
   // Without a prototype, as fast-querystring makes it: a parameter named `__proto__` is a parameter.
   const fields: QueryFields = Object.create(null);
   let from = start;
+  // The next `=` at or after `from`, searched again only once passed: a query of many parts
+  // without one (`a&a&a…`) would otherwise be scanned to its end for each part.
+  let equals = url.indexOf('=', from);
   while (from <= url.length) {
     let end = url.indexOf('&', from);
     if (end === -1) end = url.length;
-    const equals = url.indexOf('=', from);
+    if (equals !== -1 && equals < from) equals = url.indexOf('=', from);
     // `a=1`, `=1` (an empty name) and `a` (an empty value) are parameters; `&&` is none.
     if (equals !== -1 && equals < end) add(fields, url.slice(from, equals), url.slice(equals + 1, end));
     else if (end > from) add(fields, url.slice(from, end), '');

@@ -131,8 +131,9 @@ export function ComparePage(props: {
           {result.outcome.kind === 'applied' ? (
             `${result.key} in ${result.to.name} is now configured as in ${result.from.name}.`
           ) : (
+            // The link in the alert's own text colour: a link's blue on its green fails contrast.
             <>
-              Proposed as {/* The alert's own text colour: a link's blue on its green fails contrast. */}
+              Proposed as{' '}
               <Anchor
                 component={Link}
                 to={props.changeRequestHref(result.to.id, result.outcome.changeRequestId)}
