@@ -56,7 +56,7 @@ describeEachDialect('features named like object internals', (getDatabase) => {
     }
   });
 
-  it('serves them on the Flagsmith API, OFREP and in the environment document', async () => {
+  it('serves them on the Flagsmith API, OFREP, Statsig and in the environment document', async () => {
     const names = (list: { feature: { name: string } }[]) => list.map((flag) => flag.feature.name).sort();
     const flagsmith = await t.app.inject({
       url: '/api/v1/flags/',
@@ -80,6 +80,18 @@ describeEachDialect('features named like object internals', (getDatabase) => {
     const ofrepFlags = ofrep.json().flags as { key: string; value: unknown }[];
     expect(ofrepFlags.find((flag) => flag.key === '__proto__')).toMatchObject({
       value: 'value of __proto__',
+    });
+
+    const statsig = await t.app.inject({
+      method: 'POST',
+      url: `/v1/initialize?k=${clientKey}`,
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      payload: JSON.stringify({ user: { userID: 'ann' }, hash: 'none' }),
+    });
+    const configs = JSON.parse(statsig.body).dynamic_configs;
+    expect(Object.keys(configs).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(configs, '__proto__')?.value).toMatchObject({
+      value: { value: 'value of __proto__' },
     });
 
     const document = await t.app.inject({

@@ -16,8 +16,8 @@ import { type StatsigIdType, type StatsigUnit, statsigIdentity, statsigUnit } fr
  * - required fields first, then the optional ones, each in schema order;
  * - `feature_gates` and `dynamic_configs` list names in the order of a JS object's keys (names
  *   that are array indices, as every djb2 name is, ascending, then the others as inserted);
- *   a name repeated keeps its first place and its last entry; a name the object could not
- *   hold (`__proto__`) or with a line break is left out;
+ *   a name repeated keeps its first place and its last entry; a name with a line break is
+ *   left out (a feature named `__proto__` is a name like any other);
  * - a config's value lists its own keys in the same order, a key with a line break left out.
  * Everything that depends on the snapshot and the flag's outcome alone (each gate or config
  * entry under each hash and id type, each feature's hashed names, their places) is written once:
@@ -68,7 +68,7 @@ export function initializeAnswer(evaluation: Evaluation, body: InitializeBody, u
   const flags = evaluation.flags;
   const id = unit.idType === 'userID' ? 0 : 1;
   for (let i = 0; i < flags.length; i++) {
-    const entry = entryOf(flags[i], layout, hash, h);
+    const entry = entryOf(flags[i], layout, h);
     if (entry.place === undefined) continue;
     placed[entry.place] = entry.bytes[id] ?? encodeEntry(entry, flags[i], evaluation.snapshot, unit.idType);
   }
@@ -182,9 +182,10 @@ function layoutOf(snapshot: EnvironmentSnapshot, hash: StatsigHash, h: number): 
  */
 function buildLayout(snapshot: EnvironmentSnapshot, hash: StatsigHash): Layout {
   const names = new Map<FeatureInfo, string>();
-  // Plain objects, as the answer's maps were: V8 orders their keys, and drops `__proto__`.
-  const gateKeys: Record<string, number> = {};
-  const configKeys: Record<string, number> = {};
+  // Ordered as V8 orders an object's keys (array indices ascending, then as inserted), as the
+  // answer's maps were; without a prototype, so a feature named `__proto__` keeps its place.
+  const gateKeys: Record<string, number> = Object.create(null);
+  const configKeys: Record<string, number> = Object.create(null);
   for (const feature of snapshot.features.values()) {
     const name = hashName(feature.key, hash);
     names.set(feature, name);
@@ -221,7 +222,7 @@ interface Entry {
 /** The engine hands out one frozen result per outcome of each feature, per snapshot. */
 const entries = new WeakMap<FlagResult, (Entry | undefined)[]>();
 
-function entryOf(flag: EvaluatedFlag, layout: Layout, hash: StatsigHash, h: number): Entry {
+function entryOf(flag: EvaluatedFlag, layout: Layout, h: number): Entry {
   let byHash = entries.get(flag.result);
   if (byHash === undefined) {
     byHash = [undefined, undefined, undefined];
@@ -229,7 +230,8 @@ function entryOf(flag: EvaluatedFlag, layout: Layout, hash: StatsigHash, h: numb
   }
   let entry = byHash[h];
   if (entry === undefined) {
-    const name = layout.names.get(flag.feature) ?? hashName(flag.feature.key, hash);
+    // Every feature of the snapshot is in its layout, and flags come from the same snapshot.
+    const name = layout.names.get(flag.feature) as string;
     entry = { place: layout.places.get(flag.feature), name, bytes: [undefined, undefined] };
     byHash[h] = entry;
   }

@@ -1,14 +1,24 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { describeEachDialect } from '../../testing/databases.js';
+import { InitializeResponse } from './statsig.schema.js';
 import { djb2 } from './statsig-hash.js';
 
 /** What `@statsig/js-client` does with `se=1`: base64 of the JSON, then the string reversed. */
 function statsigEncode(json: string): string {
   return Buffer.from(json, 'latin1').toString('base64').split('').reverse().join('');
 }
+
+// The serialiser Fastify builds from a route's response schema: the answer's bytes are
+// written by hand (statsig-answers.ts) and must stay what it would write.
+const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
+const fastJsonStringify = fromFastify('fast-json-stringify') as (
+  schema: object,
+) => (value: unknown) => string;
+const schemaBytes = fastJsonStringify(InitializeResponse);
 
 const sha256 = (name: string) => createHash('sha256').update(name).digest('base64');
 
@@ -347,6 +357,24 @@ describeEachDialect('Statsig client API: initialize answer text', (getDatabase) 
     expect(Object.keys(body.dynamic_configs)).toEqual(['7', 'zeta']);
     expect(body.dynamic_configs.zeta.value).toEqual({ '2': 2, b: 1 });
     expect(text).toContain('"value":{"2":2,"b":1}');
+  });
+
+  it('writes, for every hash and kind of unit, the bytes the response schema’s serialiser writes', async () => {
+    for (const hash of ['none', 'djb2', 'sha256']) {
+      for (const user of [
+        { userID: 'ana', custom: { plan: 'pro' } },
+        { customIDs: { stableID: 'device-1' } },
+      ]) {
+        const response = await t.app.inject({
+          method: 'POST',
+          url: `/v1/initialize?k=${clientKey}`,
+          headers: { 'content-type': 'text/plain;charset=UTF-8' },
+          payload: JSON.stringify({ user, hash, statsigMetadata: { stableID: 'device-1' } }),
+        });
+        expect(response.statusCode).toBe(200);
+        expect(response.body, `${hash} ${JSON.stringify(user)}`).toBe(schemaBytes(JSON.parse(response.body)));
+      }
+    }
   });
 
   it('gives names that collide under djb2 one entry: the last feature’s, in the first one’s place', async () => {
