@@ -265,7 +265,6 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
       initialize(user, `${statsigQuery()}&sid=a%20b`),
       initialize(user, `${statsigQuery()}&sid=a+b`),
       initialize(user, statsigQuery(), { 'content-type': 'application/x-www-form-urlencoded' }),
-      initialize('{"user":{"userID":"a","__proto__":{"x":1}},"hash":"none"}'),
       { ...initialize(user), url: `/v1/initialize/?${statsigQuery()}` },
     ];
     for (const call of calls) {
@@ -276,6 +275,12 @@ describeEachDialect('SDK fast lane', (getDatabase) => {
         byLane: false,
       });
     }
+  });
+
+  it("reads Statsig bodies with the route's own parser, so it answers what the route accepts", async () => {
+    // Plain JSON.parse keeps a `__proto__` key as data, where the JSON routes' parser refuses it.
+    const answer = await both(initialize('{"user":{"userID":"a","__proto__":{"x":1}},"hash":"none"}'));
+    expect({ status: answer.status, byLane: answer.byLane }).toEqual({ status: 200, byLane: true });
   });
 
   it('leaves every refusal to Fastify, which answers it as before', async () => {

@@ -33,12 +33,12 @@ export interface FastLaneRoute<Body = unknown, Query = unknown> {
   query?: TSchema;
   /**
    * For routes whose clients do not send plain JSON: the content types (lower case) the lane
-   * reads, and the JSON text of the bytes read, as the route's own content-type parser gets
-   * it. Undefined (or a throw) leaves the request to Fastify.
+   * reads, and the route's own content-type parser, which makes the body's value of the bytes
+   * read (a throw, its refusal, leaves the request to Fastify, which refuses it the same way).
    */
   decode?: {
     types: ReadonlySet<string>;
-    text(bytes: Buffer, request: IncomingMessage, query: Query): string | undefined;
+    value(bytes: Buffer, request: IncomingMessage, query: Query): unknown;
   };
   /**
    * The route's answer, from the same functions its Fastify handler calls; undefined (or a
@@ -134,16 +134,14 @@ export class SdkFastLane {
     const method = request.method;
     const lanes = this.open && (method === 'GET' || method === 'POST') ? this.lanes[method] : undefined;
     const url = request.url as string;
-    let lane = lanes?.get(url);
+    const mark = lanes === undefined ? -1 : url.indexOf('?');
+    let lane = lanes?.get(mark === -1 ? url : url.slice(0, mark));
     let query: QueryFields | undefined;
-    if (lane === undefined) {
-      const mark = lanes === undefined ? -1 : url.indexOf('?');
-      lane = mark === -1 ? undefined : lanes?.get(url.slice(0, mark));
-      query = lane?.validateQuery && plainQuery(url, mark + 1);
-      if (query === undefined || !lane?.validateQuery?.(query)) lane = undefined;
-    } else if (lane.validateQuery) {
-      query = Object.create(null) as QueryFields;
-      if (!lane.validateQuery(query)) lane = undefined;
+    if (lane?.validateQuery) {
+      query = plainQuery(url, mark === -1 ? url.length : mark + 1);
+      if (query === undefined || !lane.validateQuery(query)) lane = undefined;
+    } else if (mark !== -1) {
+      lane = undefined; // a query the route does not declare: Fastify's to answer
     }
     const key = lane && this.guard.admitNow(request, lane.route.key, query);
     if (!lane || !key) {
@@ -187,16 +185,17 @@ export class SdkFastLane {
   ): void {
     const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     const decode = admitted.lane.route.decode;
-    let text: string | undefined;
-    try {
-      text = decode ? decode.text(bytes, request, admitted.query) : bytes.toString('utf8');
-    } catch {
-      text = undefined;
-    }
     let body: unknown;
     let parsed = false;
-    if (text !== undefined) {
-      this.parse(text, (error, value) => {
+    if (decode) {
+      try {
+        body = decode.value(bytes, request, admitted.query);
+        parsed = true;
+      } catch {
+        parsed = false;
+      }
+    } else {
+      this.parse(bytes.toString('utf8'), (error, value) => {
         parsed = error === null;
         body = value;
       });

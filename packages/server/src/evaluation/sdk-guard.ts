@@ -92,22 +92,21 @@ export class SdkGuard {
    */
   admitNow(request: IncomingMessage, route: SdkRouteKey, query?: object): EnvironmentKey | undefined {
     if (route.fromUrl && query === undefined) return undefined;
-    const headerKey = text((route.fromHeaders ?? environmentKeyOf)(request));
-    const presented = headerKey || urlKey(route, query);
+    const { presented, headerKey } = keyPresented(route, request, query && { query, params: NO_PARAMS });
     const found = presented ? this.keys.known(presented) : undefined;
-    if (!presented || !found) return undefined;
+    if (!found) return undefined;
+    let key: EnvironmentKey;
     try {
-      checkEnvironmentKey(presented, found, route.needs, route.placement);
+      key = admittedKey(route, presented, headerKey, found);
     } catch {
       return undefined;
     }
-    if (!headerKey && found.kind === 'server') return undefined;
     const address = request.socket.remoteAddress ?? '';
-    if ((this.perAddress?.wait(address) ?? 0) > 0 || (this.perKey?.wait(presented) ?? 0) > 0)
+    if ((this.perAddress?.wait(address) ?? 0) > 0 || (this.perKey?.wait(presented as string) ?? 0) > 0)
       return undefined;
     this.perAddress?.take(address);
-    this.perKey?.take(presented);
-    return found;
+    this.perKey?.take(presented as string);
+    return key;
   }
 
   /**
@@ -116,13 +115,11 @@ export class SdkGuard {
    * leaves to Fastify are recorded: most never are.
    */
   admittedEarlier(request: IncomingMessage, route: SdkRouteKey, key: EnvironmentKey, query?: object): void {
-    const presented = (text((route.fromHeaders ?? environmentKeyOf)(request)) ||
-      urlKey(route, query)) as string;
-    this.admitted.set(request, { key, presented, route });
+    const { presented } = keyPresented(route, request, query && { query, params: NO_PARAMS });
+    this.admitted.set(request, { key, presented: presented as string, route });
   }
 
   hook(route: SdkRouteKey) {
-    const fromHeaders = route.fromHeaders ?? environmentKeyOf;
     const admit = (
       request: FastifyRequest,
       reply: FastifyReply,
@@ -130,13 +127,7 @@ export class SdkGuard {
       headerKey: string | undefined,
       found: EnvironmentKey | null | undefined,
     ) => {
-      const key = checkEnvironmentKey(presented, found, route.needs, route.placement);
-      if (!headerKey && key.kind === 'server') {
-        throw forbidden(
-          'Server keys are secret and must not travel in URLs (they end up in logs); send them in a ' +
-            'header, or use the client key here.',
-        );
-      }
+      const key = admittedKey(route, presented, headerKey, found);
       enforceRateLimit(this.perKey, presented as string, reply);
       request.sdk = { key, presented: presented as string };
     };
@@ -155,8 +146,7 @@ export class SdkGuard {
       let headerKey: string | undefined;
       try {
         enforceRateLimit(this.perAddress, request.ip, reply, 'address');
-        headerKey = text(fromHeaders(request));
-        presented = headerKey || text(route.fromUrl?.(request));
+        ({ presented, headerKey } = keyPresented(route, request, request));
         const found = presented ? this.keys.known(presented) : undefined;
         if (found !== undefined || !presented) {
           admit(request, reply, presented, headerKey, found);
@@ -183,11 +173,40 @@ export class SdkGuard {
   }
 }
 
-/** The key a route reads from a URL whose query the lane parsed. */
-function urlKey(route: SdkRouteKey, query: object | undefined): string | undefined {
-  return query === undefined ? undefined : text(route.fromUrl?.({ query, params: NO_PARAMS }));
+/**
+ * The key a request presents to `route`: from its headers, else from its URL (`url`: the
+ * parsed path parameters and query; none, no key from the URL). `headerKey` says which.
+ */
+function keyPresented(
+  route: SdkRouteKey,
+  request: { headers: IncomingHttpHeaders },
+  url: UrlParts | undefined,
+): { presented: string | undefined; headerKey: string | undefined } {
+  const headerKey = text((route.fromHeaders ?? environmentKeyOf)(request));
+  return { presented: headerKey || (url && text(route.fromUrl?.(url))), headerKey };
 }
 
+/**
+ * The key's own checks, in the hook's order: a known key of a kind the route takes, and a
+ * server key never from a URL. Throws the refusal.
+ */
+function admittedKey(
+  route: SdkRouteKey,
+  presented: string | undefined,
+  headerKey: string | undefined,
+  found: EnvironmentKey | null | undefined,
+): EnvironmentKey {
+  const key = checkEnvironmentKey(presented, found, route.needs, route.placement);
+  if (!headerKey && key.kind === 'server') {
+    throw forbidden(
+      'Server keys are secret and must not travel in URLs (they end up in logs); send them in a ' +
+        'header, or use the client key here.',
+    );
+  }
+  return key;
+}
+
+/** The lane's exact paths have no path parameters. */
 const NO_PARAMS = Object.freeze({});
 
 /** A repeated query parameter arrives as an array: only a single string can be a key. */

@@ -44,7 +44,7 @@ export function invitationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const who = principal(request);
-        const base = publicOrigin(ctx.config.publicUrl, request);
+        const base = publicOrigin(ctx.config.publicUrl, request.raw);
         return reply.status(201).send(await service.create(who.organisationId, request.body, who, base));
       },
     );

@@ -1,4 +1,3 @@
-import type { TLSSocket } from 'node:tls';
 import type { SdkContext } from '../../context.js';
 import { publicOrigin } from '../../http/public-url.js';
 import type { FastLaneRoute } from '../sdk-fast-lane.js';
@@ -19,13 +18,13 @@ export function ofrepFastLanes(ctx: SdkContext, prefix: string): FastLaneRoute[]
     key: OFREP_KEY,
     body: OfrepEvaluateBody,
     answer: (key, body, request) => {
-      const host = request.headers.host;
-      if (request.headers['if-none-match'] !== undefined || host === undefined) return undefined;
+      // Revalidations, and a request without a Host to make stream URLs of, are Fastify's.
+      if (request.headers['if-none-match'] !== undefined || request.headers.host === undefined)
+        return undefined;
       const identity = identityOf(body.context);
       const evaluation = ctx.evaluation.evaluateNow(key, identity);
       if (!evaluation) return undefined;
-      const protocol = (request.socket as TLSSocket).encrypted ? 'https' : 'http';
-      const streams = { origin: publicOrigin(ctx.config.publicUrl, { protocol, host }), path: streamsPath };
+      const streams = { origin: publicOrigin(ctx.config.publicUrl, request), path: streamsPath };
       return ofrepBulkAnswer(evaluation, key.kind, identity, streams);
     },
   };

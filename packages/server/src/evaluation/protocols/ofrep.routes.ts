@@ -135,7 +135,7 @@ export function ofrepRoutes(ctx: SdkContext): FastifyPluginAsyncTypebox {
         const evaluation = await ctx.evaluation.evaluate(key, identity);
         // Tagged with the snapshot actually evaluated, in case a change landed in between.
         const etag = checked?.snapshot === evaluation.snapshot ? checked.etag : undefined;
-        const streams = { origin: publicOrigin(ctx.config.publicUrl, request), path: eventsPath };
+        const streams = { origin: publicOrigin(ctx.config.publicUrl, request.raw), path: eventsPath };
         return sendAnswer(reply, ofrepBulkAnswer(evaluation, key.kind, identity, streams, etag));
       },
     );

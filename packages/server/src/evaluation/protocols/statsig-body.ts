@@ -27,8 +27,20 @@ export function acceptStatsigBodies(app: FastifyInstance): void {
 }
 
 export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecodedBytes: number): unknown {
-  const query = request.query as Record<string, unknown>;
-  const text = statsigBodyText(query, request.headers, raw, maxDecodedBytes);
+  return parseStatsigBody(request.query as Record<string, unknown>, request.headers, raw, maxDecodedBytes);
+}
+
+/**
+ * A Statsig body's JSON value, as the route's content-type parser above reads it; the SDK fast
+ * lane calls it too, so both accept and refuse the same bodies. Throws the refusal.
+ */
+export function parseStatsigBody(
+  query: Readonly<Record<string, unknown>>,
+  headers: IncomingHttpHeaders,
+  raw: Buffer,
+  maxDecodedBytes: number,
+): unknown {
+  const text = statsigBodyText(query, headers, raw, maxDecodedBytes);
   // Refused before parsing: Statsig's free-form `user` and `metadata` must not nest 5,000 deep.
   checkJsonDepth(text);
   let value: unknown;
@@ -48,10 +60,10 @@ export function decodeStatsigBody(request: FastifyRequest, raw: Buffer, maxDecod
 
 /**
  * The JSON text of a Statsig body: gunzipped when the query or `Content-Encoding` says so, then
- * un-Statsig-encoded when `se=1`. The Fastify parser above and the SDK fast lane both read it
- * here. Throws the refusal (a PennonError) for a body that does not decompress.
+ * un-Statsig-encoded when `se=1`. Throws the refusal (a PennonError) for a body that does not
+ * decompress.
  */
-export function statsigBodyText(
+function statsigBodyText(
   query: Readonly<Record<string, unknown>>,
   headers: IncomingHttpHeaders,
   raw: Buffer,

@@ -4,7 +4,7 @@ import type { FastLaneRoute } from '../sdk-fast-lane.js';
 import { STATSIG_KEY } from './statsig.routes.js';
 import { InitializeBody, StatsigQuery } from './statsig.schema.js';
 import { initializeAnswer, initializeInput, notModifiedAnswer } from './statsig-answers.js';
-import { statsigBodyText } from './statsig-body.js';
+import { parseStatsigBody } from './statsig-body.js';
 
 /**
  * What Statsig's clients send their bodies as: `fetch` with a string body (text/plain), or JSON
@@ -32,12 +32,7 @@ export function statsigFastLanes(ctx: SdkContext, prefix: string): FastLaneRoute
     query: StatsigQuery,
     decode: {
       types: BODY_TYPES,
-      text: (bytes, request, query) => {
-        const text = statsigBodyText(query, request.headers, bytes, BODY_LIMIT_BYTES);
-        // The lane's JSON parser skips a byte-order mark, the route's JSON.parse refuses it: the
-        // route answers such a body.
-        return text.charCodeAt(0) === 0xfeff ? undefined : text;
-      },
+      value: (bytes, request, query) => parseStatsigBody(query, request.headers, bytes, BODY_LIMIT_BYTES),
     },
     answer: (key, body) => {
       if (typeof body.sinceTime === 'number') {
