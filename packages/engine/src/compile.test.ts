@@ -439,24 +439,29 @@ describe('results', () => {
   });
 
   it('hold a feature named "__proto__" as a flag like any other, with or without an identity', () => {
-    const features: Record<string, FeatureContext> = {
-      other: { key: '2', name: 'other', enabled: false, value: null },
-    };
-    // As a JSON document parses it: an own property, not the prototype.
-    Object.defineProperty(features, '__proto__', {
-      value: { key: '1', name: '__proto__', enabled: true, value: 'kept' },
-      enumerable: true,
-    });
-    const compiled = compile({ environment: { key: 'env', name: 'Prod' }, features });
-    for (const identity of [undefined, { identifier: 'ann' }]) {
-      const { flags } = compiled.evaluate(identity);
-      expect(Object.getPrototypeOf(flags)).toBe(Object.prototype);
-      expect(Object.keys(flags).sort()).toEqual(['__proto__', 'other']);
-      expect(Object.getOwnPropertyDescriptor(flags, '__proto__')?.value).toMatchObject({
-        name: '__proto__',
-        enabled: true,
-        value: 'kept',
+    // 2 features take the template path, 600 (past its limit) the general one.
+    for (const others of [1, 599]) {
+      const features: Record<string, FeatureContext> = {};
+      for (let i = 0; i < others; i++) {
+        features[`other${i}`] = { key: String(i + 2), name: `other${i}`, enabled: false, value: null };
+      }
+      // As a JSON document parses it: an own property, not the prototype.
+      Object.defineProperty(features, '__proto__', {
+        value: { key: '1', name: '__proto__', enabled: true, value: 'kept' },
+        enumerable: true,
       });
+      const compiled = compile({ environment: { key: 'env', name: 'Prod' }, features });
+      for (const identity of [undefined, { identifier: 'ann' }]) {
+        const { flags } = compiled.evaluate(identity);
+        expect(Object.getPrototypeOf(flags)).toBe(Object.prototype);
+        expect(Object.keys(flags).sort()).toEqual(Object.keys(features).sort());
+        expect(Object.keys(flags)).toContain('__proto__');
+        expect(Object.getOwnPropertyDescriptor(flags, '__proto__')?.value).toMatchObject({
+          name: '__proto__',
+          enabled: true,
+          value: 'kept',
+        });
+      }
     }
   });
 });

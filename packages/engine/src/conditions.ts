@@ -63,21 +63,14 @@ export function conditionCost(condition: SegmentCondition): number {
  */
 function traitCondition(slot: number, { onString, onOther, inline }: SplitTest): Predicate {
   switch (inline?.kind) {
-    case 'equal': {
-      const text = inline.text;
-      return (scope) => {
-        if (scope.traitStamps[slot] !== scope.evaluation) return false;
-        const value = scope.traitValues[slot];
-        if (typeof value === 'string') return value === text;
-        return value !== undefined && onOther(value);
-      };
-    }
+    case 'equal':
     case 'not-equal': {
       const text = inline.text;
+      const negate = inline.kind === 'not-equal';
       return (scope) => {
         if (scope.traitStamps[slot] !== scope.evaluation) return false;
         const value = scope.traitValues[slot];
-        if (typeof value === 'string') return value !== text;
+        if (typeof value === 'string') return (value === text) !== negate;
         return value !== undefined && onOther(value);
       };
     }

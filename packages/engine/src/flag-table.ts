@@ -29,10 +29,11 @@ const TEMPLATE_LIMIT = 500;
 function templateOf(names: readonly string[], features: readonly FlagOutcomes[]) {
   if (names.length > TEMPLATE_LIMIT) return undefined;
   // Writing only some names is exact only if every name is its own property: not when two
-  // features share a name (the later one must win). "__proto__" stays on the general path,
-  // which defines it explicitly, so that no write of the patching below has to think about it.
-  if (new Set(names).size !== names.length || names.includes('__proto__')) return undefined;
-  // Object.fromEntries gives fast properties; assigning keys one by one to `{}` does not.
+  // features share a name (the later one must win).
+  if (new Set(names).size !== names.length) return undefined;
+  // Object.fromEntries gives fast properties; assigning keys one by one to `{}` does not. It
+  // also defines "__proto__" as a property like any other (the spread of each evaluation
+  // copies it so), and then assigning it writes that property, not the prototype.
   return Object.fromEntries(names.map((name, i) => [name, features[i].plain])) as Record<string, FlagResult>;
 }
 

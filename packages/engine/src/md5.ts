@@ -105,10 +105,7 @@ export function md5Buffer(length: number): Int32Array {
     bytes[padded - 8 + i] = (low >>> (8 * i)) & 0xff;
     bytes[padded - 4 + i] = (high >>> (8 * i)) & 0xff;
   }
-  digest[0] = 0x67452301;
-  digest[1] = 0xefcdab89 | 0;
-  digest[2] = 0x98badcfe | 0;
-  digest[3] = 0x10325476;
+  startState(digest);
   for (let offset = 0; offset < padded; offset += 64) {
     if (LITTLE_ENDIAN) {
       compress(digest, words, offset >> 2);
@@ -122,6 +119,14 @@ export function md5Buffer(length: number): Int32Array {
   return digest;
 }
 
+/** MD5's initial state (RFC 1321 §3.3) into `state`. */
+function startState(state: Int32Array): void {
+  state[0] = 0x67452301;
+  state[1] = 0xefcdab89 | 0;
+  state[2] = 0x98badcfe | 0;
+  state[3] = 0x10325476;
+}
+
 /**
  * Digests the first `blocks` 16-word blocks of `words`, a message already padded by the
  * caller (0x80 marker, bit length in the last two words). Returns the four state words,
@@ -132,10 +137,7 @@ export function md5Buffer(length: number): Int32Array {
  * md5Blocks(message, 1); // the state of md5('') = d41d8cd98f00b204e9800998ecf8427e
  */
 export function md5Blocks(words: Int32Array, blocks: number): Int32Array {
-  digest[0] = 0x67452301;
-  digest[1] = 0xefcdab89 | 0;
-  digest[2] = 0x98badcfe | 0;
-  digest[3] = 0x10325476;
+  startState(digest);
   for (let block = 0; block < blocks; block++) compress(digest, words, block << 4);
   return digest;
 }
@@ -154,10 +156,8 @@ export function md5Pair(
   digestA: Int32Array,
   digestB: Int32Array,
 ): void {
-  digestA[0] = digestB[0] = 0x67452301;
-  digestA[1] = digestB[1] = 0xefcdab89 | 0;
-  digestA[2] = digestB[2] = 0x98badcfe | 0;
-  digestA[3] = digestB[3] = 0x10325476;
+  startState(digestA);
+  startState(digestB);
   compressPair(digestA, a, 0, digestB, b, 0);
   if (blocksA === 2 && blocksB === 2) compressPair(digestA, a, 16, digestB, b, 16);
   else if (blocksA === 2) compress(digestA, a, 16);

@@ -5,18 +5,10 @@
  * @module
  */
 
-import {
-  type ComparisonOperator,
-  compileComparison,
-  joinTest,
-  type SplitTest,
-  type ValueTest,
-} from './comparisons.js';
+import { type ComparisonOperator, compileComparison, type SplitTest } from './comparisons.js';
 import { inListValues } from './in-list.js';
 import { IntegralFloat, parsePyFloat, pyStr } from './py-values.js';
 import { compilePythonRegex } from './python-regex.js';
-
-export type { SplitTest, ValueTest };
 
 const FALSE = () => false;
 const NEVER: SplitTest = { onString: FALSE, onOther: FALSE };
@@ -71,17 +63,8 @@ function notContainsTest(conditionValue: unknown): SplitTest {
 }
 
 /**
- * The test a condition applies to a context value that is set.
- * @example
- * compileOperator('IN', 'free,pro')('pro'); // true
- * compileOperator('MODULO', '2|0')(4); // true
- */
-export function compileOperator(operator: unknown, conditionValue: unknown): ValueTest {
-  return joinTest(compileSplitOperator(operator, conditionValue));
-}
-
-/**
- * `compileOperator` split by the value's type (see SplitTest).
+ * The test a condition applies to a context value that is set, split by the value's type (see
+ * SplitTest); `joinTest` makes one function of it.
  * @example
  * compileSplitOperator('IN', 'free,pro').onString('pro'); // true
  */

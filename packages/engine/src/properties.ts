@@ -83,7 +83,7 @@ export function fillTraits(scope: Scope, slots: ReadonlyMap<string, number>): vo
   const evaluation = scope.evaluation;
   const prototype = Object.getPrototypeOf(traits);
   if (prototype !== Object.prototype && prototype !== null) {
-    // Not a plain record (a class instance with getters, an array, a proxy): read each name as
+    // Not a plain record (a class instance with getters, an array): read each name as
     // `traits[name]` does, since walking the keys would miss what is not an enumerable key.
     for (const [name, slot] of slots) {
       scope.traitValues[slot] = traitValue(traits[name]);
