@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Id, PageQuery } from '../http/schemas.js';
 import { ACTOR_KINDS, RESOURCE_TYPES } from './audit-vocabulary.js';
 
-export { ACTOR_KINDS, RESOURCE_TYPES, type ResourceType } from './audit-vocabulary.js';
+export type { ResourceType } from './audit-vocabulary.js';
 
 /**
  * Besides create/update/delete: what else a service does to a resource. An invitation is

@@ -124,6 +124,19 @@ describeEachDialect('events service', (getDatabase) => {
     expect(JSON.parse(exposure.value)).toEqual({ colour: 'blue' });
   });
 
+  it('stores a time with a fraction of a millisecond as its whole milliseconds', async () => {
+    await service.ingest(
+      environmentId,
+      {
+        events: [{ unitId: 'fraction', name: 'tick', time: NOW - 1000 + 0.7 }],
+        exposures: [{ unitId: 'fraction', featureKey: 'checkout', time: NOW - 2000 + 0.2 }],
+      },
+      'native',
+    );
+    expect((await eventsOf('fraction'))[0]?.occurred_ms).toBe(NOW - 1000);
+    expect((await exposuresOf('fraction'))[0]?.occurred_ms).toBe(NOW - 2000);
+  });
+
   it('keeps exposures whose value, variant and reason are unknown', async () => {
     await service.ingest(environmentId, { exposures: [{ unitId: 'bo', featureKey: 'banner' }] }, 'statsig');
     const [exposure] = await exposuresOf('bo');

@@ -2,7 +2,25 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProject } from '../testing/admin-fixtures.js';
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from '../testing/databases.js';
-import { EVENTS_PER_UNIT_FOR_MERGE, planResults } from './results.plan.js';
+import { EVENTS_PER_UNIT_FOR_MERGE, JIT_MIN_UNITS, planFrom, planResults } from './results.plan.js';
+
+describe('planFrom', () => {
+  it('walks the events from 24 events per unit down, and seeks above', () => {
+    expect(planFrom({ units: 1000, events: 1000 * EVENTS_PER_UNIT_FOR_MERGE }).strategy).toBe('merge');
+    expect(planFrom({ units: 1000, events: 1000 * EVENTS_PER_UNIT_FOR_MERGE + 1 }).strategy).toBe('seek');
+    expect(planFrom({ units: 1000, events: 1 }, 'seek').strategy).toBe('seek');
+  });
+
+  it('turns the other join off, and compiles the statement from half a million units on', () => {
+    expect(planFrom({ units: 10, events: 10 }).settings).toContain('enable_nestloop = off');
+    expect(planFrom({ units: 10, events: 10_000 }).settings).toContain('enable_mergejoin = off');
+    expect(planFrom({ units: JIT_MIN_UNITS - 1, events: 1 }).settings).toContain('jit = off');
+    const large = planFrom({ units: JIT_MIN_UNITS, events: 1 }).settings;
+    expect(large).toContain('jit = on');
+    expect(large).toContain('jit_inline_above_cost = -1');
+    expect(large).not.toContain('jit = off');
+  });
+});
 
 const skip = await postgresUnavailableReason();
 const suite = skip ? describe.skip : describe;

@@ -73,6 +73,17 @@ export async function planResults(
   const events = join
     ? 0
     : await estimateRows(db, sql`select 1 from events where environment_id = ${environmentId}`);
+  return planFrom({ units, events }, join);
+}
+
+/**
+ * The plan for these estimates: the walk from `EVENTS_PER_UNIT_FOR_MERGE` events per unit
+ * down (unless `join` is given), JIT from `JIT_MIN_UNITS` units.
+ * @example
+ * planFrom({ units: 1_000_000, events: 10_000_000 }).strategy; // 'merge'
+ */
+export function planFrom(estimates: { units: number; events: number }, join?: JoinStrategy): ResultsPlan {
+  const { units, events } = estimates;
   const strategy = join ?? (units * EVENTS_PER_UNIT_FOR_MERGE >= events ? 'merge' : 'seek');
   const jit =
     units >= JIT_MIN_UNITS

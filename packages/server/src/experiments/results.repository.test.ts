@@ -232,13 +232,17 @@ describeEachDialect('results repository', (getDatabase) => {
 
   it("counts every assigned unit once, with zeros, when none of them sent the metric's events", async () => {
     const definition = metric({ kind: 'ratio', event_name: 'refund', denominator_event_name: 'refund' });
-    const { assignment, final } = await repository.metricSums(window, {
-      metrics: [definition],
-      preWindowDays: 0,
-    });
-    expect(Object.fromEntries(assignment.units)).toEqual({ a: 300, b: 300 });
-    const zero = { ...sums([0], [0], [0]), n: 300 };
-    expect(Object.fromEntries(final.get(definition.key) ?? [])).toEqual({ a: zero, b: zero });
+    // Both joins: the merge join brings units without events back in a join of its own.
+    const { db, dialect } = getDatabase();
+    for (const join of ['seek', 'merge'] as const) {
+      const { assignment, final } = await new ResultsRepository(db, dialect, join).metricSums(window, {
+        metrics: [definition],
+        preWindowDays: 0,
+      });
+      expect(Object.fromEntries(assignment.units)).toEqual({ a: 300, b: 300 });
+      const zero = { ...sums([0], [0], [0]), n: 300 };
+      expect(Object.fromEntries(final.get(definition.key) ?? []), join).toEqual({ a: zero, b: zero });
+    }
   });
 
   it('caps per-unit values at the winsorization percentile, over both variants pooled', async () => {
