@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../packages/server/src/webhooks/webhook-signature.js';
 import { browserUnavailableReason } from './support/browser.js';
@@ -10,6 +10,7 @@ import {
   createPerson,
   openConsoleBrowser,
   type Person,
+  selectInput,
   signIn,
 } from './support/console.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
@@ -22,10 +23,6 @@ const olive: Person = { email: 'olive@example.com', name: 'Olive', password: 'ow
 const mel: Person = { email: 'mel@example.com', name: 'Mel', password: 'project admin passphrase' };
 const vic: Person = { email: 'vic@example.com', name: 'Vic', password: 'viewer passphrase 42' };
 const cy: Person = { email: 'cy@example.com', name: 'Cy', password: 'not yet in the project' };
-
-/** The input of a Mantine Select by its exact label, within a dialog or the page. */
-const selectInput = (within: Locator | Page, label: string) =>
-  within.getByRole('combobox', { name: label, exact: true });
 
 /** A receiver of webhook deliveries on loopback: what it got, and it answers 200 with a body. */
 interface Receiver {

@@ -7,6 +7,7 @@ import {
   createPerson,
   openConsoleBrowser,
   type Person,
+  selectInput,
   signIn,
 } from './support/console.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
@@ -22,7 +23,6 @@ const vic: Person = { email: 'vic@example.com', name: 'Vic', password: 'viewer p
 const FLAG = 'banner_text';
 
 /** The input of a Mantine Select by its label (its listbox carries the same label). */
-const selectInput = (page: Page, label: string) => page.getByLabel(label).and(page.locator('input'));
 
 (skip ? describe.skip : describe)(
   skip ? `console for teams (skipped: ${skip})` : 'the web console for a team, in Chromium',

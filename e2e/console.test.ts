@@ -6,6 +6,7 @@ import {
   checkScreen as checkPage,
   createPerson,
   openConsoleBrowser,
+  selectInput,
 } from './support/console.js';
 import { type E2eServer, startE2eServer } from './support/server.js';
 
@@ -350,6 +351,18 @@ const PASSWORD = 'correct horse battery staple';
         .getByRole('status')
         .getByText('checkout_color in Production is now configured as in Development.')
         .waitFor();
+      // The notice names the copy's own environments, whatever the selects show afterwards.
+      const choose = async (label: string, name: string) => {
+        await selectInput(page, label).click();
+        await page.getByRole('option', { name }).click();
+      };
+      await choose('From', 'Production');
+      await page.getByText('Choose two different environments.').waitFor();
+      await page
+        .getByRole('status')
+        .getByText('checkout_color in Production is now configured as in Development.')
+        .waitFor();
+      await choose('From', 'Development');
       const copied = await server.admin(
         'GET',
         `/environments/${production.id}/feature-states/checkout_color`,

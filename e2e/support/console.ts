@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { launchChromium } from './browser.js';
 import type { E2eServer } from './server.js';
@@ -147,3 +147,7 @@ export async function signedInConsole(server: E2eServer, person: Person = GRACE)
     close: chromium.close,
   };
 }
+
+/** The input of a Mantine Select by its exact label, within a dialog or the page. */
+export const selectInput = (within: Locator | Page, label: string) =>
+  within.getByRole('combobox', { name: label, exact: true });
