@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerErrorHandler } from '../http/error-handler.js';
@@ -36,8 +37,10 @@ async function harness(
   const hub = new SseHub(bus, options);
   const app = Fastify({ logger: false });
   registerErrorHandler(app);
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', async (request, reply) => {
     reply.header('access-control-allow-origin', '*');
+    // A header byte above 0x7f, which heads carry as latin1.
+    if ((request.query as { place?: string }).place) reply.header('x-place', 'caf\u00e9');
   });
   app.get<{
     Params: { environmentId: string };
@@ -227,6 +230,61 @@ describe('SseHub over real HTTP', () => {
     await until(() => readersOpen.every((r) => r.ended), 'every stream to end');
     expect(hub.connectionCount).toBe(0);
     expect(() => hub.open({} as never, {} as never, {} as never)).toThrow(/shutting down/);
+  });
+});
+
+describe('SseHub: the head and early leavers', () => {
+  it('writes a header byte above 0x7f as one byte, as Node writes heads', async () => {
+    const { url } = await harness();
+    const { port } = new URL(url);
+    const bytes = await new Promise<Buffer>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write('GET /stream/e1?place=1 HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => {
+        chunks.push(chunk);
+        if (Buffer.concat(chunks).includes('welcome')) {
+          socket.destroy();
+          resolve(Buffer.concat(chunks));
+        }
+      });
+      socket.on('error', reject);
+    });
+    const head = bytes.subarray(0, bytes.indexOf('\r\n\r\n'));
+    expect(head.includes(Buffer.from('x-place: caf\u00e9', 'latin1'))).toBe(true);
+    expect(head.includes(Buffer.from('caf\u00e9', 'utf8'))).toBe(false);
+  });
+
+  it('lets go at once of a stream whose peer left before it was opened', async () => {
+    const bus = new InProcessChangeBus();
+    const hub = new SseHub(bus);
+    const app = Fastify({ logger: false });
+    let counted: number | undefined;
+    app.get('/late', async (request, reply) => {
+      // The key lookup, say, took long enough for the client to give up.
+      await new Promise<void>((resolve) => {
+        if (request.raw.socket.destroyed) resolve();
+        else request.raw.socket.once('close', () => resolve());
+      });
+      hub.open(request, reply, {
+        environmentId: 'e1',
+        projectId: 'p1',
+        key: 'k',
+        onChange: () => ({ data: 'x' }),
+      });
+      counted = hub.connectionCount;
+      return reply;
+    });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    harnesses.push({ app, hub, bus, url });
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1', () => {
+      socket.write('GET /late HTTP/1.1\r\nHost: x\r\n\r\n');
+      setTimeout(() => socket.destroy(), 50);
+    });
+    socket.on('error', () => {});
+    await until(() => counted !== undefined, 'the stream to be opened after its peer left');
+    expect(counted).toBe(0);
   });
 });
 
