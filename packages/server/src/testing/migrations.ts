@@ -37,3 +37,57 @@ export async function seedOldEnvironment(db: Kysely<Tables>, now: string): Promi
     })
     .execute();
 }
+
+/** One event and one exposure of a unit, as `seedOldEvents` writes them. */
+export interface OldEventRow {
+  unit: string;
+  /** ISO text, as `occurred_at` held times before migration 0013. */
+  time: string;
+  value: number;
+  variant: string;
+  idempotencyKey?: string | null;
+}
+
+/**
+ * Per row `i`, event `ev<i>` (named `purchase`) and exposure `ex<i>` (to `checkout`) in
+ * environment `e` (see `seedOldEnvironment`), as migrations before 0013 stored them: times as
+ * ISO text in `occurred_at`, a column today's types no longer have (hence `as never`).
+ */
+export async function seedOldEvents(
+  db: Kysely<Tables>,
+  now: string,
+  rows: readonly OldEventRow[],
+): Promise<void> {
+  const common = { environment_id: 'e', received_at: now, source: 'native' };
+  await db
+    .insertInto('events')
+    .values(
+      rows.map((row, i) => ({
+        ...common,
+        id: `ev${i}`,
+        unit_id: row.unit,
+        name: 'purchase',
+        value: row.value,
+        properties: '{}',
+        occurred_at: row.time,
+        idempotency_key: row.idempotencyKey ?? null,
+      })) as never,
+    )
+    .execute();
+  await db
+    .insertInto('exposures')
+    .values(
+      rows.map((row, i) => ({
+        ...common,
+        id: `ex${i}`,
+        unit_id: row.unit,
+        feature_key: 'checkout',
+        variant: row.variant,
+        value: 'null',
+        reason: null,
+        occurred_at: row.time,
+        idempotency_key: null,
+      })) as never,
+    )
+    .execute();
+}

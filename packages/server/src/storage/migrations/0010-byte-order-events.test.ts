@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../testing/databases.js';
-import { migratorOf, seedOldEnvironment } from '../../testing/migrations.js';
+import { migratorOf, seedOldEnvironment, seedOldEvents } from '../../testing/migrations.js';
 
 describeEachDialect('migration 0010: events and exposures in byte order', (getDatabase) => {
   it('keeps every row and orders unit ids and times as bytes, down and up again', async () => {
@@ -13,36 +13,16 @@ describeEachDialect('migration 0010: events and exposures in byte order', (getDa
     await seedOldEnvironment(db, now);
     // A linguistic collation puts 'b' before 'C' and ignores the '-'; bytes do neither.
     const units = ['b', 'C', 'a-c', 'ab'];
-    const common = { environment_id: 'e', received_at: now, source: 'native', idempotency_key: null };
-    await db
-      .insertInto('events')
-      .values(
-        units.map((unit, i) => ({
-          ...common,
-          id: `ev${i}`,
-          unit_id: unit,
-          name: 'purchase',
-          value: i,
-          properties: '{}',
-          occurred_at: `2026-01-0${i + 1}T00:00:00.000Z`,
-        })),
-      )
-      .execute();
-    await db
-      .insertInto('exposures')
-      .values(
-        units.map((unit, i) => ({
-          ...common,
-          id: `ex${i}`,
-          unit_id: unit,
-          feature_key: 'checkout',
-          variant: i % 2 ? 'B' : 'a',
-          value: 'null',
-          reason: null,
-          occurred_at: `2026-01-0${i + 1}T00:00:00.000Z`,
-        })),
-      )
-      .execute();
+    await seedOldEvents(
+      db,
+      now,
+      units.map((unit, i) => ({
+        unit,
+        time: `2026-01-0${i + 1}T00:00:00.000Z`,
+        value: i,
+        variant: i % 2 ? 'B' : 'a',
+      })),
+    );
 
     for (const step of ['0010-byte-order-events', '0007-client-privacy', '0010-byte-order-events']) {
       expect((await migrator.migrateTo(step)).error).toBeUndefined();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../testing/databases.js';
-import { migratorOf, seedOldEnvironment } from '../../testing/migrations.js';
+import { migratorOf, seedOldEnvironment, seedOldEvents } from '../../testing/migrations.js';
 
 const TIMES = ['2026-01-05T00:00:00.000Z', '2026-01-05T00:00:01.234Z', '2026-02-28T23:59:59.999Z'];
 
@@ -14,17 +14,17 @@ describeEachDialect('migration 0013: event and exposure times as epoch milliseco
     const now = TIMES[0] as string;
     await seedOldEnvironment(db, now);
     // Written as 0012 stored them: ISO text in `occurred_at`.
-    for (const [i, time] of TIMES.entries()) {
-      const key = i === 0 ? 'key-0' : null;
-      await sql`insert into events (id, environment_id, unit_id, name, value, properties, occurred_at, received_at, source, idempotency_key)
-        values (${`ev${i}`}, 'e', ${`u${i}`}, 'purchase', ${i}, '{}', ${time}, ${now}, 'native', ${key})`.execute(
-        db,
-      );
-      await sql`insert into exposures (id, environment_id, unit_id, feature_key, variant, value, reason, occurred_at, received_at, source, idempotency_key)
-        values (${`ex${i}`}, 'e', ${`u${i}`}, 'checkout', 'a', 'null', null, ${time}, ${now}, 'native', null)`.execute(
-        db,
-      );
-    }
+    await seedOldEvents(
+      db,
+      now,
+      TIMES.map((time, i) => ({
+        unit: `u${i}`,
+        time,
+        value: i,
+        variant: 'a',
+        idempotencyKey: i === 0 ? 'key-0' : null,
+      })),
+    );
 
     expect((await migrator.migrateTo('0013-epoch-event-times')).error).toBeUndefined();
     const events = await db
